@@ -1,0 +1,50 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Doorstep",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "doorstep", targets: ["doorstep"]),
+        .library(name: "DoorstepCoverage", targets: ["DoorstepCoverage"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CGEOS",
+            pkgConfig: "geos",
+            providers: [.apt(["libgeos-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPROJ",
+            pkgConfig: "proj",
+            providers: [.apt(["libproj-dev"])]
+        ),
+        .target(name: "DoorstepGeometry", dependencies: ["CGEOS"]),
+        .target(
+            name: "DoorstepGeoJSON",
+            dependencies: ["DoorstepGeometry", .product(name: "SwiftCSV", package: "SwiftCSV")]
+        ),
+        .target(name: "DoorstepCRS", dependencies: ["CPROJ", "DoorstepGeometry"]),
+        .target(
+            name: "DoorstepCoverage",
+            dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS"]
+        ),
+        .target(name: "DoorstepSample", dependencies: ["DoorstepCoverage"]),
+        .executableTarget(
+            name: "doorstep",
+            dependencies: [
+                "DoorstepCoverage", "DoorstepSample",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "DoorstepTests",
+            dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepCoverage", "DoorstepSample", "doorstep"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,90 @@
+import CPROJ
+import DoorstepGeometry
+
+/// A PROJ transformation between two coordinate reference systems, with its own PROJ context.
+///
+/// Axis order is always easting/longitude first (`proj_normalize_for_visualization`), as in GeoJSON.
+/// Not `Sendable`: make one per task.
+///
+/// ```swift
+/// let gk = try PROJTransform(from: "EPSG:4549", to: "EPSG:4326")
+/// let lonLat = try gk.forward([Coordinate(500000, 3_350_000)])
+/// ```
+public final class PROJTransform {
+    private let context: OpaquePointer
+    private let transform: OpaquePointer
+
+    public init(from source: String, to target: String) throws(CRSError) {
+        guard let context = proj_context_create() else { throw CRSError("PROJ: cannot create a context") }
+        proj_log_level(context, PJ_LOG_NONE)
+        guard let raw = proj_create_crs_to_crs(context, source, target, nil) else {
+            let reason = String(cString: proj_context_errno_string(context, proj_context_errno(context)))
+            proj_context_destroy(context)
+            throw CRSError("PROJ cannot transform \(source) to \(target): \(reason)")
+        }
+        let normalized = proj_normalize_for_visualization(context, raw)
+        proj_destroy(raw)
+        guard let normalized else {
+            proj_context_destroy(context)
+            throw CRSError("PROJ cannot normalise the axis order of \(source) → \(target)")
+        }
+        self.context = context
+        self.transform = normalized
+    }
+
+    deinit {
+        proj_destroy(transform)
+        proj_context_destroy(context)
+    }
+
+    public func forward(_ coordinates: [Coordinate]) throws(CRSError) -> [Coordinate] {
+        try run(coordinates, PJ_FWD)
+    }
+
+    public func inverse(_ coordinates: [Coordinate]) throws(CRSError) -> [Coordinate] {
+        try run(coordinates, PJ_INV)
+    }
+
+    private func run(_ coordinates: [Coordinate], _ direction: PJ_DIRECTION) throws(CRSError) -> [Coordinate] {
+        var result = coordinates
+        let stride = MemoryLayout<Coordinate>.stride
+        let count = coordinates.count
+        result.withUnsafeMutableBytes { bytes in
+            let x = bytes.baseAddress?.assumingMemoryBound(to: Double.self)
+            let y = x.map { $0 + 1 }
+            _ = proj_trans_generic(transform, direction, x, stride, count, y, stride, count, nil, 0, 0, nil, 0, 0)
+        }
+        if let bad = result.firstIndex(where: { !$0.x.isFinite || !$0.y.isFinite || $0.x == .infinity }) {
+            let c = coordinates[bad]
+            throw CRSError("PROJ cannot transform the position (\(c.x), \(c.y)): it lies outside the coordinate system's area")
+        }
+        return result
+    }
+}
+
+/// Geodesic distance and area on the WGS84 ellipsoid (PROJ's geodesic routines, Karney's algorithm):
+/// the yardstick the projected metres are checked against.
+public enum Geodesic {
+    private static func ellipsoid() -> geod_geodesic {
+        var g = geod_geodesic()
+        geod_init(&g, 6_378_137.0, 1 / 298.257_223_563)
+        return g
+    }
+
+    /// Metres between two longitude/latitude points.
+    public static func distance(_ a: Coordinate, _ b: Coordinate) -> Double {
+        var g = ellipsoid()
+        var s12 = 0.0
+        geod_inverse(&g, a.y, a.x, b.y, b.x, &s12, nil, nil)
+        return s12
+    }
+
+    /// Square metres enclosed by a longitude/latitude ring (sign dropped).
+    public static func area(ofRing ring: [Coordinate]) -> Double {
+        var g = ellipsoid()
+        var lats = ring.map(\.y), lons = ring.map(\.x)
+        var area = 0.0, perimeter = 0.0
+        geod_polygonarea(&g, &lats, &lons, Int32(ring.count), &area, &perimeter)
+        return abs(area)
+    }
+}

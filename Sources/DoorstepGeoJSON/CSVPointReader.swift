@@ -1,0 +1,61 @@
+import DoorstepGeometry
+import SwiftCSV
+
+/// Reads a table of points (e.g. facilities exported from Excel) into point features.
+///
+/// The longitude and latitude columns are found by name: `longitude`/`lon`/`lng`/`x`/`经度` and
+/// `latitude`/`lat`/`y`/`纬度`. Every other column becomes a string property.
+///
+/// ```swift
+/// let canteens = try CSVPointReader.read(file: "canteens.csv")
+/// ```
+public enum CSVPointReader {
+    static let longitudeNames: Set<String> = ["longitude", "lon", "lng", "long", "x", "经度"]
+    static let latitudeNames: Set<String> = ["latitude", "lat", "y", "纬度"]
+
+    public static func read(file path: String) throws(InputError) -> FeatureCollection {
+        let text = try TextDecoding.decode(try GeoJSONReader.readBytes(of: path), file: path)
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws(InputError) -> FeatureCollection {
+        let table: EnumeratedCSV
+        do {
+            table = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
+        } catch {
+            throw InputError(file: file, message: "not a valid CSV table: \(error)")
+        }
+        let header = table.header.map { $0.trimmingSpaces() }
+        let lowered = header.map { $0.lowercased() }
+        guard let lonColumn = lowered.firstIndex(where: longitudeNames.contains),
+            let latColumn = lowered.firstIndex(where: latitudeNames.contains)
+        else {
+            throw InputError(
+                file: file, location: "line 1",
+                message: "no longitude/latitude columns (expected e.g. \"longitude,latitude\" or \"经度,纬度\"); header is \(header.joined(separator: ","))")
+        }
+        var features: [Feature] = []
+        features.reserveCapacity(table.rows.count)
+        for (index, row) in table.rows.enumerated() {
+            let line = "line \(index + 2)"
+            if row.allSatisfy({ $0.trimmingSpaces().isEmpty }) { continue }
+            func number(_ column: Int, _ name: String) throws(InputError) -> Double {
+                let cell = column < row.count ? row[column].trimmingSpaces() : ""
+                guard let value = Double(cell) else {
+                    throw InputError(file: file, location: line, message: "\(name) \"\(cell)\" is not a number")
+                }
+                guard value.isFinite else {
+                    throw InputError(file: file, location: line, message: "\(name) is \(cell); only finite numbers are allowed")
+                }
+                return value
+            }
+            let coordinate = Coordinate(try number(lonColumn, header[lonColumn]), try number(latColumn, header[latColumn]))
+            var properties = JSONObject()
+            for (column, name) in header.enumerated() where column != lonColumn && column != latColumn {
+                properties[name] = column < row.count ? .string(row[column]) : .null
+            }
+            features.append(Feature(geometry: .point(coordinate), properties: properties))
+        }
+        return FeatureCollection(features: features)
+    }
+}

@@ -1,0 +1,458 @@
+import DoorstepGeometry
+import Foundation
+
+/// Reads GeoJSON FeatureCollections with a byte-level parser built for large files: coordinates go
+/// straight into ``Coordinate`` arrays without an intermediate JSON tree.
+///
+/// ```swift
+/// let units = try GeoJSONReader.read(file: "units.geojson")
+/// units.features[0].properties["code"]  // .string("330106001")
+/// ```
+public enum GeoJSONReader {
+    /// Reads and parses a file. Errors name the file and the feature.
+    public static func read(file path: String) throws(InputError) -> FeatureCollection {
+        let bytes = try readBytes(of: path)
+        return try parse(bytes, file: path)
+    }
+
+    /// Parses GeoJSON text; `file` names the source in errors.
+    public static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> FeatureCollection {
+        do {
+            return try bytes.withUnsafeBufferPointer { buffer throws(InputError) in
+                var parser = Parser(buffer, file: file)
+                return try parser.featureCollection()
+            }
+        }
+    }
+
+    /// The bytes of a file, or an error that says the file is missing or unreadable.
+    public static func readBytes(of path: String) throws(InputError) -> [UInt8] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InputError(file: path, message: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw InputError(file: path, message: "is a directory, not a file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InputError(file: path, message: "cannot be read (permission denied?)")
+        }
+        return [UInt8](data)
+    }
+}
+
+/// Keys that matter inside a geometry object; the rest are skipped.
+private enum Nested {
+    case position(Coordinate)
+    case list([Nested])
+}
+
+private struct Parser {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let file: String
+    var position = 0
+    var featureIndex: Int?
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
+        self.bytes = bytes
+        self.file = file
+        if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
+    }
+
+    // MARK: Errors
+
+    func fail(_ message: String) -> InputError {
+        if let featureIndex { return .feature(featureIndex, in: file, message) }
+        return InputError(file: file, location: "line \(line)", message: message)
+    }
+
+    var line: Int { 1 + bytes[0..<min(position, bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
+
+    func syntaxError(_ expected: String) -> InputError {
+        let found = position < bytes.count ? "'\(Character(Unicode.Scalar(bytes[position])))'" : "end of file"
+        let at = featureIndex == nil ? "" : " (line \(line))"
+        return fail("not valid JSON: expected \(expected), found \(found)\(at)")
+    }
+
+    // MARK: Lexing
+
+    mutating func skipSpace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    mutating func peek() -> UInt8? {
+        skipSpace()
+        return position < bytes.count ? bytes[position] : nil
+    }
+
+    mutating func expect(_ byte: UInt8, _ what: String) throws(InputError) {
+        guard peek() == byte else { throw syntaxError(what) }
+        position += 1
+    }
+
+    /// Consumes `byte` when it comes next.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        guard peek() == byte else { return false }
+        position += 1
+        return true
+    }
+
+    mutating func string() throws(InputError) -> String {
+        try expect(UInt8(ascii: "\""), "a string")
+        let start = position
+        var hasEscapes = false
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\\") { hasEscapes = true; position += 1 }
+            position += 1
+        }
+        guard position < bytes.count else { throw fail("not valid JSON: a string is not closed") }
+        let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
+        position += 1
+        guard hasEscapes else {
+            guard let text = String(validating: raw, as: UTF8.self) else {
+                throw fail("text is not UTF-8; save the file as UTF-8 (GeoJSON requires it)")
+            }
+            return text
+        }
+        return try unescape(raw)
+    }
+
+    func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws(InputError) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        var pendingHigh: UInt32?
+        func appendScalar(_ value: UInt32, _ out: inout [UInt8]) {
+            let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
+            out.append(contentsOf: Array(String(Character(scalar)).utf8))
+        }
+        while i < raw.count {
+            let byte = raw[i]
+            guard byte == UInt8(ascii: "\\"), i + 1 < raw.count else { out.append(byte); i += 1; continue }
+            let code = raw[i + 1]
+            i += 2
+            switch code {
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "u"):
+                guard i + 4 <= raw.count,
+                    let value = UInt32(String(decoding: raw[i..<(i + 4)], as: UTF8.self), radix: 16)
+                else { throw fail("not valid JSON: bad \\u escape in a string") }
+                i += 4
+                if (0xD800..<0xDC00).contains(value) { pendingHigh = value; continue }
+                if let high = pendingHigh, (0xDC00..<0xE000).contains(value) {
+                    appendScalar(0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00), &out)
+                    pendingHigh = nil
+                    continue
+                }
+                appendScalar(value, &out)
+            default: out.append(code)
+            }
+        }
+        guard let text = String(validating: out, as: UTF8.self) else {
+            throw fail("text is not UTF-8; save the file as UTF-8 (GeoJSON requires it)")
+        }
+        return text
+    }
+
+    mutating func number() throws(InputError) -> Double {
+        skipSpace()
+        let start = position
+        var negative = false
+        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { negative = true; position += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        var sawDigit = false
+        while position < bytes.count, bytes[position] &- 0x30 < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30)
+            digits += 1
+            sawDigit = true
+            position += 1
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            while position < bytes.count, bytes[position] &- 0x30 < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30)
+                digits += 1
+                fractionDigits += 1
+                sawDigit = true
+                position += 1
+            }
+        }
+        var hasExponent = false
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            hasExponent = true
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            while position < bytes.count, bytes[position] &- 0x30 < 10 { position += 1 }
+        }
+        guard sawDigit else {
+            if let word = wordAhead(), ["NaN", "Infinity", "-Infinity", "nan", "inf"].contains(word) {
+                throw fail("coordinate or number is \(word); only finite numbers are allowed")
+            }
+            throw syntaxError("a number")
+        }
+        // Up to 15 significant digits and a power of ten ≤ 22 divide exactly-rounded (Clinger's fast path).
+        if !hasExponent, digits <= 15, fractionDigits <= 22 {
+            let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
+            return negative ? -value : value
+        }
+        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        guard let value = Double(text), value.isFinite else { throw fail("number \(text) is out of range") }
+        return value
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    /// The letters ahead, to explain NaN/Infinity, which are not JSON.
+    mutating func wordAhead() -> String? {
+        var end = position
+        while end < bytes.count, (bytes[end] | 0x20) >= UInt8(ascii: "a"), (bytes[end] | 0x20) <= UInt8(ascii: "z") || bytes[end] == UInt8(ascii: "-") {
+            end += 1
+        }
+        return end > position ? String(decoding: bytes[position..<end], as: UTF8.self) : nil
+    }
+
+    mutating func literal(_ word: String) throws(InputError) {
+        for byte in word.utf8 {
+            guard position < bytes.count, bytes[position] == byte else { throw syntaxError(word) }
+            position += 1
+        }
+    }
+
+    mutating func value() throws(InputError) -> JSONValue {
+        switch peek() {
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "{"): return .object(try object())
+        case UInt8(ascii: "["):
+            position += 1
+            var items: [JSONValue] = []
+            if consume(UInt8(ascii: "]")) { return .array(items) }
+            repeat { items.append(try value()) } while consume(UInt8(ascii: ","))
+            try expect(UInt8(ascii: "]"), "',' or ']'")
+            return .array(items)
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"):
+            if wordAhead() == "nan" { _ = try number() }
+            try literal("null"); return .null
+        default: return .number(try number())
+        }
+    }
+
+    mutating func object() throws(InputError) -> JSONObject {
+        var object = JSONObject()
+        try members { parser, key throws(InputError) in object.appendUnchecked(key, try parser.value()) }
+        return object
+    }
+
+    /// Walks the members of an object, handing each key to `body`, which must consume the value.
+    mutating func members(_ body: (inout Parser, String) throws(InputError) -> Void) throws(InputError) {
+        try expect(UInt8(ascii: "{"), "'{'")
+        if consume(UInt8(ascii: "}")) { return }
+        repeat {
+            let key = try string()
+            try expect(UInt8(ascii: ":"), "':'")
+            try body(&self, key)
+        } while consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "}"), "',' or '}'")
+    }
+
+    mutating func skipValue() throws(InputError) { _ = try value() }
+
+    // MARK: GeoJSON
+
+    mutating func featureCollection() throws(InputError) -> FeatureCollection {
+        guard peek() == UInt8(ascii: "{") else {
+            if position >= bytes.count { throw InputError(file: file, message: "is empty, expected a GeoJSON FeatureCollection") }
+            throw InputError(file: file, message: "is not JSON: a GeoJSON FeatureCollection starts with '{'")
+        }
+        var type: String?
+        var features: [Feature]?
+        var epsg: Int?
+        try members { parser, key throws(InputError) in
+            switch key {
+            case "type":
+                type = try parser.value().textValue
+            case "features":
+                features = try parser.features()
+            case "crs":
+                epsg = try parser.crs()
+            default:
+                try parser.skipValue()
+            }
+        }
+        guard peek() == nil else { throw syntaxError("end of file after the FeatureCollection") }
+        guard type == "FeatureCollection" else {
+            throw InputError(
+                file: file,
+                message: "is not a GeoJSON FeatureCollection (its \"type\" is \(type.map { "\"\($0)\"" } ?? "missing"))")
+        }
+        guard let features else { throw InputError(file: file, message: "FeatureCollection has no \"features\" array") }
+        return FeatureCollection(features: features, declaredEPSG: epsg)
+    }
+
+    /// The EPSG code of an old-style `{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4549"}}`.
+    mutating func crs() throws(InputError) -> Int? {
+        guard case .object(let crs) = try value(), case .object(let properties)? = crs["properties"],
+            let name = properties["name"]?.textValue
+        else { return nil }
+        return CRSName.epsgCode(in: name)
+    }
+
+    mutating func features() throws(InputError) -> [Feature] {
+        try expect(UInt8(ascii: "["), "an array of features")
+        var features: [Feature] = []
+        if consume(UInt8(ascii: "]")) { return features }
+        repeat {
+            featureIndex = features.count
+            features.append(try feature())
+        } while consume(UInt8(ascii: ","))
+        featureIndex = nil
+        try expect(UInt8(ascii: "]"), "',' or ']' after a feature")
+        return features
+    }
+
+    mutating func feature() throws(InputError) -> Feature {
+        guard peek() == UInt8(ascii: "{") else { throw fail("is not a GeoJSON Feature object") }
+        var type: String?
+        var id: JSONValue?
+        var geometry: GeometryValue?
+        var sawGeometry = false
+        var properties = JSONObject()
+        try members { parser, key throws(InputError) in
+            switch key {
+            case "type": type = try parser.value().textValue
+            case "id": id = try parser.value()
+            case "geometry":
+                sawGeometry = true
+                geometry = try parser.geometry()
+            case "properties":
+                if parser.peek() == UInt8(ascii: "n") { try parser.literal("null") } else { properties = try parser.object() }
+            default: try parser.skipValue()
+            }
+        }
+        guard type == "Feature" else { throw fail("is not a Feature (its \"type\" is \(type.map { "\"\($0)\"" } ?? "missing"))") }
+        guard sawGeometry else { throw fail("has no \"geometry\" member") }
+        return Feature(id: id, geometry: geometry, properties: properties)
+    }
+
+    mutating func geometry() throws(InputError) -> GeometryValue? {
+        if peek() == UInt8(ascii: "n") { try literal("null"); return nil }
+        var type: String?
+        var coordinates: Nested?
+        var parts: [GeometryValue]?
+        try members { parser, key throws(InputError) in
+            switch key {
+            case "type": type = try parser.value().textValue
+            case "coordinates": coordinates = try parser.nested()
+            case "geometries":
+                try parser.expect(UInt8(ascii: "["), "an array of geometries")
+                var list: [GeometryValue] = []
+                if !parser.consume(UInt8(ascii: "]")) {
+                    repeat {
+                        guard let part = try parser.geometry() else { throw parser.fail("GeometryCollection holds a null geometry") }
+                        list.append(part)
+                    } while parser.consume(UInt8(ascii: ","))
+                    try parser.expect(UInt8(ascii: "]"), "',' or ']'")
+                }
+                parts = list
+            default: try parser.skipValue()
+            }
+        }
+        guard let type else { throw fail("geometry has no \"type\"") }
+        if type == "GeometryCollection" {
+            guard let parts else { throw fail("GeometryCollection has no \"geometries\"") }
+            return .geometryCollection(parts)
+        }
+        guard let coordinates else { throw fail("\(type) has no \"coordinates\"") }
+        return try build(type, coordinates)
+    }
+
+    mutating func nested() throws(InputError) -> Nested {
+        try expect(UInt8(ascii: "["), "a coordinate array")
+        switch peek() {
+        case UInt8(ascii: "["), UInt8(ascii: "]"):
+            var items: [Nested] = []
+            if consume(UInt8(ascii: "]")) { return .list(items) }
+            repeat { items.append(try nested()) } while consume(UInt8(ascii: ","))
+            try expect(UInt8(ascii: "]"), "',' or ']' in coordinates")
+            return .list(items)
+        default:
+            let x = try number()
+            try expect(UInt8(ascii: ","), "a second number in a position")
+            let y = try number()
+            while consume(UInt8(ascii: ",")) { _ = try number() }  // altitude and beyond are ignored
+            try expect(UInt8(ascii: "]"), "']' after a position")
+            return .position(Coordinate(x, y))
+        }
+    }
+
+    func build(_ type: String, _ nested: Nested) throws(InputError) -> GeometryValue {
+        func position(_ n: Nested) throws(InputError) -> Coordinate {
+            guard case .position(let c) = n else { throw fail("\(type) coordinates are nested too deeply") }
+            return c
+        }
+        func positions(_ n: Nested) throws(InputError) -> [Coordinate] {
+            guard case .list(let items) = n else { throw fail("\(type) coordinates are not nested deeply enough") }
+            var result: [Coordinate] = []
+            result.reserveCapacity(items.count)
+            for item in items { result.append(try position(item)) }
+            return result
+        }
+        func list(_ n: Nested) throws(InputError) -> [Nested] {
+            guard case .list(let items) = n else { throw fail("\(type) coordinates are not nested deeply enough") }
+            return items
+        }
+        func ring(_ n: Nested) throws(InputError) -> [Coordinate] {
+            let ring = try positions(n)
+            guard ring.count >= 4 else {
+                throw fail("\(type) ring has \(ring.count) positions, a closed ring needs at least 4")
+            }
+            guard ring.first == ring.last else { throw fail("\(type) ring is not closed (first and last positions differ)") }
+            return ring
+        }
+        func rings(_ n: Nested) throws(InputError) -> [[Coordinate]] {
+            var result: [[Coordinate]] = []
+            for item in try list(n) { result.append(try ring(item)) }
+            return result
+        }
+        switch type {
+        case "Point": return .point(try position(nested))
+        case "MultiPoint": return .multiPoint(try positions(nested))
+        case "LineString": return .lineString(try positions(nested))
+        case "MultiLineString":
+            var lines: [[Coordinate]] = []
+            for item in try list(nested) { lines.append(try positions(item)) }
+            return .multiLineString(lines)
+        case "Polygon": return .polygon(try rings(nested))
+        case "MultiPolygon":
+            var polygons: [[[Coordinate]]] = []
+            for item in try list(nested) { polygons.append(try rings(item)) }
+            return .multiPolygon(polygons)
+        default: throw fail("unknown geometry type \"\(type)\"")
+        }
+    }
+}
+
+/// Recognises EPSG codes in CRS names: "EPSG:4549", "urn:ogc:def:crs:EPSG::4490", "…CRS84".
+public enum CRSName {
+    public static func epsgCode(in name: String) -> Int? {
+        let upper = name.uppercased()
+        if upper.hasSuffix("CRS84") { return 4326 }
+        guard upper.contains("EPSG") else { return nil }
+        let digits = upper.reversed().prefix { $0.isNumber }
+        return Int(String(digits.reversed()))
+    }
+}

@@ -1,0 +1,156 @@
+/// A position in a plane: longitude/latitude degrees or projected metres, depending on the layer.
+public struct Coordinate: Hashable, Sendable {
+    public var x: Double
+    public var y: Double
+
+    public init(_ x: Double, _ y: Double) {
+        self.x = x
+        self.y = y
+    }
+}
+
+/// A geometry as plain coordinates: a value that can cross tasks, unlike a GEOS ``Geometry``,
+/// which belongs to the ``GEOSContext`` of one task.
+///
+/// Rings are closed (first coordinate equals last), as in GeoJSON and WKB.
+///
+/// ```swift
+/// let square = GeometryValue.polygon([[.init(0, 0), .init(1, 0), .init(1, 1), .init(0, 0)]])
+/// let geometry = try Geometry(square, in: context)
+/// ```
+public indirect enum GeometryValue: Hashable, Sendable {
+    case point(Coordinate)
+    case multiPoint([Coordinate])
+    case lineString([Coordinate])
+    case multiLineString([[Coordinate]])
+    case polygon([[Coordinate]])
+    case multiPolygon([[[Coordinate]]])
+    case geometryCollection([GeometryValue])
+
+    /// The GeoJSON type name: `Point`, `MultiPolygon` …
+    public var typeName: String {
+        switch self {
+        case .point: "Point"
+        case .multiPoint: "MultiPoint"
+        case .lineString: "LineString"
+        case .multiLineString: "MultiLineString"
+        case .polygon: "Polygon"
+        case .multiPolygon: "MultiPolygon"
+        case .geometryCollection: "GeometryCollection"
+        }
+    }
+
+    /// Every coordinate, in order.
+    public var coordinates: [Coordinate] {
+        switch self {
+        case .point(let c): [c]
+        case .multiPoint(let cs), .lineString(let cs): cs
+        case .multiLineString(let lines): lines.flatMap { $0 }
+        case .polygon(let rings): rings.flatMap { $0 }
+        case .multiPolygon(let polygons): polygons.flatMap { $0.flatMap { $0 } }
+        case .geometryCollection(let parts): parts.flatMap(\.coordinates)
+        }
+    }
+
+    /// The same geometry with every coordinate transformed.
+    public func mapCoordinates(_ transform: (Coordinate) throws -> Coordinate) rethrows -> GeometryValue {
+        switch self {
+        case .point(let c): .point(try transform(c))
+        case .multiPoint(let cs): .multiPoint(try cs.map(transform))
+        case .lineString(let cs): .lineString(try cs.map(transform))
+        case .multiLineString(let lines): .multiLineString(try lines.map { try $0.map(transform) })
+        case .polygon(let rings): .polygon(try rings.map { try $0.map(transform) })
+        case .multiPolygon(let polygons):
+            .multiPolygon(try polygons.map { try $0.map { try $0.map(transform) } })
+        case .geometryCollection(let parts):
+            .geometryCollection(try parts.map { try $0.mapCoordinates(transform) })
+        }
+    }
+
+    /// The polygons of a `Polygon` or `MultiPolygon` (or of the polygonal parts of a collection).
+    public var polygons: [[[Coordinate]]] {
+        switch self {
+        case .polygon(let rings): [rings]
+        case .multiPolygon(let polygons): polygons
+        case .geometryCollection(let parts): parts.flatMap(\.polygons)
+        default: []
+        }
+    }
+
+    /// Whether this is a `Polygon` or a `MultiPolygon`.
+    public var isPolygonal: Bool {
+        switch self {
+        case .polygon, .multiPolygon: true
+        default: false
+        }
+    }
+
+    /// Exterior rings counter-clockwise, holes clockwise, as RFC 7946 asks.
+    public func orientedForGeoJSON() -> GeometryValue {
+        func orient(_ rings: [[Coordinate]]) -> [[Coordinate]] {
+            rings.enumerated().map { index, ring in
+                let counterClockwise = Self.signedArea(ring) > 0
+                return (index == 0) == counterClockwise ? ring : ring.reversed()
+            }
+        }
+        switch self {
+        case .polygon(let rings): return .polygon(orient(rings))
+        case .multiPolygon(let polygons): return .multiPolygon(polygons.map(orient))
+        case .geometryCollection(let parts): return .geometryCollection(parts.map { $0.orientedForGeoJSON() })
+        default: return self
+        }
+    }
+
+    /// The shoelace area of a closed ring, positive when counter-clockwise.
+    public static func signedArea(_ ring: [Coordinate]) -> Double {
+        guard ring.count > 2 else { return 0 }
+        var sum = 0.0
+        let origin = ring[0]
+        for i in 0..<(ring.count - 1) {
+            let a = ring[i], b = ring[i + 1]
+            sum += (a.x - origin.x) * (b.y - origin.y) - (b.x - origin.x) * (a.y - origin.y)
+        }
+        return sum / 2
+    }
+}
+
+/// An axis-aligned rectangle.
+public struct Envelope: Hashable, Sendable {
+    public var minX, minY, maxX, maxY: Double
+
+    public init(minX: Double, minY: Double, maxX: Double, maxY: Double) {
+        self.minX = minX
+        self.minY = minY
+        self.maxX = maxX
+        self.maxY = maxY
+    }
+
+    /// The smallest envelope around `coordinates`, or `nil` when there are none.
+    public init?<S: Sequence>(of coordinates: S) where S.Element == Coordinate {
+        var iterator = coordinates.makeIterator()
+        guard let first = iterator.next() else { return nil }
+        self.init(minX: first.x, minY: first.y, maxX: first.x, maxY: first.y)
+        while let c = iterator.next() {
+            minX = Swift.min(minX, c.x)
+            minY = Swift.min(minY, c.y)
+            maxX = Swift.max(maxX, c.x)
+            maxY = Swift.max(maxY, c.y)
+        }
+    }
+
+    public var center: Coordinate { Coordinate((minX + maxX) / 2, (minY + maxY) / 2) }
+
+    public func contains(_ c: Coordinate) -> Bool {
+        c.x >= minX && c.x <= maxX && c.y >= minY && c.y <= maxY
+    }
+
+    public func expanded(by distance: Double) -> Envelope {
+        Envelope(minX: minX - distance, minY: minY - distance, maxX: maxX + distance, maxY: maxY + distance)
+    }
+
+    public func union(_ other: Envelope) -> Envelope {
+        Envelope(
+            minX: Swift.min(minX, other.minX), minY: Swift.min(minY, other.minY),
+            maxX: Swift.max(maxX, other.maxX), maxY: Swift.max(maxY, other.maxY))
+    }
+}

@@ -1,0 +1,133 @@
+import CGEOS
+
+extension Geometry {
+    private func result(_ pointer: OpaquePointer?, _ operation: String) throws(GEOSError) -> Geometry {
+        try Geometry(taking: pointer, in: context, operation: operation)
+    }
+
+    /// The region within `distance` of this geometry; `quadrantSegments` segments per quarter circle.
+    public func buffer(_ distance: Double, quadrantSegments: Int32 = 16) throws(GEOSError) -> Geometry {
+        try result(GEOSBuffer_r(context.handle, pointer, distance, quadrantSegments), "buffer")
+    }
+
+    public func intersection(_ other: Geometry) throws(GEOSError) -> Geometry {
+        try result(GEOSIntersection_r(context.handle, pointer, other.pointer), "intersection")
+    }
+
+    public func difference(_ other: Geometry) throws(GEOSError) -> Geometry {
+        try result(GEOSDifference_r(context.handle, pointer, other.pointer), "difference")
+    }
+
+    public func union(_ other: Geometry) throws(GEOSError) -> Geometry {
+        try result(GEOSUnion_r(context.handle, pointer, other.pointer), "union")
+    }
+
+    /// The union of all parts of this geometry (cascaded, fast for many overlapping polygons).
+    public func unaryUnion() throws(GEOSError) -> Geometry {
+        try result(GEOSUnaryUnion_r(context.handle, pointer), "union")
+    }
+
+    /// The union of many geometries, e.g. every catchment disc of a facility kind.
+    public static func unionOf(_ geometries: [Geometry], in context: GEOSContext) throws(GEOSError) -> Geometry {
+        guard !geometries.isEmpty else {
+            return try Geometry(taking: GEOSGeom_createEmptyPolygon_r(context.handle), in: context, operation: "union")
+        }
+        return try collection(geometries, type: .geometryCollection, in: context).unaryUnion()
+    }
+
+    /// The geometry snapped to a grid of `gridSize`, kept valid (GEOS `setPrecision`).
+    public func snapped(toGrid gridSize: Double) throws(GEOSError) -> Geometry {
+        try result(GEOSGeom_setPrecision_r(context.handle, pointer, gridSize, 0), "set precision")
+    }
+
+    /// A valid geometry covering the same points (GEOS `MakeValid`, structure method).
+    public func makeValid() throws(GEOSError) -> Geometry {
+        let params = GEOSMakeValidParams_create_r(context.handle)
+        defer { GEOSMakeValidParams_destroy_r(context.handle, params) }
+        GEOSMakeValidParams_setMethod_r(context.handle, params, GEOS_MAKE_VALID_STRUCTURE)
+        GEOSMakeValidParams_setKeepCollapsed_r(context.handle, params, 0)
+        return try result(GEOSMakeValidWithParams_r(context.handle, pointer, params), "make valid")
+    }
+
+    public var area: Double {
+        var area = 0.0
+        GEOSArea_r(context.handle, pointer, &area)
+        return area
+    }
+
+    public func distance(to other: Geometry) throws(GEOSError) -> Double {
+        var distance = 0.0
+        guard GEOSDistance_r(context.handle, pointer, other.pointer, &distance) == 1 else {
+            throw context.error("distance")
+        }
+        return distance
+    }
+
+    public var isEmpty: Bool { GEOSisEmpty_r(context.handle, pointer) == 1 }
+
+    public var isValid: Bool { GEOSisValid_r(context.handle, pointer) == 1 }
+
+    /// Why the geometry is invalid, e.g. "Self-intersection[0.5 0.5]"; "Valid Geometry" when it is.
+    public var validityReason: String {
+        guard let reason = GEOSisValidReason_r(context.handle, pointer) else { return "" }
+        defer { GEOSFree_r(context.handle, reason) }
+        return String(cString: reason)
+    }
+
+    /// The bounding rectangle, or `nil` for an empty geometry.
+    public var envelope: Envelope? {
+        guard !isEmpty else { return nil }
+        var minX = 0.0, minY = 0.0, maxX = 0.0, maxY = 0.0
+        GEOSGeom_getExtent_r(context.handle, pointer, &minX, &minY, &maxX, &maxY)
+        return Envelope(minX: minX, minY: minY, maxX: maxX, maxY: maxY)
+    }
+
+    public func intersects(_ other: Geometry) -> Bool {
+        GEOSIntersects_r(context.handle, pointer, other.pointer) == 1
+    }
+
+    /// Prepares this geometry for many repeated predicate tests.
+    public func prepared() throws(GEOSError) -> PreparedGeometry {
+        try PreparedGeometry(self)
+    }
+}
+
+/// A geometry with indexes built for fast repeated predicates (`GEOSPrepare_r`).
+///
+/// ```swift
+/// let unit = try Geometry(wkt: "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))", in: context).prepared()
+/// unit.covers(Coordinate(10, 5))  // true: the boundary counts
+/// ```
+public final class PreparedGeometry {
+    /// The geometry it indexes, kept alive as long as the prepared form.
+    public let geometry: Geometry
+    private let pointer: OpaquePointer
+
+    init(_ geometry: Geometry) throws(GEOSError) {
+        guard let pointer = GEOSPrepare_r(geometry.context.handle, geometry.pointer) else {
+            throw geometry.context.error("prepare")
+        }
+        self.geometry = geometry
+        self.pointer = pointer
+    }
+
+    deinit {
+        GEOSPreparedGeom_destroy_r(geometry.context.handle, pointer)
+    }
+
+    /// Whether the point lies inside or on the boundary.
+    public func covers(_ coordinate: Coordinate) -> Bool {
+        let handle = geometry.context.handle
+        guard let point = GEOSGeom_createPointFromXY_r(handle, coordinate.x, coordinate.y) else { return false }
+        defer { GEOSGeom_destroy_r(handle, point) }
+        return GEOSPreparedIntersects_r(handle, pointer, point) == 1
+    }
+
+    public func intersects(_ other: Geometry) -> Bool {
+        GEOSPreparedIntersects_r(geometry.context.handle, pointer, other.pointer) == 1
+    }
+
+    public func covers(_ other: Geometry) -> Bool {
+        GEOSPreparedCovers_r(geometry.context.handle, pointer, other.pointer) == 1
+    }
+}
