@@ -11,7 +11,7 @@
 public struct PointIndex: Sendable {
     public let points: [Coordinate]
     public let cellSize: Double
-    private let cells: [Int64: [Int32]]
+    fileprivate let cells: [Int64: [Int32]]
 
     public init(points: [Coordinate], cellSize: Double) {
         precondition(cellSize > 0, "cell size must be positive")
@@ -24,9 +24,9 @@ public struct PointIndex: Sendable {
         self.cells = cells
     }
 
-    private static func cell(_ value: Double, _ size: Double) -> Int64 { Int64((value / size).rounded(.down)) }
+    fileprivate static func cell(_ value: Double, _ size: Double) -> Int64 { Int64((value / size).rounded(.down)) }
 
-    private static func key(_ i: Int64, _ j: Int64) -> Int64 { (i << 32) ^ (j & 0xFFFF_FFFF) }
+    fileprivate static func key(_ i: Int64, _ j: Int64) -> Int64 { (i << 32) ^ (j & 0xFFFF_FFFF) }
 
     /// The distance to the nearest point no farther than `radius`, or `nil` when there is none.
     public func nearestDistance(to c: Coordinate, within radius: Double) -> Double? {
@@ -68,6 +68,30 @@ public struct PointIndex: Sendable {
                     let p = points[Int(member)]
                     let dx = p.x - c.x, dy = p.y - c.y
                     if dx * dx + dy * dy <= limit { result.append(Int(member)) }
+                }
+            }
+        }
+        return result.sorted()
+    }
+}
+
+extension PointIndex {
+    /// The indexes of all points inside `envelope` (edges included), ascending.
+    public func indexes(in envelope: Envelope) -> [Int] {
+        let i0 = Self.cell(envelope.minX, cellSize), i1 = Self.cell(envelope.maxX, cellSize)
+        let j0 = Self.cell(envelope.minY, cellSize), j1 = Self.cell(envelope.maxY, cellSize)
+        var result: [Int] = []
+        if (i1 - i0 + 1) * (j1 - j0 + 1) > Int64(cells.count) {
+            // A query wider than the data: walking the occupied cells is cheaper than the empty ones.
+            for members in cells.values {
+                for member in members where envelope.contains(points[Int(member)]) { result.append(Int(member)) }
+            }
+        } else {
+            for i in i0...i1 {
+                for j in j0...j1 {
+                    for member in cells[Self.key(i, j)] ?? [] where envelope.contains(points[Int(member)]) {
+                        result.append(Int(member))
+                    }
                 }
             }
         }

@@ -1,0 +1,118 @@
+import DoorstepGeoJSON
+import DoorstepGeometry
+import Foundation
+
+/// The coverage rows in the formats `doorstep coverage --format` offers.
+///
+/// Every format carries the same columns: `code, name, level, kind, radius_m, elderly_total,
+/// elderly_covered, coverage_ratio, facilities, capacity, uncovered_area_m2`.
+///
+/// ```swift
+/// let csv = CoverageTable(assessment).csv()   // UTF-8 with BOM, opens in Excel with Chinese names
+/// ```
+public struct CoverageTable: Sendable {
+    public static let columns = [
+        "code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "coverage_ratio",
+        "facilities", "capacity", "uncovered_area_m2",
+    ]
+
+    public var rows: [CoverageRow]
+    var unitGeometries: [String: GeometryValue]
+
+    public init(_ assessment: CoverageAssessment) {
+        self.rows = assessment.rows
+        self.unitGeometries = assessment.unitGeometries
+    }
+
+    static func rounded(_ value: Double, _ decimals: Int) -> Double {
+        let scale = pow(10, Double(decimals))
+        return (value * scale).rounded() / scale
+    }
+
+    /// The ratio to 4 decimals, or `null` when the unit has no elderly.
+    static func ratio(_ value: Double?) -> JSONValue {
+        value.map { .number(rounded($0, 4)) } ?? .null
+    }
+
+    static func properties(_ row: CoverageRow) -> JSONObject {
+        [
+            "code": .string(row.code), "name": .string(row.name), "level": .string(row.level.rawValue),
+            "kind": .string(row.kind), "radius_m": .number(row.radius), "elderly_total": .number(row.elderlyTotal),
+            "elderly_covered": .number(row.elderlyCovered), "coverage_ratio": ratio(row.coverageRatio),
+            "facilities": .number(Double(row.facilities)), "capacity": .number(row.capacity),
+            "uncovered_area_m2": .number(rounded(row.uncoveredAreaM2, 1)),
+        ]
+    }
+
+    /// A JSON array of row objects, numbers as numbers.
+    public func json() -> String {
+        GeoJSONWriter.json(.array(rows.map { .object(Self.properties($0)) })) + "\n"
+    }
+
+    /// Unit polygons carrying the row's columns as properties.
+    public func geojson() -> [UInt8] {
+        GeoJSONWriter().featureCollection(
+            rows.map { Feature(geometry: unitGeometries[$0.code], properties: Self.properties($0)) })
+    }
+
+    /// UTF-8 with BOM; cells that a spreadsheet would run as a formula are prefixed with `'`.
+    public func csv() -> String {
+        var lines = [Self.columns.joined(separator: ",")]
+        for row in rows {
+            lines.append(Self.properties(row).entries.map { Self.csvCell($0.value) }.joined(separator: ","))
+        }
+        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    static func csvCell(_ value: JSONValue) -> String {
+        var text: String
+        switch value {
+        case .null: return ""
+        case .string(let s):
+            text = s
+            // Excel and LibreOffice run cells starting with these as formulas (CSV injection).
+            if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
+        default: text = GeoJSONWriter.json(value)
+        }
+        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            text = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return text
+    }
+
+    /// An aligned text table for the terminal; CJK characters count as two columns.
+    public func table() -> String {
+        let header = ["code", "name", "level", "kind", "radius", "elderly", "covered", "ratio", "facilities", "capacity", "uncovered km²"]
+        let body = rows.map { row in
+            [
+                row.code, row.name, row.level.rawValue, row.kind, Self.format(row.radius, 0),
+                Self.format(row.elderlyTotal, 0), Self.format(row.elderlyCovered, 0),
+                row.coverageRatio.map { String(format: "%.1f%%", $0 * 100) } ?? "–", String(row.facilities),
+                Self.format(row.capacity, 0), Self.format(row.uncoveredAreaM2 / 1e6, 3),
+            ]
+        }
+        let all = [header] + body
+        let widths = header.indices.map { column in all.map { Self.displayWidth($0[column]) }.max() ?? 0 }
+        let numeric = Set(4..<header.count)
+        return all.map { cells in
+            cells.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - Self.displayWidth(cell))
+                return numeric.contains(column) ? pad + cell : cell + pad
+            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n") + "\n"
+    }
+
+    static func format(_ value: Double, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", value)
+    }
+
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { width, scalar in
+            let v = scalar.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
+            return width + (wide ? 2 : 1)
+        }
+    }
+}

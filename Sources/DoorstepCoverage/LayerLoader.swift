@@ -1,0 +1,259 @@
+import DoorstepCRS
+import DoorstepGeoJSON
+import DoorstepGeometry
+import Foundation
+
+/// The property names read from each layer; each can be renamed with a CLI flag.
+public struct FieldNames: Sendable, Equatable {
+    public var code = "code"
+    public var name = "name"
+    public var level = "level"
+    public var parent = "parent"
+    public var id = "id"
+    public var kind = "kind"
+    public var capacity = "capacity"
+    public var weight = "elderly"
+
+    public init() {}
+}
+
+/// One input layer: its file and, when the user said so, its coordinate system.
+public struct LayerSource: Sendable, Equatable {
+    public var path: String
+    /// The `--…-crs` flag; `nil` means the file's own `crs` member, or else WGS84.
+    public var crs: CoordinateSystem?
+
+    public init(path: String, crs: CoordinateSystem? = nil) {
+        self.path = path
+        self.crs = crs
+    }
+}
+
+/// Reads the three layers, checks them feature by feature and converts them to WGS84.
+///
+/// Every problem is an ``InputError`` naming the file, the feature and what is wrong.
+/// Self-intersecting unit polygons are repaired with GEOS MakeValid and reported as warnings.
+///
+/// ```swift
+/// let layers = try LayerLoader(fields: FieldNames()).load(
+///     units: LayerSource(path: "units.geojson"),
+///     facilities: [LayerSource(path: "canteens.csv", crs: .gcj02)],
+///     demand: LayerSource(path: "elderly.geojson"))
+/// ```
+public struct LayerLoader: Sendable {
+    public var fields: FieldNames
+
+    public init(fields: FieldNames = FieldNames()) {
+        self.fields = fields
+    }
+
+    public func load(units: LayerSource, facilities: [LayerSource], demand: LayerSource) throws(InputError) -> Layers {
+        var warnings: [String] = []
+        let units = try loadUnits(units, warnings: &warnings)
+        var allFacilities: [Facility] = []
+        for source in facilities { allFacilities += try loadFacilities(source, warnings: &warnings) }
+        let demand = try loadDemand(demand, warnings: &warnings)
+        return Layers(units: units, facilities: allFacilities, demand: demand, warnings: warnings)
+    }
+
+    // MARK: Reading and converting
+
+    /// Reads GeoJSON, or CSV when the name ends in .csv, and converts it to WGS84.
+    func read(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [Feature] {
+        let path = source.path
+        let collection =
+            path.lowercased().hasSuffix(".csv")
+            ? try CSVPointReader.read(file: path) : try GeoJSONReader.read(file: path)
+        let declared = collection.declaredEPSG.map(CoordinateSystem.fromEPSG)
+        let crs = source.crs ?? declared ?? .wgs84
+        if let declared, let flag = source.crs, flag != declared {
+            warnings.append("\(path): the file declares \(declared) but the flag says \(flag); using \(flag)")
+        }
+        let converter: ToWGS84
+        do { converter = try ToWGS84(from: crs) } catch { throw InputError(file: path, message: error.message) }
+        var features = collection.features
+        for index in features.indices {
+            guard let geometry = features[index].geometry else { continue }
+            if crs.isGeographic { try checkLonLat(geometry, crs: crs, feature: index, file: path) }
+            do {
+                let converted = try converter.convert(geometry)
+                try checkLonLat(converted, crs: .wgs84, feature: index, file: path)
+                features[index].geometry = converted
+            } catch let error as CRSError {
+                throw .feature(index, in: path, "cannot convert from \(crs): \(error.message)")
+            } catch let error as InputError {
+                throw error
+            } catch {
+                throw .feature(index, in: path, "\(error)")
+            }
+        }
+        return features
+    }
+
+    /// Rejects coordinates that cannot be longitude/latitude, and says so when they look swapped.
+    func checkLonLat(_ geometry: GeometryValue, crs: CoordinateSystem, feature: Int, file: String) throws(InputError) {
+        for c in geometry.coordinates {
+            guard c.x.isFinite, c.y.isFinite else {
+                throw .feature(feature, in: file, "coordinate (\(c.x), \(c.y)) is not a finite number")
+            }
+            let lonOK = (-180...180).contains(c.x), latOK = (-90...90).contains(c.y)
+            if !latOK, lonOK, (-180...180).contains(c.y), (-90...90).contains(c.x) {
+                throw .feature(
+                    feature, in: file,
+                    "latitude \(c.y) is out of range; latitude and longitude look swapped (GeoJSON is [longitude, latitude])")
+            }
+            guard lonOK, latOK else {
+                throw .feature(
+                    feature, in: file,
+                    "coordinate (\(c.x), \(c.y)) is out of range for \(crs) longitude/latitude; if the layer is projected, give its EPSG code")
+            }
+            // Chinese data swapped: x looks like a Chinese latitude and y like a Chinese longitude.
+            if (crs == .gcj02 || crs == .bd09 || crs == .cgcs2000), (3...54).contains(c.x), (73...136).contains(c.y) {
+                throw .feature(
+                    feature, in: file,
+                    "(\(c.x), \(c.y)) lies outside China for \(crs); latitude and longitude look swapped (GeoJSON is [longitude, latitude])")
+            }
+        }
+    }
+
+    func text(_ feature: Feature, _ field: String) -> String? {
+        guard let text = feature.properties[field]?.textValue?.trimmingSpaces(), !text.isEmpty else { return nil }
+        return text
+    }
+
+    /// A non-negative number from `field`, `fallback` when the field is absent or empty.
+    func number(_ feature: Feature, _ field: String, fallback: Double, index: Int, file: String) throws(InputError) -> Double {
+        guard let value = feature.properties[field], value != .null, value.textValue?.trimmingSpaces() != "" else {
+            return fallback
+        }
+        guard let number = value.numberValue else {
+            throw .feature(index, in: file, "\"\(field)\" is \(GeoJSONWriter.json(value)), not a number")
+        }
+        guard number.isFinite, number >= 0 else { throw .feature(index, in: file, "\"\(field)\" is \(number); it must be 0 or more") }
+        return number
+    }
+
+    func point(_ feature: Feature, index: Int, file: String, layer: String) throws(InputError) -> Coordinate {
+        switch feature.geometry {
+        case .point(let c)?: return c
+        case .multiPoint(let cs)? where cs.count == 1: return cs[0]
+        case nil: throw .feature(index, in: file, "has no geometry; a \(layer) needs a Point")
+        case let geometry?: throw .feature(index, in: file, "is a \(geometry.typeName); a \(layer) must be a Point")
+        }
+    }
+
+    // MARK: Layers
+
+    func loadUnits(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [PlanningUnit] {
+        let file = source.path
+        let features = try read(source, warnings: &warnings)
+        guard !features.isEmpty else { throw InputError(file: file, message: "the units layer has no features") }
+        let context = GEOSContext()
+        var units: [PlanningUnit] = []
+        var firstFeatureOfCode: [String: Int] = [:]
+        for (index, feature) in features.enumerated() {
+            guard let code = text(feature, fields.code) else {
+                throw .feature(index, in: file, "unit has no \"\(fields.code)\" (use --code-field to name the code property)")
+            }
+            if let earlier = firstFeatureOfCode[code] {
+                throw .feature(index, in: file, "unit code \(code) is already used by feature \(earlier); codes must be unique")
+            }
+            firstFeatureOfCode[code] = index
+            let level: UnitLevel
+            if let label = text(feature, fields.level) {
+                guard let parsed = UnitLevel(rawValue: label) ?? Self.chineseLevels[label] else {
+                    throw .feature(index, in: file, "unit \(code) has level \"\(label)\"; expected district, street or community")
+                }
+                level = parsed
+            } else if let inferred = UnitLevel(codeLength: code.count) {
+                level = inferred
+            } else {
+                throw .feature(
+                    index, in: file,
+                    "unit \(code) has no \"\(fields.level)\" and its code is not 6, 9 or 12 digits to tell the level")
+            }
+            guard let geometry = feature.geometry else {
+                throw .feature(index, in: file, "unit \(code) has no geometry; a unit needs a Polygon or MultiPolygon")
+            }
+            guard geometry.isPolygonal else {
+                throw .feature(index, in: file, "unit \(code) is a \(geometry.typeName); a unit must be a Polygon or MultiPolygon")
+            }
+            let valid = try repaired(geometry, context: context, code: code, index: index, file: file, warnings: &warnings)
+            units.append(
+                PlanningUnit(
+                    code: code, name: text(feature, fields.name) ?? code, level: level,
+                    parent: text(feature, fields.parent), geometry: valid))
+        }
+        return units
+    }
+
+    static let chineseLevels: [String: UnitLevel] = [
+        "区": .district, "县": .district, "区县": .district, "镇街": .street, "街道": .street, "乡镇": .street,
+        "镇": .street, "乡": .street, "社区": .community, "村": .community, "村社": .community, "village": .community,
+        "town": .street, "county": .district, "subdistrict": .street,
+    ]
+
+    /// The polygon, or its MakeValid repair with a warning: a hand-drawn boundary that crosses itself
+    /// still describes the area the planner meant, and refusing the whole layer helps nobody.
+    func repaired(
+        _ geometry: GeometryValue, context: GEOSContext, code: String, index: Int, file: String, warnings: inout [String]
+    ) throws(InputError) -> GeometryValue {
+        do {
+            let geos = try Geometry(geometry, in: context)
+            if geos.isValid { return geometry }
+            let reason = geos.validityReason
+            let fixed = try geos.makeValid()
+            let polygons = fixed.value().polygons
+            guard !polygons.isEmpty else {
+                throw InputError.feature(index, in: file, "unit \(code) is invalid (\(reason)) and has no area after repair")
+            }
+            warnings.append("\(file): feature \(index): unit \(code) is invalid (\(reason)); repaired with MakeValid")
+            return polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
+        } catch let error as InputError {
+            throw error
+        } catch {
+            throw .feature(index, in: file, "unit \(code) cannot be read as a polygon: \(error)")
+        }
+    }
+
+    func loadFacilities(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [Facility] {
+        let file = source.path
+        let features = try read(source, warnings: &warnings)
+        var facilities: [Facility] = []
+        facilities.reserveCapacity(features.count)
+        for (index, feature) in features.enumerated() {
+            let location = try point(feature, index: index, file: file, layer: "facility")
+            guard let kind = text(feature, fields.kind) else {
+                throw .feature(index, in: file, "facility has no \"\(fields.kind)\" (use --kind-field to name the kind property)")
+            }
+            let id = text(feature, fields.id) ?? feature.id?.textValue ?? "\(URL(fileURLWithPath: file).lastPathComponent)#\(index)"
+            facilities.append(
+                Facility(
+                    id: id, name: text(feature, fields.name) ?? id, kind: FacilityKind.normalized(kind),
+                    capacity: try number(feature, fields.capacity, fallback: 0, index: index, file: file),
+                    location: location))
+        }
+        return facilities
+    }
+
+    func loadDemand(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [DemandPoint] {
+        let file = source.path
+        let features = try read(source, warnings: &warnings)
+        guard !features.isEmpty else { throw InputError(file: file, message: "the demand layer has no features") }
+        var demand: [DemandPoint] = []
+        demand.reserveCapacity(features.count)
+        for (index, feature) in features.enumerated() {
+            let location = try point(feature, index: index, file: file, layer: "demand point")
+            demand.append(
+                DemandPoint(
+                    id: text(feature, fields.id) ?? feature.id?.textValue ?? String(index),
+                    elderly: try number(feature, fields.weight, fallback: 1, index: index, file: file),
+                    location: location))
+        }
+        return demand
+    }
+}
+
+extension String {
+    func trimmingSpaces() -> String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

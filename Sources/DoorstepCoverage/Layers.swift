@@ -1,0 +1,123 @@
+import DoorstepGeometry
+
+/// The administrative level of a planning unit: 区县 → 镇街 → 村社.
+public enum UnitLevel: String, CaseIterable, Comparable, Sendable {
+    case district, street, community
+
+    /// The level a NBS/GB 2260 code's length implies: 6 digits district, 9 street, 12 community.
+    public init?(codeLength: Int) {
+        switch codeLength {
+        case 6: self = .district
+        case 9: self = .street
+        case 12: self = .community
+        default: return nil
+        }
+    }
+
+    public static func < (lhs: UnitLevel, rhs: UnitLevel) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+/// A district, town/street or community polygon with its code.
+public struct PlanningUnit: Sendable, Equatable {
+    public var code: String
+    public var name: String
+    public var level: UnitLevel
+    public var parent: String?
+    /// WGS84 longitude/latitude, valid (repaired with MakeValid when the input was not).
+    public var geometry: GeometryValue
+
+    public init(code: String, name: String, level: UnitLevel, parent: String? = nil, geometry: GeometryValue) {
+        self.code = code
+        self.name = name
+        self.level = level
+        self.parent = parent
+        self.geometry = geometry
+    }
+}
+
+/// A canteen, day-care centre, care home … at a point.
+public struct Facility: Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var kind: String
+    public var capacity: Double
+    /// WGS84 longitude/latitude.
+    public var location: Coordinate
+
+    public init(id: String, name: String, kind: String, capacity: Double = 0, location: Coordinate) {
+        self.id = id
+        self.name = name
+        self.kind = kind
+        self.capacity = capacity
+        self.location = location
+    }
+}
+
+/// A place where elderly people live (a building, a compound, a census block centroid) and how many.
+public struct DemandPoint: Sendable, Equatable {
+    public var id: String
+    /// The number of elderly people; 1 when the layer has no weight field.
+    public var elderly: Double
+    /// WGS84 longitude/latitude.
+    public var location: Coordinate
+
+    public init(id: String, elderly: Double, location: Coordinate) {
+        self.id = id
+        self.elderly = elderly
+        self.location = location
+    }
+}
+
+/// The three input layers of an assessment, in WGS84.
+public struct Layers: Sendable {
+    public var units: [PlanningUnit]
+    public var facilities: [Facility]
+    public var demand: [DemandPoint]
+    /// Things the planner should know that did not stop the run (repaired polygons, CRS notes).
+    public var warnings: [String]
+
+    public init(units: [PlanningUnit], facilities: [Facility], demand: [DemandPoint], warnings: [String] = []) {
+        self.units = units
+        self.facilities = facilities
+        self.demand = demand
+        self.warnings = warnings
+    }
+}
+
+/// Facility kinds and their default catchment radii (GB 50180-2018 life circles).
+public enum FacilityKind {
+    /// Kinds in the order reports list them, with their default radius in metres.
+    public static let defaultRadii: [(kind: String, metres: Double)] = [
+        ("canteen", 500), ("day-care", 300), ("embedded-care", 1000), ("care-home", 1000), ("home-care-center", 1000),
+    ]
+
+    /// The kind a Chinese or English label names: 老年食堂 → canteen, 日间照料中心 → day-care …
+    public static func normalized(_ label: String) -> String {
+        let trimmed = label.trimmingCharacters(in: .whitespaces).lowercased()
+        for (pattern, kind) in aliases where trimmed.contains(pattern) { return kind }
+        return trimmed.replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: " ", with: "-")
+    }
+
+    static let aliases: [(String, String)] = [
+        ("居家养老服务中心", "home-care-center"), ("嵌入式", "embedded-care"), ("日间照料", "day-care"),
+        ("托老所", "day-care"), ("食堂", "canteen"), ("助餐", "canteen"), ("养老院", "care-home"),
+        ("敬老院", "care-home"), ("养护院", "care-home"), ("护理院", "care-home"),
+    ]
+
+    /// Sorts kinds as reports list them: the known ones in their order, then the rest alphabetically.
+    public static func reportOrder(_ kinds: some Sequence<String>) -> [String] {
+        let known = defaultRadii.map(\.kind)
+        return Set(kinds).sorted { a, b in
+            switch (known.firstIndex(of: a), known.firstIndex(of: b)) {
+            case let (x?, y?): x < y
+            case (_?, nil): true
+            case (nil, _?): false
+            case (nil, nil): a < b
+            }
+        }
+    }
+}
+
+import Foundation

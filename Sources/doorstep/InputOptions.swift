@@ -1,0 +1,145 @@
+import ArgumentParser
+import DoorstepCRS
+import DoorstepCoverage
+import DoorstepSample
+import Foundation
+
+/// The three layers, their coordinate systems and property names: shared by `coverage` and `gaps`.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Planning units (GeoJSON polygons with code, name, level, parent).")
+    var units: String?
+
+    @Option(help: "Facilities (GeoJSON points or CSV with longitude/latitude); repeat to combine layers.")
+    var facilities: [String] = []
+
+    @Option(help: "Elderly demand points (GeoJSON points with id, elderly).")
+    var demand: String?
+
+    @Option(help: "Coordinate system of --units: wgs84, cgcs2000, gcj02, bd09 or EPSG:NNNN.")
+    var unitsCrs: String?
+
+    @Option(help: "Coordinate system of --facilities.")
+    var facilitiesCrs: String?
+
+    @Option(help: "Coordinate system of --demand.")
+    var demandCrs: String?
+
+    @Option(help: "Facility kinds to assess (repeatable); default: every kind present.")
+    var kind: [String] = []
+
+    @Option(help: "Catchment radius for a kind, e.g. canteen=1000 (repeatable).")
+    var radius: [String] = []
+
+    @Option(help: "Unit level: district, street, community or all.")
+    var level: String = "street"
+
+    @Option(help: "Property holding the unit code.") var codeField = "code"
+    @Option(help: "Property holding the unit or facility name.") var nameField = "name"
+    @Option(help: "Property holding the unit level.") var levelField = "level"
+    @Option(help: "Property holding the facility kind.") var kindField = "kind"
+    @Option(help: "Property holding the facility capacity.") var capacityField = "capacity"
+    @Option(help: "Property holding the number of elderly at a demand point.") var weightField = "elderly"
+
+    func validate() throws {
+        let given = [units != nil, !facilities.isEmpty, demand != nil]
+        if given.contains(true) && given.contains(false) {
+            throw ValidationError("give --units, --facilities and --demand together, or none of them to use the sample city")
+        }
+        _ = try levels()
+        _ = try radii()
+    }
+
+    func levels() throws -> Set<UnitLevel> {
+        if level == "all" { return Set(UnitLevel.allCases) }
+        guard let parsed = UnitLevel(rawValue: level) else {
+            throw ValidationError("--level \(level): use district, street, community or all")
+        }
+        return [parsed]
+    }
+
+    func radii() throws -> [String: Double] {
+        var radii: [String: Double] = [:]
+        for entry in radius {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let metres = Double(parts[1]), metres > 0, metres.isFinite else {
+                throw ValidationError("--radius \(entry): write KIND=METRES with a positive number, e.g. canteen=1000")
+            }
+            radii[FacilityKind.normalized(parts[0])] = metres
+        }
+        return radii
+    }
+
+    func settings() throws -> CoverageSettings {
+        CoverageSettings(
+            kinds: kind.isEmpty ? nil : kind.map(FacilityKind.normalized), radii: try radii(), levels: try levels())
+    }
+
+    var fields: FieldNames {
+        var fields = FieldNames()
+        fields.code = codeField
+        fields.name = nameField
+        fields.level = levelField
+        fields.kind = kindField
+        fields.capacity = capacityField
+        fields.weight = weightField
+        return fields
+    }
+
+    /// Reads the layers the flags name, or the embedded sample city when none are named.
+    func loadLayers() throws -> Layers {
+        func crs(_ text: String?) throws -> CoordinateSystem? {
+            try text.map { text throws -> CoordinateSystem in
+                do { return try CoordinateSystem(parsing: text) } catch let error as CRSError { throw ValidationError(error.message) }
+            }
+        }
+        let unitsCRS = try crs(unitsCrs), facilitiesCRS = try crs(facilitiesCrs), demandCRS = try crs(demandCrs)
+        let paths: (units: String, facilities: [String], demand: String)
+        if let units, let demand {
+            paths = (units, facilities, demand)
+        } else {
+            let sample = try SampleLocation.directory()
+            paths = (
+                sample + "/" + SampleCity.fileNames.units, [sample + "/" + SampleCity.fileNames.facilities],
+                sample + "/" + SampleCity.fileNames.demand
+            )
+        }
+        let layers = try LayerLoader(fields: fields).load(
+            units: LayerSource(path: paths.units, crs: unitsCRS),
+            facilities: paths.facilities.map { LayerSource(path: $0, crs: facilitiesCRS) },
+            demand: LayerSource(path: paths.demand, crs: demandCRS))
+        for warning in layers.warnings { Console.warn(warning) }
+        return layers
+    }
+}
+
+/// Finds the embedded sample: `geodata/sample` under the working directory, beside the executable's
+/// package, or in the source tree this binary was built from.
+enum SampleLocation {
+    static func directory() throws -> String {
+        let relative = "geodata/sample"
+        var candidates = [FileManager.default.currentDirectoryPath + "/" + relative]
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<6 {
+            candidates.append(url.appendingPathComponent(relative).path)
+            url.deleteLastPathComponent()
+        }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        candidates.append(source.appendingPathComponent(relative).path)
+        let units = SampleCity.fileNames.units
+        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/" + units) }) else {
+            throw ValidationError("no input flags and no sample city found (looked for \(relative)/\(units)); run `doorstep sample --output \(relative)`")
+        }
+        return found
+    }
+}
+
+enum Console {
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+    }
+
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data("\(message)\n".utf8))
+    }
+}
