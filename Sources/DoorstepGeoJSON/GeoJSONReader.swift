@@ -325,7 +325,9 @@ private struct Parser {
     }
 
     mutating func feature() throws(InputError) -> Feature {
-        guard peek() == UInt8(ascii: "{") else { throw fail("is not a GeoJSON Feature object") }
+        guard peek() == UInt8(ascii: "{") else {
+            throw position >= bytes.count ? syntaxError("a feature") : fail("is not a GeoJSON Feature object")
+        }
         var type: String?
         var id: JSONValue?
         var geometry: GeometryValue?

@@ -71,6 +71,10 @@ public final class Geometry {
     public static func collection(
         _ parts: [Geometry], type: CollectionType, in context: GEOSContext
     ) throws(GEOSError) -> Geometry {
+        // GEOS 3.11 does not check part types itself and would build e.g. a "MultiPolygon" of points.
+        if let allowed = type.partType, let wrong = parts.first(where: { $0.typeName != allowed }) {
+            throw GEOSError(operation: "create collection", message: "a \(type) holds \(allowed)s, not a \(wrong.typeName)")
+        }
         var pointers: [OpaquePointer?] = parts.map { GEOSGeom_clone_r(context.handle, $0.pointer) }
         let created = pointers.withUnsafeMutableBufferPointer {
             GEOSGeom_createCollection_r(context.handle, type.geosType, $0.baseAddress, UInt32($0.count))
@@ -80,6 +84,16 @@ public final class Geometry {
 
     public enum CollectionType: Sendable {
         case multiPoint, multiLineString, multiPolygon, geometryCollection
+
+        /// The only type of part the collection may hold; `nil` for a GeometryCollection.
+        var partType: String? {
+            switch self {
+            case .multiPoint: "Point"
+            case .multiLineString: "LineString"
+            case .multiPolygon: "Polygon"
+            case .geometryCollection: nil
+            }
+        }
 
         var geosType: Int32 {
             switch self {

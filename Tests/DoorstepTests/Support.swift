@@ -1,0 +1,113 @@
+import DoorstepGeoJSON
+import DoorstepGeometry
+import Foundation
+import Testing
+
+/// A fresh temporary folder, removed by the caller with `cleanup()`.
+struct TemporaryFolder {
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "doorstep-tests-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    @discardableResult
+    func write(_ name: String, _ text: String) throws -> String {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file(name)))
+        return file(name)
+    }
+
+    @discardableResult
+    func write(_ name: String, bytes: [UInt8]) throws -> String {
+        try Data(bytes).write(to: URL(fileURLWithPath: file(name)))
+        return file(name)
+    }
+
+    func cleanup() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+enum Paths {
+    /// The package root, from this file's location.
+    static let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    static let sample = package + "/geodata/sample"
+    /// The shared real Hangzhou data, beside the checkout.
+    static let hangzhou = URL(fileURLWithPath: package).deletingLastPathComponent().appendingPathComponent("shared/geodata/hangzhou").path
+    static var hangzhouAvailable: Bool { FileManager.default.fileExists(atPath: hangzhou + "/districts-2021-gcj02.geojson") }
+}
+
+/// A GeoJSON FeatureCollection from features written by hand.
+func collection(_ features: [String]) -> String {
+    #"{"type":"FeatureCollection","features":["# + features.joined(separator: ",") + "]}"
+}
+
+func pointFeature(_ x: Double, _ y: Double, _ properties: String) -> String {
+    #"{"type":"Feature","properties":{\#(properties)},"geometry":{"type":"Point","coordinates":[\#(x),\#(y)]}}"#
+}
+
+func polygonFeature(_ ring: [(Double, Double)], _ properties: String) -> String {
+    let coordinates = ring.map { "[\($0.0),\($0.1)]" }.joined(separator: ",")
+    return #"{"type":"Feature","properties":{\#(properties)},"geometry":{"type":"Polygon","coordinates":[[\#(coordinates)]]}}"#
+}
+
+/// The result of running the built `doorstep` binary.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+enum CLI {
+    /// The `doorstep` executable built beside the test bundle.
+    static var executable: String {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var directory = exe.deletingLastPathComponent()
+        // On Linux the tests run from <build>/debug/DoorstepPackageTests.xctest.
+        for _ in 0..<3 {
+            let candidate = directory.appendingPathComponent("doorstep").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return Paths.package + "/.build/debug/doorstep"
+    }
+
+    static func run(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? Paths.package)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting: a full pipe would block the child.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(
+            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+/// Runs a program from the system (ogrinfo), or returns nil when it is not installed.
+func runSystem(_ program: String, _ arguments: [String]) throws -> CommandResult? {
+    let candidates = ["/usr/bin/\(program)", "/usr/local/bin/\(program)"]
+    guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+        stderr: String(decoding: stderr, as: UTF8.self))
+}
