@@ -89,8 +89,11 @@ struct InputOptions: ParsableArguments {
     func loadLayers() throws -> Layers {
         func crs(_ text: String?) throws -> CoordinateSystem? {
             try text.map { text throws -> CoordinateSystem in
-                do { return try CoordinateSystem(parsing: text) } catch let error as CRSError { throw ValidationError(error.message) }
+                do { return try CoordinateSystem(parsing: text) } catch let error as CRSError { throw CLIError("\(flagName(for: text)): \(error.message)") }
             }
+        }
+        func flagName(for text: String) -> String {
+            text == unitsCrs ? "--units-crs" : text == facilitiesCrs ? "--facilities-crs" : "--demand-crs"
         }
         let unitsCRS = try crs(unitsCrs), facilitiesCRS = try crs(facilitiesCrs), demandCRS = try crs(demandCrs)
         let paths: (units: String, facilities: [String], demand: String)
@@ -132,6 +135,12 @@ enum SampleLocation {
         }
         return found
     }
+}
+
+/// A problem with the command line that is reported in one line, without the usage text.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }
 
 enum Console {
