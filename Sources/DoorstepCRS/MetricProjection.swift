@@ -30,7 +30,11 @@ public struct MetricProjection: Hashable, Sendable {
     }
 
     public func makeProjector() throws(CRSError) -> Projector {
-        Projector(try PROJTransform(from: "+proj=longlat +datum=WGS84 +no_defs +type=crs", to: definition))
+        // A pipeline from degrees needs no lookup in proj.db, which would cost each worker milliseconds.
+        Projector(
+            try PROJTransform(
+                definition: "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
+                    + "+step +proj=tmerc +lat_0=0 +lon_0=\(centralMeridian) +k=1 +x_0=0 +y_0=0 +ellps=WGS84"))
     }
 }
 

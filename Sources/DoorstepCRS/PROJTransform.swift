@@ -14,6 +14,19 @@ public final class PROJTransform {
     private let context: OpaquePointer
     private let transform: OpaquePointer
 
+    /// A transformation PROJ builds from a definition alone (`+proj=pipeline …`), without its database.
+    public init(definition: String) throws(CRSError) {
+        guard let context = proj_context_create() else { throw CRSError("PROJ: cannot create a context") }
+        proj_log_level(context, PJ_LOG_NONE)
+        guard let transform = proj_create(context, definition) else {
+            let reason = String(cString: proj_context_errno_string(context, proj_context_errno(context)))
+            proj_context_destroy(context)
+            throw CRSError("PROJ cannot build \(definition): \(reason)")
+        }
+        self.context = context
+        self.transform = transform
+    }
+
     public init(from source: String, to target: String) throws(CRSError) {
         guard let context = proj_context_create() else { throw CRSError("PROJ: cannot create a context") }
         proj_log_level(context, PJ_LOG_NONE)

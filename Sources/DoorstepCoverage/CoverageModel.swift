@@ -70,11 +70,12 @@ public struct CoverageRow: Sendable, Equatable {
     public var coverageRatio: Double? { elderlyTotal > 0 ? elderlyCovered / elderlyTotal : nil }
 }
 
-/// The result of ``CoverageModel/assess(_:settings:withParts:)``.
+/// The result of ``CoverageModel/assess(_:settings:withParts:withGeometries:)``.
 public struct CoverageAssessment: Sendable {
     /// Ordered by kind, then level (district first), then code.
     public var rows: [CoverageRow]
-    /// WGS84 unit geometries (snapped to 1e-7°), by unit code, for GeoJSON output.
+    /// WGS84 unit geometries (snapped to 1e-7°), by unit code, for GeoJSON output; filled when asked
+    /// for with `withGeometries` or `withParts`.
     public var unitGeometries: [String: GeometryValue]
     public var projection: MetricProjection
     public var kinds: [(kind: String, radius: Double)]
@@ -92,7 +93,7 @@ public struct CoverageAssessment: Sendable {
 /// ```
 public enum CoverageModel {
     public static func assess(
-        _ layers: Layers, settings: CoverageSettings, withParts: Bool = false
+        _ layers: Layers, settings: CoverageSettings, withParts: Bool = false, withGeometries: Bool = false
     ) throws -> CoverageAssessment {
         let units = layers.units.filter { settings.levels.contains($0.level) }
         guard !units.isEmpty else {
@@ -130,7 +131,7 @@ public enum CoverageModel {
         let work = UnitWork(
             units: units, projectedUnits: projectedUnits, demand: layers.demand, demandIndex: demandIndex,
             facilities: layers.facilities, facilityIndex: facilityIndex, plans: plans, projection: projection,
-            quadrantSegments: settings.quadrantSegments, withParts: withParts)
+            quadrantSegments: settings.quadrantSegments, withParts: withParts, withGeometries: withParts || withGeometries)
         let results = try work.run()
 
         var rows: [CoverageRow] = []
@@ -147,7 +148,9 @@ public enum CoverageModel {
             }
         }
         var geometries: [String: GeometryValue] = [:]
-        for (u, result) in results.enumerated() { geometries[units[u].code] = result.snappedGeometry }
+        if withParts || withGeometries {
+            for (u, result) in results.enumerated() { geometries[units[u].code] = result.snappedGeometry }
+        }
         return CoverageAssessment(rows: rows, unitGeometries: geometries, projection: projection, kinds: kindRadii)
     }
 }
@@ -177,6 +180,140 @@ struct UnitResult: Sendable {
     var snappedGeometry: GeometryValue = .multiPolygon([])
 }
 
+/// Runs `body` for 0..<count on every core, each worker with its own state (a GEOS context, a PROJ
+/// projector …), handing out the items one by one so that slow items do not hold a worker back.
+func parallelMap<State, Result: Sendable>(
+    _ order: [Int], count: Int, makeState: @Sendable () throws -> State,
+    _ body: @Sendable (inout State, Int) throws -> Result
+) throws -> [Result] {
+    let next = Mutex(0)
+    let results = Mutex([Result?](repeating: nil, count: count))
+    let failure = Mutex<(any Error)?>(nil)
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, order.count))
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        do {
+            var state = try makeState()
+            while true {
+                let position = next.withLock { value in
+                    defer { value += 1 }
+                    return value
+                }
+                guard position < order.count, failure.withLock({ $0 == nil }) else { return }
+                let item = order[position]
+                let result = try body(&state, item)
+                results.withLock { $0[item] = result }
+            }
+        } catch {
+            failure.withLock { $0 = $0 ?? error }
+        }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    return results.withLock { $0.map { $0! } }
+}
+
+/// The union of all catchment discs of one kind, cut into square tiles.
+///
+/// Every unit at every level needs "its part of the union". Building the union once per tile (in
+/// parallel) and giving each unit the few tiles it overlaps shares that work between all units and
+/// levels, and keeps every overlay small: no unit is ever differenced against the whole city's union.
+struct CatchmentTiles: Sendable {
+    struct Key: Hashable, Sendable {
+        var i: Int
+        var j: Int
+    }
+
+    let size: Double
+    /// WKB of each tile's clipped union; tiles no disc reaches are absent.
+    let pieces: [Key: [UInt8]]
+
+    static func key(_ x: Double, _ y: Double, _ size: Double) -> (Int, Int) {
+        (Int((x / size).rounded(.down)), Int((y / size).rounded(.down)))
+    }
+
+    func envelope(_ key: Key) -> Envelope {
+        Envelope(
+            minX: Double(key.i) * size, minY: Double(key.j) * size, maxX: Double(key.i + 1) * size,
+            maxY: Double(key.j + 1) * size)
+    }
+
+    /// The tiles that meet `envelope`.
+    func keys(meeting envelope: Envelope) -> [Key] {
+        let (i0, j0) = Self.key(envelope.minX, envelope.minY, size)
+        let (i1, j1) = Self.key(envelope.maxX, envelope.maxY, size)
+        return (i0...i1).flatMap { i in (j0...j1).map { Key(i: i, j: $0) } }
+    }
+
+    init(plan: KindPlan, covering unitEnvelopes: [Envelope], quadrantSegments: Int32) throws {
+        let size = max(8 * plan.radius, 1000)
+        self.size = size
+        var keys = Set<Key>()
+        let shell = CatchmentTiles(size: size, pieces: [:])
+        for envelope in unitEnvelopes { keys.formUnion(shell.keys(meeting: envelope)) }
+        let order = Array(keys)
+        // GEOS's buffer of a point is the same polygon wherever the point is: build it once and move it.
+        let template = try Geometry(point: Coordinate(0, 0), in: GEOSContext())
+            .buffer(plan.radius, quadrantSegments: quadrantSegments).value().polygons[0][0]
+        let wkb = try parallelMap(Array(order.indices), count: order.count, makeState: { GEOSContext() }) { context, item in
+            let tile = shell.envelope(order[item])
+            let reaching = plan.index.indexes(in: tile.expanded(by: plan.radius))
+            guard !reaching.isEmpty else { return [UInt8]() }
+            var discs: [Geometry] = []
+            discs.reserveCapacity(reaching.count)
+            for r in reaching {
+                let centre = plan.index.points[r]
+                let ring = template.map { Coordinate($0.x + centre.x, $0.y + centre.y) }
+                discs.append(try Geometry(.polygon([ring]), in: context))
+            }
+            // Clipping after the union leaves clean tile edges (a covered tile is just its square),
+            // which keeps the unions and differences of the units cheap.
+            let piece = try Geometry.unionOf(discs, in: context).clipped(to: tile)
+            return piece.isEmpty ? [] : piece.wkb
+        }
+        var pieces: [Key: [UInt8]] = [:]
+        for (key, bytes) in zip(order, wkb) where !bytes.isEmpty { pieces[key] = bytes }
+        self.pieces = pieces
+    }
+
+    private init(size: Double, pieces: [Key: [UInt8]]) {
+        self.size = size
+        self.pieces = pieces
+    }
+}
+
+/// What one worker keeps: its GEOS context, its projector and the catchment tiles it has decoded.
+final class Worker {
+    let context = GEOSContext()
+    let projector: Projector
+    private var decoded: [Int: [CatchmentTiles.Key: Geometry]] = [:]
+
+    init(projection: MetricProjection) throws {
+        projector = try projection.makeProjector()
+    }
+
+    /// The catchment pieces of kind `k` in the tiles that meet `envelope`.
+    func pieces(_ tiles: CatchmentTiles, kind k: Int, over envelope: Envelope) throws -> [Geometry] {
+        var pieces: [Geometry] = []
+        for key in tiles.keys(meeting: envelope) {
+            if let cached = decoded[k]?[key] {
+                pieces.append(cached)
+            } else if let wkb = tiles.pieces[key] {
+                let piece = try Geometry(wkb: wkb, in: context)
+                decoded[k, default: [:]][key] = piece
+                pieces.append(piece)
+            }
+        }
+        return pieces
+    }
+
+    /// The catchment of kind `k` over `envelope`: the union of the tiles it meets, or nil when none.
+    func catchment(_ tiles: CatchmentTiles, kind k: Int, over envelope: Envelope) throws -> Geometry? {
+        let pieces = try pieces(tiles, kind: k, over: envelope)
+        if pieces.count <= 1 { return pieces.first }
+        // Neighbouring tiles share their border exactly (both clipped on the same line), so they merge.
+        return try Geometry.unionOf(pieces, in: context)
+    }
+}
+
 /// The per-unit work, shared out to one worker per core.
 struct UnitWork: Sendable {
     var units: [PlanningUnit]
@@ -189,54 +326,38 @@ struct UnitWork: Sendable {
     var projection: MetricProjection
     var quadrantSegments: Int32
     var withParts: Bool
+    var withGeometries: Bool
 
     /// A grid of 1e-7°, about 1 cm: the precision GeoJSON output is written with.
     static let outputGrid = 1e-7
 
     func run() throws -> [UnitResult] {
+        let envelopes = projectedUnits.map { Envelope(of: $0.coordinates)! }
+        let tiles = try plans.map { try CatchmentTiles(plan: $0, covering: envelopes, quadrantSegments: quadrantSegments) }
         // Largest units first, so that no worker is left with one big district at the end.
-        let queue = projectedUnits.indices.sorted {
+        let order = projectedUnits.indices.sorted {
             projectedUnits[$0].coordinates.count > projectedUnits[$1].coordinates.count
         }
-        let next = Mutex(0)
-        let results = Mutex([UnitResult?](repeating: nil, count: units.count))
-        let failure = Mutex<(any Error)?>(nil)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, units.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            do {
-                let context = GEOSContext()
-                let projector = try projection.makeProjector()
-                while true {
-                    let position = next.withLock { value in
-                        defer { value += 1 }
-                        return value
-                    }
-                    guard position < queue.count, failure.withLock({ $0 == nil }) else { return }
-                    let u = queue[position]
-                    let result = try assess(unit: u, context: context, projector: projector)
-                    results.withLock { $0[u] = result }
-                }
-            } catch {
-                failure.withLock { $0 = $0 ?? error }
-            }
+        return try parallelMap(order, count: units.count, makeState: { try Worker(projection: projection) }) { worker, u in
+            try assess(unit: u, worker: worker, tiles: tiles)
         }
-        if let error = failure.withLock({ $0 }) { throw error }
-        return results.withLock { $0.map { $0! } }
     }
 
-    func assess(unit u: Int, context: GEOSContext, projector: Projector) throws -> UnitResult {
+    func assess(unit u: Int, worker: Worker, tiles: [CatchmentTiles]) throws -> UnitResult {
+        let context = worker.context
         let geometry = try Geometry(projectedUnits[u], in: context)
         let prepared = try geometry.prepared()
         guard let envelope = geometry.envelope else { return UnitResult(kinds: plans.map { _ in .init() }) }
-        let members = demandIndex.indexes(in: envelope).filter { prepared.covers(demandIndex.points[$0]) }
+        let members = try demand(inside: prepared, envelope: envelope, context: context)
         let facilitiesInside = Set(
             facilityIndex.indexes(in: envelope).filter { prepared.covers(facilityIndex.points[$0]) })
 
         var result = UnitResult()
         result.elderlyTotal = members.reduce(0) { $0 + demand[$1].elderly }
-        result.snappedGeometry = try Geometry(units[u].geometry, in: context).snapped(toGrid: Self.outputGrid).value()
-        let area = geometry.area
-        for plan in plans {
+        if withGeometries {
+            result.snappedGeometry = try Geometry(units[u].geometry, in: context).snapped(toGrid: Self.outputGrid).value()
+        }
+        for (k, plan) in plans.enumerated() {
             var perKind = UnitResult.PerKind()
             var uncoveredMembers: [Int] = []
             for m in members {
@@ -246,27 +367,41 @@ struct UnitWork: Sendable {
                 perKind.facilities += 1
                 perKind.capacity += facilities[f].capacity
             }
-            // Only discs whose centre is within R of the unit's envelope can cut into it.
-            let reaching = plan.index.indexes(in: envelope.expanded(by: plan.radius))
-            if reaching.isEmpty {
-                perKind.uncoveredArea = area
-                if withParts { perKind.parts = try parts(of: geometry, uncovered: uncoveredMembers, projector: projector) }
-            } else {
-                var discs: [Geometry] = []
-                discs.reserveCapacity(reaching.count)
-                for r in reaching {
-                    discs.append(
-                        try Geometry(point: plan.index.points[r], in: context)
-                            .buffer(plan.radius, quadrantSegments: quadrantSegments))
-                }
-                let catchment = try Geometry.unionOf(discs, in: context)
-                let uncovered = try geometry.difference(catchment)
+            if withParts {
+                let uncovered = try worker.catchment(tiles[k], kind: k, over: envelope).map { try geometry.difference($0) } ?? geometry
                 perKind.uncoveredArea = uncovered.area
-                if withParts { perKind.parts = try parts(of: uncovered, uncovered: uncoveredMembers, projector: projector) }
+                perKind.parts = try parts(of: uncovered, uncovered: uncoveredMembers, projector: worker.projector)
+            } else {
+                // Tiles do not overlap, so the covered area is the sum over tiles: no union needed.
+                var covered = 0.0
+                for piece in try worker.pieces(tiles[k], kind: k, over: envelope) {
+                    covered += try geometry.intersection(piece).area
+                }
+                perKind.uncoveredArea = max(0, geometry.area - covered)
             }
             result.kinds.append(perKind)
         }
         return result
+    }
+    /// The demand points inside a unit, boundary included, ascending. Grid cells wholly inside the unit
+    /// are taken whole and cells outside it skipped, so only points near the boundary are tested one by one.
+    func demand(inside unit: PreparedGeometry, envelope: Envelope, context: GEOSContext) throws -> [Int] {
+        var members: [Int] = []
+        try demandIndex.forEachCell(meeting: envelope) { cell, points in
+            if points.count > 8 {
+                let box = try Geometry(envelope: cell, in: context)
+                if unit.covers(box) {
+                    members.append(contentsOf: points.lazy.map { Int($0) })
+                    return
+                }
+                if !unit.intersects(box) { return }
+            }
+            for p in points where envelope.contains(demandIndex.points[Int(p)]) && unit.covers(demandIndex.points[Int(p)]) {
+                members.append(Int(p))
+            }
+        }
+        members.sort()
+        return members
     }
 
     /// The connected parts of an uncovered region, in WGS84, with the uncovered demand inside each.

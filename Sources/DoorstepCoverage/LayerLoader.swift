@@ -76,6 +76,7 @@ public struct LayerLoader: Sendable {
             guard let geometry = features[index].geometry else { continue }
             if crs.isGeographic { try checkLonLat(geometry, crs: crs, feature: index, file: path) }
             do {
+                guard crs != .wgs84, crs != .cgcs2000 else { continue }
                 let converted = try converter.convert(geometry)
                 try checkLonLat(converted, crs: .wgs84, feature: index, file: path)
                 features[index].geometry = converted
@@ -92,27 +93,33 @@ public struct LayerLoader: Sendable {
 
     /// Rejects coordinates that cannot be longitude/latitude, and says so when they look swapped.
     func checkLonLat(_ geometry: GeometryValue, crs: CoordinateSystem, feature: Int, file: String) throws(InputError) {
-        for c in geometry.coordinates {
-            guard c.x.isFinite, c.y.isFinite else {
-                throw .feature(feature, in: file, "coordinate (\(c.x), \(c.y)) is not a finite number")
-            }
-            let lonOK = (-180...180).contains(c.x), latOK = (-90...90).contains(c.y)
-            if !latOK, lonOK, (-180...180).contains(c.y), (-90...90).contains(c.x) {
-                throw .feature(
-                    feature, in: file,
-                    "latitude \(c.y) is out of range; latitude and longitude look swapped (GeoJSON is [longitude, latitude])")
-            }
-            guard lonOK, latOK else {
-                throw .feature(
-                    feature, in: file,
-                    "coordinate (\(c.x), \(c.y)) is out of range for \(crs) longitude/latitude; if the layer is projected, give its EPSG code")
-            }
-            // Chinese data swapped: x looks like a Chinese latitude and y like a Chinese longitude.
-            if (crs == .gcj02 || crs == .bd09 || crs == .cgcs2000), (3...54).contains(c.x), (73...136).contains(c.y) {
-                throw .feature(
-                    feature, in: file,
-                    "(\(c.x), \(c.y)) lies outside China for \(crs); latitude and longitude look swapped (GeoJSON is [longitude, latitude])")
-            }
+        if case .point(let c) = geometry {  // most features: no array to build
+            try checkLonLat(c, crs: crs, feature: feature, file: file)
+        } else {
+            for c in geometry.coordinates { try checkLonLat(c, crs: crs, feature: feature, file: file) }
+        }
+    }
+
+    func checkLonLat(_ c: Coordinate, crs: CoordinateSystem, feature: Int, file: String) throws(InputError) {
+        guard c.x.isFinite, c.y.isFinite else {
+            throw .feature(feature, in: file, "coordinate (\(c.x), \(c.y)) is not a finite number")
+        }
+        let lonOK = (-180...180).contains(c.x), latOK = (-90...90).contains(c.y)
+        if !latOK, lonOK, (-180...180).contains(c.y), (-90...90).contains(c.x) {
+            throw .feature(
+                feature, in: file,
+                "latitude \(c.y) is out of range; latitude and longitude look swapped (GeoJSON is [longitude, latitude])")
+        }
+        guard lonOK, latOK else {
+            throw .feature(
+                feature, in: file,
+                "coordinate (\(c.x), \(c.y)) is out of range for \(crs) longitude/latitude; if the layer is projected, give its EPSG code")
+        }
+        // Chinese data swapped: x looks like a Chinese latitude and y like a Chinese longitude.
+        if (crs == .gcj02 || crs == .bd09 || crs == .cgcs2000), (3...54).contains(c.x), (73...136).contains(c.y) {
+            throw .feature(
+                feature, in: file,
+                "(\(c.x), \(c.y)) lies outside China for \(crs); latitude and longitude look swapped (GeoJSON is [longitude, latitude])")
         }
     }
 
@@ -123,9 +130,9 @@ public struct LayerLoader: Sendable {
 
     /// A non-negative number from `field`, `fallback` when the field is absent or empty.
     func number(_ feature: Feature, _ field: String, fallback: Double, index: Int, file: String) throws(InputError) -> Double {
-        guard let value = feature.properties[field], value != .null, value.textValue?.trimmingSpaces() != "" else {
-            return fallback
-        }
+        let value = feature.properties[field]
+        if case .number(let number)? = value, number >= 0 { return number }
+        guard let value, value != .null, value.textValue?.trimmingSpaces() != "" else { return fallback }
         guard let number = value.numberValue else {
             throw .feature(index, in: file, "\"\(field)\" is \(GeoJSONWriter.json(value)), not a number")
         }
@@ -252,8 +259,4 @@ public struct LayerLoader: Sendable {
         }
         return demand
     }
-}
-
-extension String {
-    func trimmingSpaces() -> String { trimmingCharacters(in: .whitespacesAndNewlines) }
 }

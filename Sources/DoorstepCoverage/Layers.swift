@@ -1,3 +1,4 @@
+import DoorstepGeoJSON
 import DoorstepGeometry
 
 /// The administrative level of a planning unit: 区县 → 镇街 → 村社.
@@ -95,8 +96,11 @@ public enum FacilityKind {
 
     /// The kind a Chinese or English label names: 老年食堂 → canteen, 日间照料中心 → day-care …
     public static func normalized(_ label: String) -> String {
-        let trimmed = label.trimmingCharacters(in: .whitespaces).lowercased()
-        for (pattern, kind) in aliases where trimmed.contains(pattern) { return kind }
+        let trimmed = label.trimmingSpaces().lowercased()
+        if trimmed.utf8.contains(where: { $0 >= 0x80 }) {  // only Chinese labels need the alias search
+            for (pattern, kind) in aliases where trimmed.contains(pattern) { return kind }
+        }
+        if !trimmed.contains(where: { $0 == "_" || $0 == " " }) { return trimmed }
         return trimmed.replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: " ", with: "-")
     }
 

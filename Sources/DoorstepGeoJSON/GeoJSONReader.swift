@@ -1,5 +1,6 @@
 import DoorstepGeometry
 import Foundation
+import Synchronization
 
 /// Reads GeoJSON FeatureCollections with a byte-level parser built for large files: coordinates go
 /// straight into ``Coordinate`` arrays without an intermediate JSON tree.
@@ -39,7 +40,12 @@ public enum GeoJSONReader {
     }
 }
 
-/// Keys that matter inside a geometry object; the rest are skipped.
+/// The file's bytes, read (never written) by several parsing workers at once.
+private struct SharedBytes: @unchecked Sendable {
+    let bytes: UnsafeBufferPointer<UInt8>
+}
+
+/// Coordinates as nested arrays, before the geometry type says what they mean.
 private enum Nested {
     case position(Coordinate)
     case list([Nested])
@@ -114,6 +120,8 @@ private struct Parser {
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
         position += 1
         guard hasEscapes else {
+            // ASCII needs no validation; the generic validating initialiser is slow on short keys.
+            if !raw.contains(where: { $0 >= 0x80 }) { return String(decoding: raw, as: UTF8.self) }
             guard let text = String(validating: raw, as: UTF8.self) else {
                 throw fail("text is not UTF-8; save the file as UTF-8 (GeoJSON requires it)")
             }
@@ -313,8 +321,106 @@ private struct Parser {
 
     mutating func features() throws(InputError) -> [Feature] {
         try expect(UInt8(ascii: "["), "an array of features")
+        if bytes.count - position > Self.parallelThreshold { return try parallelFeatures() }
         var features: [Feature] = []
         if consume(UInt8(ascii: "]")) { return features }
+        repeat {
+            featureIndex = features.count
+            features.append(try feature())
+        } while consume(UInt8(ascii: ","))
+        featureIndex = nil
+        try expect(UInt8(ascii: "]"), "',' or ']' after a feature")
+        return features
+    }
+
+    /// Files larger than this are parsed on all cores.
+    static let parallelThreshold = 4 << 20
+
+    /// Where a chunk of the features array may start: the first `,` followed by `{` after `offset`.
+    /// Only a guess (it could sit inside nested properties); ``parallelFeatures()`` checks it.
+    func guessFeatureStart(after offset: Int) -> Int? {
+        var i = offset
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: ",") {
+                var j = i + 1
+                while j < bytes.count, bytes[j] == 0x20 || bytes[j] == 0x0A || bytes[j] == 0x0D || bytes[j] == 0x09 { j += 1 }
+                if j < bytes.count, bytes[j] == UInt8(ascii: "{") { return j }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Parses the features array (just opened) in chunks, one per core.
+    ///
+    /// Chunk boundaries are guessed; each chunk is parsed up to the next guess, and the parse of the
+    /// chunk before must end exactly there for the guess to count. When it does not, the rest is
+    /// parsed sequentially from where the last good chunk ended, so the result and any error are the
+    /// same as a sequential parse.
+    mutating func parallelFeatures() throws(InputError) -> [Feature] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        var splits = [position]
+        for w in 1..<max(workers, 1) {
+            let target = position + (bytes.count - position) * w / workers
+            if let guess = guessFeatureStart(after: max(target, splits.last! + 1)) { splits.append(guess) }
+        }
+        struct Chunk: Sendable {
+            var features: [Feature] = []
+            /// Where the parse stopped: the start of the first feature at or past the next split, or
+            /// the closing bracket of the array.
+            var end = 0
+            var closed = false
+            var error: InputError?
+        }
+        let shared = SharedBytes(bytes: bytes)
+        let file = self.file
+        let boundaries = splits
+        let chunks = Mutex([Chunk](repeating: Chunk(), count: splits.count))
+        DispatchQueue.concurrentPerform(iterations: splits.count) { w in
+            var parser = Parser(shared.bytes, file: file)
+            parser.position = boundaries[w]
+            let limit = w + 1 < boundaries.count ? boundaries[w + 1] : Int.max
+            var chunk = Chunk()
+            do throws(InputError) {
+                if w == 0, parser.consume(UInt8(ascii: "]")) {
+                    chunk.closed = true
+                } else {
+                    while true {
+                        parser.featureIndex = chunk.features.count
+                        chunk.features.append(try parser.feature())
+                        if parser.consume(UInt8(ascii: ",")) {
+                            parser.skipSpace()
+                            if parser.position >= limit { break }
+                            continue
+                        }
+                        try parser.expect(UInt8(ascii: "]"), "',' or ']' after a feature")
+                        chunk.closed = true
+                        break
+                    }
+                }
+            } catch {
+                chunk.error = error
+            }
+            chunk.end = parser.position
+            chunks.withLock { $0[w] = chunk }
+        }
+        var features: [Feature] = []
+        for (w, chunk) in chunks.withLock({ $0 }).enumerated() {
+            if chunk.error != nil {
+                // Re-parse this chunk alone, so the error reads exactly as a sequential parse gives it.
+                position = splits[w]
+                break
+            }
+            features += chunk.features
+            if chunk.closed {
+                position = chunk.end
+                return features
+            }
+            if w + 1 < splits.count, chunk.end == splits[w + 1] { continue }
+            // A wrong guess: carry on alone from where this chunk really ended.
+            position = chunk.end
+            break
+        }
         repeat {
             featureIndex = features.count
             features.append(try feature())

@@ -73,10 +73,15 @@ public struct JSONObject: Equatable, Sendable, ExpressibleByDictionaryLiteral {
 }
 
 extension String {
-    func trimmingSpaces() -> String {
+    /// The text without leading and trailing white space. Cheap when there is none, which is nearly
+    /// always: Foundation's `trimmingCharacters(in:)` cost a fifth of reading a large layer.
+    public func trimmingSpaces() -> String {
+        guard let first = utf8.first, let last = utf8.last else { return self }
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (0x09...0x0D).contains(byte) || byte >= 0x80 }
+        guard isSpace(first) || isSpace(last) else { return self }
         var scalars = Substring(self)
-        while let first = scalars.first, first.isWhitespace { scalars.removeFirst() }
-        while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
+        while let c = scalars.first, c.isWhitespace { scalars.removeFirst() }
+        while let c = scalars.last, c.isWhitespace { scalars.removeLast() }
         return String(scalars)
     }
 }

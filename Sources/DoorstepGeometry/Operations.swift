@@ -22,6 +22,14 @@ extension Geometry {
         try result(GEOSUnion_r(context.handle, pointer, other.pointer), "union")
     }
 
+    /// The part inside a rectangle (GEOS `ClipByRect`: fast, but may return invalid polygons only when
+    /// the input is invalid).
+    public func clipped(to envelope: Envelope) throws(GEOSError) -> Geometry {
+        try result(
+            GEOSClipByRect_r(context.handle, pointer, envelope.minX, envelope.minY, envelope.maxX, envelope.maxY),
+            "clip by rectangle")
+    }
+
     /// The union of all parts of this geometry (cascaded, fast for many overlapping polygons).
     public func unaryUnion() throws(GEOSError) -> Geometry {
         try result(GEOSUnaryUnion_r(context.handle, pointer), "union")

@@ -11,22 +11,60 @@
 public struct PointIndex: Sendable {
     public let points: [Coordinate]
     public let cellSize: Double
-    fileprivate let cells: [Int64: [Int32]]
+    /// A dense grid in compressed-row form: the points of cell c are `order[start[c]..<start[c + 1]]`.
+    private let originX: Double, originY: Double
+    private let columns: Int, rows: Int
+    private let start: [Int32]
+    private let order: [Int32]
 
     public init(points: [Coordinate], cellSize: Double) {
         precondition(cellSize > 0, "cell size must be positive")
         self.points = points
-        self.cellSize = cellSize
-        var cells: [Int64: [Int32]] = [:]
-        for (index, point) in points.enumerated() {
-            cells[Self.key(Self.cell(point.x, cellSize), Self.cell(point.y, cellSize)), default: []].append(Int32(index))
+        let bounds = Envelope(of: points) ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0)
+        // A grid wider than the data would mostly hold empty cells; grow the cells instead.
+        var size = cellSize
+        while ((bounds.maxX - bounds.minX) / size + 1) * ((bounds.maxY - bounds.minY) / size + 1) > Double(4 * points.count + 1024) {
+            size *= 2
         }
-        self.cells = cells
+        self.cellSize = size
+        originX = bounds.minX
+        originY = bounds.minY
+        columns = Int(((bounds.maxX - bounds.minX) / size).rounded(.down)) + 1
+        rows = Int(((bounds.maxY - bounds.minY) / size).rounded(.down)) + 1
+        var counts = [Int32](repeating: 0, count: columns * rows + 1)
+        var cellOf = [Int32](repeating: 0, count: points.count)
+        for (index, p) in points.enumerated() {
+            let cell = min(Int((p.x - bounds.minX) / size), columns - 1) + min(Int((p.y - bounds.minY) / size), rows - 1) * columns
+            cellOf[index] = Int32(cell)
+            counts[cell + 1] += 1
+        }
+        for c in 0..<(columns * rows) { counts[c + 1] += counts[c] }
+        var fill = counts
+        var order = [Int32](repeating: 0, count: points.count)
+        for index in points.indices {
+            let cell = Int(cellOf[index])
+            order[Int(fill[cell])] = Int32(index)
+            fill[cell] += 1
+        }
+        self.start = counts
+        self.order = order
     }
 
-    fileprivate static func cell(_ value: Double, _ size: Double) -> Int64 { Int64((value / size).rounded(.down)) }
+    /// The column and row ranges of the cells meeting `envelope`, clamped to the grid; nil when none.
+    private func cellRange(_ envelope: Envelope) -> (ClosedRange<Int>, ClosedRange<Int>)? {
+        guard !points.isEmpty else { return nil }
+        let i0 = max(0, Int(((envelope.minX - originX) / cellSize).rounded(.down)))
+        let i1 = min(columns - 1, Int(((envelope.maxX - originX) / cellSize).rounded(.down)))
+        let j0 = max(0, Int(((envelope.minY - originY) / cellSize).rounded(.down)))
+        let j1 = min(rows - 1, Int(((envelope.maxY - originY) / cellSize).rounded(.down)))
+        guard i0 <= i1, j0 <= j1 else { return nil }
+        return (i0...i1, j0...j1)
+    }
 
-    fileprivate static func key(_ i: Int64, _ j: Int64) -> Int64 { (i << 32) ^ (j & 0xFFFF_FFFF) }
+    private func members(_ i: Int, _ j: Int) -> ArraySlice<Int32> {
+        let cell = i + j * columns
+        return order[Int(start[cell])..<Int(start[cell + 1])]
+    }
 
     /// The distance to the nearest point no farther than `radius`, or `nil` when there is none.
     public func nearestDistance(to c: Coordinate, within radius: Double) -> Double? {
@@ -35,14 +73,14 @@ public struct PointIndex: Sendable {
 
     /// The nearest point no farther than `radius` (its index and distance), or `nil`.
     public func nearest(to c: Coordinate, within radius: Double) -> (index: Int, distance: Double)? {
-        let reach = Int64((radius / cellSize).rounded(.up))
-        let ci = Self.cell(c.x, cellSize), cj = Self.cell(c.y, cellSize)
+        guard let (columnRange, rowRange) = cellRange(Envelope(minX: c.x - radius, minY: c.y - radius, maxX: c.x + radius, maxY: c.y + radius)) else {
+            return nil
+        }
         var best: (index: Int, distance: Double)?
         var bestSquared = radius * radius
-        for i in (ci - reach)...(ci + reach) {
-            for j in (cj - reach)...(cj + reach) {
-                guard let members = cells[Self.key(i, j)] else { continue }
-                for member in members {
+        for j in rowRange {
+            for i in columnRange {
+                for member in members(i, j) {
                     let p = points[Int(member)]
                     let dx = p.x - c.x, dy = p.y - c.y
                     let squared = dx * dx + dy * dy
@@ -56,44 +94,34 @@ public struct PointIndex: Sendable {
         return best
     }
 
-    /// The indexes of all points within `radius` of `c`.
+    /// The indexes of all points within `radius` of `c`, ascending.
     public func indexes(within radius: Double, of c: Coordinate) -> [Int] {
-        let reach = Int64((radius / cellSize).rounded(.up))
-        let ci = Self.cell(c.x, cellSize), cj = Self.cell(c.y, cellSize)
-        var result: [Int] = []
         let limit = radius * radius
-        for i in (ci - reach)...(ci + reach) {
-            for j in (cj - reach)...(cj + reach) {
-                for member in cells[Self.key(i, j)] ?? [] {
-                    let p = points[Int(member)]
-                    let dx = p.x - c.x, dy = p.y - c.y
-                    if dx * dx + dy * dy <= limit { result.append(Int(member)) }
-                }
+        return indexes(in: Envelope(minX: c.x - radius, minY: c.y - radius, maxX: c.x + radius, maxY: c.y + radius)).filter {
+            let dx = points[$0].x - c.x, dy = points[$0].y - c.y
+            return dx * dx + dy * dy <= limit
+        }
+    }
+
+    /// Calls `body` with the rectangle and the points of every occupied grid cell meeting `envelope`,
+    /// so a caller can accept or reject a whole cell with one polygon test.
+    public func forEachCell(meeting envelope: Envelope, _ body: (Envelope, ArraySlice<Int32>) throws -> Void) rethrows {
+        guard let (columnRange, rowRange) = cellRange(envelope) else { return }
+        for j in rowRange {
+            for i in columnRange {
+                let cellMembers = members(i, j)
+                guard !cellMembers.isEmpty else { continue }
+                let x = originX + Double(i) * cellSize, y = originY + Double(j) * cellSize
+                try body(Envelope(minX: x, minY: y, maxX: x + cellSize, maxY: y + cellSize), cellMembers)
             }
         }
-        return result.sorted()
     }
-}
 
-extension PointIndex {
     /// The indexes of all points inside `envelope` (edges included), ascending.
     public func indexes(in envelope: Envelope) -> [Int] {
-        let i0 = Self.cell(envelope.minX, cellSize), i1 = Self.cell(envelope.maxX, cellSize)
-        let j0 = Self.cell(envelope.minY, cellSize), j1 = Self.cell(envelope.maxY, cellSize)
         var result: [Int] = []
-        if (i1 - i0 + 1) * (j1 - j0 + 1) > Int64(cells.count) {
-            // A query wider than the data: walking the occupied cells is cheaper than the empty ones.
-            for members in cells.values {
-                for member in members where envelope.contains(points[Int(member)]) { result.append(Int(member)) }
-            }
-        } else {
-            for i in i0...i1 {
-                for j in j0...j1 {
-                    for member in cells[Self.key(i, j)] ?? [] where envelope.contains(points[Int(member)]) {
-                        result.append(Int(member))
-                    }
-                }
-            }
+        forEachCell(meeting: envelope) { _, cellMembers in
+            for member in cellMembers where envelope.contains(points[Int(member)]) { result.append(Int(member)) }
         }
         return result.sorted()
     }

@@ -22,7 +22,7 @@ struct Coverage: ParsableCommand {
     func run() throws {
         if let output { try OutputFile.checkWritable(output) }
         let layers = try input.loadLayers()
-        let assessment = try CoverageModel.assess(layers, settings: try input.settings())
+        let assessment = try CoverageModel.assess(layers, settings: try input.settings(), withGeometries: format == .geojson)
         let table = CoverageTable(assessment)
         let bytes: [UInt8] =
             switch format {

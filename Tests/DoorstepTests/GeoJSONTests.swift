@@ -68,6 +68,33 @@ struct GeoJSONTests {
             #expect(error?.description == "gbk.geojson: feature 0: text is not UTF-8; save the file as UTF-8 (GeoJSON requires it)")
         }
 
+        /// Over 4 MB, so the reader splits the work between cores.
+        static func largeCollection(count: Int, nested: Bool) -> (text: String, ids: [Int]) {
+            let extra = nested ? #","history":[{"year":2016},{"year":2020}]"# : ""
+            let features = (0..<count).map { i in
+                pointFeature(120 + Double(i) * 1e-6, 30.25, #""id":\#(i),"elderly":\#(i % 50)\#(extra),"note":"\u4e1c,{x}""#)
+            }
+            return (collection(features), Array(0..<count))
+        }
+
+        @Test("large files parse in parallel to the same result, even when a split lands inside properties", arguments: [false, true])
+        func parallelParse(nested: Bool) throws {
+            let (text, ids) = Self.largeCollection(count: 40_000, nested: nested)
+            #expect(text.utf8.count > 4 << 20)
+            let fc = try GeoJSONReader.parse(Array(text.utf8), file: "big.geojson")
+            #expect(fc.features.map { $0.properties["id"] } == ids.map { .number(Double($0)) })
+            #expect(fc.features.last?.geometry == .point(Coordinate(120 + 39_999e-6, 30.25)))
+            #expect(fc.features[7].properties["note"] == .string("东,{x}"))
+        }
+
+        @Test("an error late in a large file names the right feature")
+        func parallelError() throws {
+            var (text, _) = Self.largeCollection(count: 40_000, nested: false)
+            text = text.replacingOccurrences(of: #"[120.0312,30.25]"#, with: #"[120.0312,NaN]"#)
+            let error = #expect(throws: InputError.self) { try GeoJSONReader.parse(Array(text.utf8), file: "big.geojson") }
+            #expect(error?.description == "big.geojson: feature 31200: coordinate or number is NaN; only finite numbers are allowed")
+        }
+
         @Test("a missing file")
         func missingFile() {
             let error = #expect(throws: InputError.self) { try GeoJSONReader.read(file: "/nonexistent/units.geojson") }

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs what Doorstep needs on Debian/Ubuntu when it is missing: GEOS and PROJ (with pkg-config
+# files) to build, GDAL's ogrinfo for the tests that open our GeoJSON with a real client.
+# Idempotent and quiet when everything is there. Needs root or sudo only when it installs.
+set -euo pipefail
+
+packages=()
+pkg-config --exists geos 2>/dev/null || packages+=(libgeos-dev)
+pkg-config --exists proj 2>/dev/null || packages+=(libproj-dev proj-data)
+command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
+command -v ogrinfo >/dev/null 2>&1 || packages+=(gdal-bin)
+
+if ((${#packages[@]})); then
+  echo "setup: installing ${packages[*]}" >&2
+  if [[ $(id -u) -eq 0 ]]; then sudo=(); else sudo=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: swift is not on PATH (Swift 6 is needed: https://www.swift.org/install/linux/)" >&2
+  exit 1
+fi
