@@ -91,6 +91,50 @@ struct CLITests {
             #expect(Set(areas.first?.properties.keys ?? []) == ["gap", "code", "name", "level", "kind", "radius_m", "area_m2", "elderly_uncovered", "rank"])
         }
 
+        @Test("a projected layer: an old-style crs member naming EPSG:4549 is honoured, and so is the flag")
+        func projectedUnits() throws {
+            let city = try TinyCity()
+            defer { city.folder.cleanup() }
+            // A 1 km square in CGCS2000 3° Gauss-Krüger (CM 120°E) whose south-west corner is 120°E 30°N.
+            let square = [(500_000.0, 3_320_113.4), (501_000.0, 3_320_113.4), (501_000.0, 3_321_113.4), (500_000.0, 3_321_113.4), (500_000.0, 3_320_113.4)]
+            let feature = polygonFeature(square, #""code":"330106001","name":"甲街道","level":"street""#)
+            let declared = try city.folder.write(
+                "gk.geojson", #"{"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549"}},"features":[\#(feature)]}"#)
+            let bare = try city.folder.write("gk-bare.geojson", collection([feature]))
+            for arguments in [["--units", declared], ["--units", bare, "--units-crs", "EPSG:4549"]] {
+                let result = try CLI.run(["coverage"] + arguments + ["--facilities", city.facilities, "--demand", city.demand, "--format", "json"])
+                #expect(result.status == 0, "\(result.stderr)")
+                let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+                // Only the point at 120.008°E lies in the square; the canteen at 120.001°E does too.
+                #expect(rows.first?["elderly_total"] as? Int == 10 + 5)
+                let uncovered = try #require(rows.first?["uncovered_area_m2"] as? Double)
+                let disc = 0.5 * 64 * 500 * 500 * sin(2 * Double.pi / 64)
+                #expect(uncovered > 1_000_000 - disc - 2000 && uncovered < 1_000_000)
+            }
+        }
+
+        @Test("coverage --format geojson writes unit polygons with the row properties")
+        func coverageGeoJSON() throws {
+            let city = try TinyCity()
+            defer { city.folder.cleanup() }
+            let out = city.folder.file("coverage.geojson")
+            let result = try CLI.run(["coverage"] + city.inputs + ["--format", "geojson", "--output", out])
+            #expect(result.status == 0, "\(result.stderr)")
+            let fc = try GeoJSONReader.read(file: out)
+            #expect(fc.features.count == 2)
+            #expect(fc.features[0].geometry?.typeName == "Polygon")
+            #expect(fc.features[0].properties.keys == ["code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "coverage_ratio", "facilities", "capacity", "uncovered_area_m2"])
+        }
+
+        @Test("the default table on the sample")
+        func table() throws {
+            let result = try CLI.run(["coverage", "--kind", "canteen"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines = result.stdout.split(separator: "\n")
+            #expect(lines.first?.hasPrefix("code") == true)
+            #expect(lines.count == 1 + 24)  // header and the 24 streets of the sample
+        }
+
         @Test("with no input flags both commands run on the embedded sample")
         func sampleDefaults() throws {
             let result = try CLI.run(["coverage", "--format", "json", "--level", "all", "--kind", "canteen"])
