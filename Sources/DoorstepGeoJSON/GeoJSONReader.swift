@@ -324,13 +324,19 @@ private struct Parser {
         if bytes.count - position > Self.parallelThreshold { return try parallelFeatures() }
         var features: [Feature] = []
         if consume(UInt8(ascii: "]")) { return features }
+        try continueFeatures(&features)
+        return features
+    }
+
+    /// Parses features one after another up to the array's closing bracket, numbering them on from
+    /// those already in `features`.
+    mutating func continueFeatures(_ features: inout [Feature]) throws(InputError) {
         repeat {
             featureIndex = features.count
             features.append(try feature())
         } while consume(UInt8(ascii: ","))
         featureIndex = nil
         try expect(UInt8(ascii: "]"), "',' or ']' after a feature")
-        return features
     }
 
     /// Files larger than this are parsed on all cores.
@@ -421,12 +427,7 @@ private struct Parser {
             position = chunk.end
             break
         }
-        repeat {
-            featureIndex = features.count
-            features.append(try feature())
-        } while consume(UInt8(ascii: ","))
-        featureIndex = nil
-        try expect(UInt8(ascii: "]"), "',' or ']' after a feature")
+        try continueFeatures(&features)
         return features
     }
 

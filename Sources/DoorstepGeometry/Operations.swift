@@ -131,6 +131,11 @@ public final class PreparedGeometry {
         return GEOSPreparedIntersects_r(handle, pointer, point) == 1
     }
 
+    /// For many points at once: which of them lie inside or on the boundary.
+    public func covers(_ coordinates: some Sequence<Coordinate>) -> [Bool] {
+        coordinates.map(covers)
+    }
+
     public func intersects(_ other: Geometry) -> Bool {
         GEOSPreparedIntersects_r(geometry.context.handle, pointer, other.pointer) == 1
     }

@@ -143,6 +143,7 @@ struct GeometryTests {
             #expect(prepared.covers(Coordinate(1, 1)))
             #expect(!prepared.covers(Coordinate(5, 5)))
             #expect(!prepared.covers(Coordinate(11, 5)))
+            #expect(prepared.covers([Coordinate(0, 0), Coordinate(5, 5), Coordinate(9, 9), Coordinate(-1, 0)]) == [true, false, true, false])
         }
 
         @Test("snapping to a grid rounds coordinates and stays valid")

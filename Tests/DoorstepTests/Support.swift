@@ -75,39 +75,32 @@ enum CLI {
     }
 
     static func run(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory ?? Paths.package)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting: a full pipe would block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(
-            status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-            stderr: String(decoding: stderr, as: UTF8.self))
+        try runProcess(executable, arguments, in: directory ?? Paths.package)
     }
 }
 
-/// Runs a program from the system (ogrinfo), or returns nil when it is not installed.
-func runSystem(_ program: String, _ arguments: [String]) throws -> CommandResult? {
-    let candidates = ["/usr/bin/\(program)", "/usr/local/bin/\(program)"]
-    guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+/// Runs a program to its end, collecting what it printed.
+func runProcess(_ path: String, _ arguments: [String], in directory: String? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
+    if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
     try process.run()
+    // Read before waiting: a full pipe would block the child.
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return CommandResult(
         status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
         stderr: String(decoding: stderr, as: UTF8.self))
+}
+
+/// Runs a program from the system (ogrinfo), or returns nil when it is not installed.
+func runSystem(_ program: String, _ arguments: [String]) throws -> CommandResult? {
+    let candidates = ["/usr/bin/\(program)", "/usr/local/bin/\(program)"]
+    guard let path = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
+    return try runProcess(path, arguments)
 }
