@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -34,16 +35,23 @@ let package = Package(
             dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS"]
         ),
         .target(name: "DoorstepSample", dependencies: ["DoorstepCoverage"]),
+        .target(
+            name: "DoorstepNames",
+            dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "doorstep",
             dependencies: [
-                "DoorstepCoverage", "DoorstepSample",
+                "DoorstepCoverage", "DoorstepSample", "DoorstepNames",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "DoorstepTests",
-            dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepCoverage", "DoorstepSample", "doorstep"]
+            dependencies: [
+                "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepCoverage", "DoorstepSample", "DoorstepNames",
+                "doorstep",
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what Doorstep needs on Debian/Ubuntu when it is missing: GEOS and PROJ (with pkg-config
+# Installs what Doorstep needs on Debian/Ubuntu when it is missing: GEOS, PROJ and SQLite (with pkg-config
 # files) to build, GDAL's ogrinfo for the tests that open our GeoJSON with a real client.
 # Idempotent and quiet when everything is there. Needs root or sudo only when it installs.
 set -euo pipefail
@@ -8,6 +8,7 @@ packages=()
 pkg-config --exists geos 2>/dev/null || packages+=(libgeos-dev)
 pkg-config --exists proj 2>/dev/null || packages+=(libproj-dev proj-data)
 command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
+pkg-config --exists sqlite3 2>/dev/null || packages+=(libsqlite3-dev)
 command -v ogrinfo >/dev/null 2>&1 || packages+=(gdal-bin)
 
 if ((${#packages[@]})); then

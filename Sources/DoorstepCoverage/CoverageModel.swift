@@ -356,6 +356,7 @@ struct UnitWork: Sendable {
         result.elderlyTotal = members.reduce(0) { $0 + demand[$1].elderly }
         if withGeometries {
             result.snappedGeometry = try Geometry(units[u].geometry, in: context).snapped(toGrid: Self.outputGrid).value()
+                .singlePartSimplified
         }
         for (k, plan) in plans.enumerated() {
             var perKind = UnitResult.PerKind()

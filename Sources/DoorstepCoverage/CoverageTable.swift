@@ -65,19 +65,11 @@ public struct CoverageTable: Sendable {
     }
 
     static func csvCell(_ value: JSONValue) -> String {
-        var text: String
         switch value {
-        case .null: return ""
-        case .string(let s):
-            text = s
-            // Excel and LibreOffice run cells starting with these as formulas (CSV injection).
-            if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
-        default: text = GeoJSONWriter.json(value)
+        case .null: ""
+        case .string(let s): CSVCell.escape(s)
+        default: GeoJSONWriter.json(value)  // numbers are never formulas, even negative ones
         }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            text = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return text
     }
 
     /// An aligned text table for the terminal; CJK characters count as two columns.

@@ -1,5 +1,4 @@
 import DoorstepGeometry
-import SwiftCSV
 
 /// Reads a table of points (e.g. facilities exported from Excel) into point features.
 ///
@@ -14,18 +13,23 @@ public enum CSVPointReader {
     static let latitudeNames: Set<String> = ["latitude", "lat", "y", "纬度"]
 
     public static func read(file path: String) throws(InputError) -> FeatureCollection {
-        let text = try TextDecoding.decode(try GeoJSONReader.readBytes(of: path), file: path)
-        return try parse(text, file: path)
+        let table = try CSVTable.read(file: path)
+        return try points(table, file: path)
     }
 
     public static func parse(_ text: String, file: String) throws(InputError) -> FeatureCollection {
-        let table: EnumeratedCSV
-        do {
-            table = try EnumeratedCSV(string: text, delimiter: .comma, loadColumns: false)
-        } catch {
-            throw InputError(file: file, message: "not a valid CSV table: \(error)")
-        }
-        let header = table.header.map { $0.trimmingSpaces() }
+        try points(try CSVTable.parse(text, file: file), file: file)
+    }
+
+    /// Whether the table has longitude and latitude columns.
+    public static func hasCoordinates(_ table: CSVTable) -> Bool {
+        let lowered = table.header.map { $0.lowercased() }
+        return lowered.contains(where: longitudeNames.contains) && lowered.contains(where: latitudeNames.contains)
+    }
+
+    /// Point features from a table with longitude/latitude columns.
+    public static func points(_ table: CSVTable, file: String) throws(InputError) -> FeatureCollection {
+        let header = table.header
         let lowered = header.map { $0.lowercased() }
         guard let lonColumn = lowered.firstIndex(where: longitudeNames.contains),
             let latColumn = lowered.firstIndex(where: latitudeNames.contains)

@@ -45,7 +45,12 @@ public struct JSONObject: Equatable, Sendable, ExpressibleByDictionaryLiteral {
     public init() {}
 
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        for (key, value) in elements { self[key] = value }
+        self.init(elements)
+    }
+
+    /// An object of these key-value pairs, in order (a later duplicate key replaces the earlier).
+    public init(_ pairs: some Sequence<(String, JSONValue)>) {
+        for (key, value) in pairs { self[key] = value }
     }
 
     public subscript(key: String) -> JSONValue? {

@@ -85,6 +85,16 @@ public indirect enum GeometryValue: Hashable, Sendable {
         }
     }
 
+    /// A multi-geometry of one part as that part (GEOS may answer a Polygon with a MultiPolygon).
+    public var singlePartSimplified: GeometryValue {
+        switch self {
+        case .multiPolygon(let polygons) where polygons.count == 1: .polygon(polygons[0])
+        case .multiLineString(let lines) where lines.count == 1: .lineString(lines[0])
+        case .multiPoint(let points) where points.count == 1: .point(points[0])
+        default: self
+        }
+    }
+
     /// Exterior rings counter-clockwise, holes clockwise, as RFC 7946 asks.
     public func orientedForGeoJSON() -> GeometryValue {
         func orient(_ rings: [[Coordinate]]) -> [[Coordinate]] {

@@ -57,6 +57,11 @@ extension Geometry {
         return try result(GEOSMakeValidWithParams_r(context.handle, pointer, params), "make valid")
     }
 
+    /// A point guaranteed to lie inside the geometry (on its surface), e.g. to label a polygon.
+    public func pointOnSurface() throws(GEOSError) -> Geometry {
+        try result(GEOSPointOnSurface_r(context.handle, pointer), "point on surface")
+    }
+
     public var area: Double {
         var area = 0.0
         GEOSArea_r(context.handle, pointer, &area)
@@ -69,6 +74,17 @@ extension Geometry {
             throw context.error("distance")
         }
         return distance
+    }
+
+    /// The point of this geometry nearest to `other`.
+    public func nearestPoint(to other: Geometry) throws(GEOSError) -> Coordinate {
+        guard let sequence = GEOSNearestPoints_r(context.handle, pointer, other.pointer) else {
+            throw context.error("nearest points")
+        }
+        defer { GEOSCoordSeq_destroy_r(context.handle, sequence) }
+        var x = 0.0, y = 0.0
+        GEOSCoordSeq_getXY_r(context.handle, sequence, 0, &x, &y)
+        return Coordinate(x, y)
     }
 
     public var isEmpty: Bool { GEOSisEmpty_r(context.handle, pointer) == 1 }

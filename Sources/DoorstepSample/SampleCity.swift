@@ -22,8 +22,12 @@ public struct SampleCity: Sendable {
     public var units: [Feature]
     public var facilities: [Feature]
     public var demand: [Feature]
+    /// Roads along the lattice lines, named, for a place-name registry.
+    public var roads: [Feature]
 
-    public static let fileNames = (units: "units.geojson", facilities: "facilities.geojson", demand: "demand.geojson")
+    public static let fileNames = (
+        units: "units.geojson", facilities: "facilities.geojson", demand: "demand.geojson", roads: "roads.geojson"
+    )
 
     /// Writes the three layers into `directory`, creating it when needed.
     public func write(to directory: String) throws(InputError) {
@@ -38,6 +42,7 @@ public struct SampleCity: Sendable {
         try OutputFile.write(
             writer.featureCollection(facilities), to: base.appendingPathComponent(Self.fileNames.facilities).path)
         try OutputFile.write(writer.featureCollection(demand), to: base.appendingPathComponent(Self.fileNames.demand).path)
+        try OutputFile.write(writer.featureCollection(roads), to: base.appendingPathComponent(Self.fileNames.roads).path)
     }
 
     // MARK: Layout constants (metres)
@@ -192,6 +197,14 @@ private struct Generator {
 
         let demand = makeDemand(communities, lakeCentre: lakeCentre)
         let facilities = makeFacilities(demand: demand, communities: communities, streets: streets)
+        // Roads run along the lattice lines: 路 north-south, 街 east-west.
+        var roads: [Feature] = []
+        for i in 0...nx {
+            roads.append(road(names.next(suffix: "路"), Array(lattice[i])))
+        }
+        for j in 0...ny {
+            roads.append(road(names.next(suffix: "街"), (0...nx).map { lattice[$0][j] }))
+        }
         let projector = try MetricProjection(centralMeridian: SampleCity.centre.x).makeProjector()
         let origin = try projector.project([Coordinate(SampleCity.centre.x, SampleCity.centre.y)])[0]
         let context = GEOSContext()
@@ -212,7 +225,12 @@ private struct Generator {
             }
             return try features.map { Feature(id: $0.id, geometry: try $0.geometry.map(toLonLat), properties: $0.properties) }
         }
-        return SampleCity(units: try convert(unitFeatures), facilities: try convert(facilities), demand: try convert(demand))
+        return SampleCity(
+            units: try convert(unitFeatures), facilities: try convert(facilities), demand: try convert(demand), roads: try convert(roads))
+    }
+
+    func road(_ name: String, _ line: [Coordinate]) -> Feature {
+        Feature(geometry: .lineString(line), properties: ["name": .string(name), "type": "road", "status": "in-use"])
     }
 
     func centreOf(_ ring: Ring) -> Coordinate {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoorstepCoverage
 import DoorstepGeoJSON
+import DoorstepNames
 import DoorstepSample
 import Foundation
 
@@ -54,6 +55,9 @@ struct Gaps: ParsableCommand {
     @Option(help: "Write the GeoJSON here (atomically) instead of standard output.")
     var output: String?
 
+    @Option(help: "A place-name registry: adds the nearest in-use road and the community to every gap.")
+    var names: String?
+
     func validate() throws {
         guard minRatio.isFinite, (0...1).contains(minRatio) else { throw ValidationError("--min-ratio must be between 0 and 1") }
         guard minFacilities >= 0 else { throw ValidationError("--min-facilities must be 0 or more") }
@@ -62,10 +66,12 @@ struct Gaps: ParsableCommand {
 
     func run() throws {
         if let output { try OutputFile.checkWritable(output) }
+        let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
         let assessment = try CoverageModel.assess(layers, settings: try input.settings(), withParts: true)
         let gaps = GapList(assessment, targets: GapTargets(minRatio: minRatio, minFacilities: minFacilities, minAreaM2: minArea))
-        try emit(GeoJSONWriter().featureCollection(gaps.features), to: output)
+        let features = try labeler?.annotate(gaps.features) ?? gaps.features
+        try emit(GeoJSONWriter().featureCollection(features), to: output)
         if let output {
             Console.note("\(gaps.unitGaps.count) unit gaps and \(gaps.areaGaps.count) uncovered areas written to \(output)")
         }
@@ -93,7 +99,8 @@ struct Sample: ParsableCommand {
     func run() throws {
         let city = try SampleCity.generate(seed: seed, scale: scale)
         try city.write(to: output)
-        Console.note("\(city.units.count) units, \(city.facilities.count) facilities, \(city.demand.count) demand points written to \(output)")
+        Console.note(
+            "\(city.units.count) units, \(city.facilities.count) facilities, \(city.demand.count) demand points, \(city.roads.count) roads written to \(output)")
     }
 }
 

@@ -1,0 +1,213 @@
+import DoorstepGeoJSON
+import DoorstepGeometry
+import Foundation
+import GRDB
+
+/// Property names an import reads; the defaults are the contract of `doorstep names import`.
+public struct ImportFields: Sendable {
+    public var name = "name"
+    public var type = "type"
+    public var district = "district"
+    public var town = "town"
+    public var status = "status"
+    public var pinyin = "pinyin"
+    public var protected = "protected"
+    /// The type for rows that do not say; without it the type is read off the name's 通名.
+    public var defaultType: String?
+    /// The type for rows that do not say and whose 通名 does not tell (legacy names such as 乔司农场).
+    public var fallbackType: String?
+
+    public init() {}
+}
+
+/// What an import did: how many records, and the legacy conflicts it found (never refused).
+public struct ImportReport: Sendable {
+    public var imported: Int
+    public var conflicts: [LegacyConflict]
+}
+
+/// Names already in the registry that would fail `duplicate` or `homophone` if proposed today.
+public struct LegacyConflict: Sendable, Equatable {
+    public var rule: String
+    /// The shared name or pinyin.
+    public var key: String
+    /// Where: "the city", "district 330106", "town 330106001".
+    public var scope: String
+    public var records: [Finding.Conflict]
+}
+
+extension Registry {
+    /// Imports a GeoJSON or CSV file (by its extension) as one transaction: every row is checked
+    /// first, and a bad row names its line or feature and imports nothing.
+    public func importFile(_ path: String, fields: ImportFields = ImportFields(), actor: String) throws -> ImportReport {
+        let features: [Feature]
+        let location: (Int) -> String
+        if path.lowercased().hasSuffix(".csv") {
+            let table = try CSVTable.read(file: path)
+            features = CSVPointReader.hasCoordinates(table)
+                ? try CSVPointReader.points(table, file: path).features
+                : table.rows.map { row in
+                    var properties = JSONObject()
+                    for (column, name) in table.header.enumerated() where column < row.count { properties[name] = .string(row[column]) }
+                    return Feature(geometry: nil, properties: properties)
+                }
+            location = { "line \($0 + 2)" }
+        } else {
+            features = try GeoJSONReader.read(file: path).features
+            location = { "feature \($0)" }
+        }
+        let types = try types()
+        var drafts: [PlaceDraft] = []
+        drafts.reserveCapacity(features.count)
+        for (index, feature) in features.enumerated() {
+            do {
+                drafts.append(try Self.draft(from: feature, fields: fields, types: types))
+            } catch let error as RegistryError {
+                throw InputError(file: path, location: location(index), message: error.message)
+            }
+        }
+        let file = URL(fileURLWithPath: path).lastPathComponent
+        let count = try write { db in
+            let statement = try db.makeStatement(
+                sql: "INSERT INTO event (place_id, at, actor, action, reason, before, after) VALUES (?, ?, ?, 'import', ?, NULL, ?)")
+            let at = Self.now()
+            for draft in drafts {
+                let id = try Self.insert(draft, types: types, in: db)
+                try statement.execute(arguments: [id, at, actor, "imported from \(file)", GeoJSONWriter.json(.object(Self.snapshot(draft)))])
+            }
+            return drafts.count
+        }
+        return ImportReport(imported: count, conflicts: try legacyConflicts())
+    }
+
+    static func snapshot(_ draft: PlaceDraft) -> JSONObject {
+        var object: JSONObject = [
+            "name": .string(draft.name), "type": .string(draft.type), "status": .string(draft.status.rawValue),
+            "protected": .bool(draft.isProtected),
+        ]
+        if let district = draft.district { object["district"] = .string(district) }
+        if let town = draft.town { object["town"] = .string(town) }
+        if let pinyin = draft.approvedPinyin { object["pinyin"] = .string(pinyin) }
+        return object
+    }
+
+    static func text(_ feature: Feature, _ key: String) -> String? {
+        guard let value = feature.properties[key]?.textValue?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// A code property only counts when it is digits (a 清波街道 in a "town" column is a name, not a code).
+    static func code(_ feature: Feature, _ keys: [String]) -> String? {
+        keys.lazy.compactMap { text(feature, $0) }.first { $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    }
+
+    static func draft(from feature: Feature, fields: ImportFields, types: [String: PlaceType]) throws -> PlaceDraft {
+        guard let name = text(feature, fields.name) else { throw RegistryError("has no \"\(fields.name)\"") }
+        let typeID: String
+        if let given = text(feature, fields.type) ?? fields.defaultType {
+            guard types[given] != nil else {
+                throw RegistryError("\(name): unknown type \"\(given)\"; known: \(types.keys.sorted().joined(separator: ", "))")
+            }
+            typeID = given
+        } else if let inferred = PlaceType.infer(from: name, types: types) {
+            typeID = inferred.id
+        } else if let fallback = fields.fallbackType {
+            guard types[fallback] != nil else { throw RegistryError("unknown fallback type \"\(fallback)\"") }
+            typeID = fallback
+        } else {
+            throw RegistryError("\(name): no \"\(fields.type)\" and its 通名 does not tell the type; add a type column, --type or --fallback-type")
+        }
+        var status = PlaceStatus.inUse
+        if let label = text(feature, fields.status) {
+            guard let parsed = PlaceStatus(rawValue: label) else {
+                throw RegistryError("\(name): status \"\(label)\"; expected \(PlaceStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            status = parsed
+        }
+        // Codes: the named columns, else NBS codes carried by the row (12 digits: community, 9: town).
+        let ownCode = code(feature, ["code", "adcode", "town_code_2022", "town_code"])
+        var district = code(feature, [fields.district, "district_code", "district_adcode_2022", "adcode"])
+        var town = code(feature, [fields.town, "town_code", "town_code_2022"])
+        if let ownCode, ownCode.count >= 9 {
+            district = district ?? String(ownCode.prefix(6))
+            if ownCode.count >= 12 || types[typeID]?.scope == .town { town = town ?? String(ownCode.prefix(9)) }
+            if ownCode.count == 9, ["subdistrict", "town"].contains(typeID) { town = town ?? ownCode }
+        } else if let ownCode, ownCode.count == 6, typeID == "district" {
+            district = district ?? ownCode
+        }
+        var isProtected = false
+        if let flag = text(feature, fields.protected)?.lowercased() {
+            switch flag {
+            case "true", "1", "yes", "y", "是": isProtected = true
+            case "false", "0", "no", "n", "否": isProtected = false
+            default: throw RegistryError("\(name): protected is \"\(flag)\"; use true or false")
+            }
+        }
+        for key in ["approval_date", "notice_date"] {
+            if let date = text(feature, key), !isISODate(date) {
+                throw RegistryError("\(name): \(key) \"\(date)\" is not a date like 2024-05-01")
+            }
+        }
+        func names(_ key: String) -> [NameEntry] {
+            (text(feature, key) ?? "").split(whereSeparator: { $0 == ";" || $0 == "；" || $0 == "|" }).map {
+                NameEntry(name: $0.trimmingCharacters(in: .whitespaces))
+            }
+        }
+        return PlaceDraft(
+            name: name, type: typeID, district: district, town: town, geometry: feature.geometry,
+            approvedPinyin: text(feature, fields.pinyin), status: status, isProtected: isProtected,
+            approvalBody: text(feature, "approval_body"), approvalDate: text(feature, "approval_date"),
+            approvalDocument: text(feature, "approval_document"), noticeDate: text(feature, "notice_date"),
+            sources: text(feature, "sources"), remarks: text(feature, "remarks"), formerNames: names("former_names"),
+            aliases: names("aliases"))
+    }
+
+    static func isISODate(_ text: String) -> Bool {
+        let parts = text.split(separator: "-")
+        return parts.count == 3 && parts[0].count == 4 && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
+            && (1...12).contains(Int(parts[1]) ?? 0) && (1...31).contains(Int(parts[2]) ?? 0)
+    }
+
+    /// Duplicates and homophones already in the registry, per the scope of each type.
+    public func legacyConflicts() throws -> [LegacyConflict] {
+        try read { db in
+            let types = try Self.types(db)
+            var conflicts: [LegacyConflict] = []
+            for scope in DuplicateScope.allCases {
+                let ids = types.values.filter { $0.scope == scope }.map(\.id)
+                guard !ids.isEmpty else { continue }
+                let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+                let group: String = switch scope {
+                case .city, .province: "''"
+                case .county: "coalesce(district, '')"
+                case .town: "coalesce(town, '')"
+                }
+                for (rule, key, distinct) in [("duplicate", "name", "COUNT(*)"), ("homophone", "sound_key", "COUNT(DISTINCT name)")] {
+                    let rows = try Row.fetchAll(
+                        db, sql: """
+                            SELECT \(key) AS k, \(group) AS g, group_concat(id) AS ids, group_concat(name, '|') AS names FROM place
+                            WHERE type IN (\(marks)) AND status NOT IN ('retired','deprecated')
+                            GROUP BY k, g HAVING \(distinct) > 1 ORDER BY k
+                            """,
+                        arguments: StatementArguments(ids))
+                    for row in rows {
+                        let idList = (row["ids"] as String).split(separator: ",").compactMap { Int64($0) }
+                        let nameList = (row["names"] as String).split(separator: "|").map(String.init)
+                        let g: String = row["g"]
+                        let scopeText = switch scope {
+                        case .city: "the city"
+                        case .province: "the province"
+                        case .county: g.isEmpty ? "no district given" : "district \(g)"
+                        case .town: g.isEmpty ? "no town given" : "town \(g)"
+                        }
+                        conflicts.append(
+                            LegacyConflict(
+                                rule: rule, key: row["k"], scope: scopeText,
+                                records: zip(idList, nameList).map { Finding.Conflict(id: $0, name: $1) }))
+                    }
+                }
+            }
+            return conflicts
+        }
+    }
+}

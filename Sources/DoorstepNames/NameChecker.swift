@@ -1,0 +1,391 @@
+import DoorstepCRS
+import DoorstepGeometry
+import Foundation
+import GRDB
+
+/// How serious a finding is.
+public enum Severity: String, Codable, Sendable, Comparable {
+    /// A person must look at it before the review meeting.
+    case review
+    /// The law or the bureau's settings rule the name out.
+    case reject
+
+    public static func < (a: Severity, b: Severity) -> Bool { a == .review && b == .reject }
+}
+
+/// One rule's finding about a proposed name.
+public struct Finding: Sendable, Equatable {
+    /// generic, characters, length, grandiose, blocked-word, duplicate, homophone, area-mismatch,
+    /// historic or reserved.
+    public var rule: String
+    public var severity: Severity
+    public var message: String
+    /// The records the name clashes with: id and name.
+    public var conflicts: [Conflict]
+
+    public struct Conflict: Sendable, Equatable {
+        public var id: Int64
+        public var name: String
+    }
+}
+
+/// The result of checking a name: the verdict is the worst finding's severity, or `ok`.
+public struct CheckReport: Sendable, Equatable {
+    public enum Verdict: String, Sendable { case ok, review, reject }
+
+    public var name: String
+    public var pinyin: String
+    public var findings: [Finding]
+
+    public var verdict: Verdict {
+        switch findings.map(\.severity).max() {
+        case .reject?: .reject
+        case .review?: .review
+        case nil: .ok
+        }
+    }
+}
+
+/// What is being named: the name, its type and where the place is.
+public struct NameProposal: Sendable, Equatable {
+    public var name: String
+    public var type: String
+    public var district: String?
+    public var town: String?
+    /// A WGS84 point of the place, for `area-mismatch`.
+    public var location: Coordinate?
+    /// The record being renamed or given this name, which is not a conflict with itself.
+    public var recordID: Int64?
+
+    public init(name: String, type: String, district: String? = nil, town: String? = nil, location: Coordinate? = nil, recordID: Int64? = nil) {
+        self.name = name
+        self.type = type
+        self.district = district
+        self.town = town
+        self.location = location
+        self.recordID = recordID
+    }
+}
+
+extension Registry {
+    /// Runs every rule on a proposed name against the registry and its settings.
+    ///
+    /// ```swift
+    /// let report = try registry.check(NameProposal(name: "文三路", type: "road", district: "330106"))
+    /// report.verdict  // .reject when 文三路 already exists in the city
+    /// ```
+    public func check(_ proposal: NameProposal) throws -> CheckReport {
+        try read { db in try NameRules(db: db, proposal: proposal, registryPath: path).report() }
+    }
+}
+
+/// The rules, with the proposal and a read transaction on the registry.
+struct NameRules {
+    let db: Database
+    let proposal: NameProposal
+    let type: PlaceType
+    let parts: NameParts
+    let settings: NameSettings
+    let romanizer = Romanizer.shared
+
+    init(db: Database, proposal: NameProposal, registryPath: String) throws {
+        self.db = db
+        self.proposal = proposal
+        let types = try Registry.types(db)
+        guard let type = types[proposal.type] else {
+            throw RegistryError("unknown place type \"\(proposal.type)\"; known: \(types.keys.sorted().joined(separator: ", "))")
+        }
+        self.type = type
+        self.parts = NameParts(proposal.name, type: type)
+        self.settings = try Registry.settings(db)
+    }
+
+    func report() throws -> CheckReport {
+        var findings: [Finding] = []
+        findings += generic()
+        findings += characters()
+        findings += length()
+        findings += words("grandiose", settings.grandioseWords, "is a grandiose word (大、洋、怪、重) that names must avoid")
+        findings += blockedWords()
+        findings += try duplicates()
+        findings += try homophones()
+        findings += try areaMismatch()
+        findings += try historic()
+        findings += try reserved()
+        let pinyin = romanizer.romanize(proper: parts.proper, generic: parts.generic)
+        return CheckReport(name: proposal.name, pinyin: pinyin, findings: findings)
+    }
+
+    func finding(_ rule: String, _ severity: Severity, _ message: String, _ conflicts: [Row] = []) -> Finding {
+        Finding(rule: rule, severity: severity, message: message, conflicts: conflicts.map { .init(id: $0["id"], name: $0["name"]) })
+    }
+
+    // MARK: Form of the name
+
+    func generic() -> [Finding] {
+        let allowed = type.generics.joined(separator: "、")
+        if parts.generic.isEmpty {
+            return [finding("generic", .reject, "\(proposal.name) does not end in a 通名 of a \(type.id) (\(allowed))")]
+        }
+        if parts.proper.isEmpty {
+            return [finding("generic", .reject, "\(parts.generic) is a 通名 alone; a name needs a 专名 before it")]
+        }
+        if let stacked = type.generic(of: parts.proper) {
+            return [finding("generic", .reject, "\(proposal.name) stacks two 通名 (\(stacked) + \(parts.generic))")]
+        }
+        return []
+    }
+
+    func characters() -> [Finding] {
+        let foreign = proposal.name.filter { character in
+            !(character.unicodeScalars.count == 1 && Romanizer.isHan(character.unicodeScalars.first!))
+        }
+        if !foreign.isEmpty {
+            let shown = Array(Set(foreign)).sorted().map { "“\($0)”" }.joined(separator: " ")
+            return [finding("characters", .reject, "only standard Chinese characters are allowed; \(proposal.name) contains \(shown) (letters, digits, spaces or punctuation)")]
+        }
+        guard settings.reviewRareCharacters else { return [] }
+        let rare = proposal.name.filter { !CommonCharacters.contains($0) }
+        if !rare.isEmpty {
+            return [finding("characters", .review, "\(String(rare)) is outside GB 2312: a rare or non-standard character a reviewer should confirm")]
+        }
+        return []
+    }
+
+    func length() -> [Finding] {
+        var findings: [Finding] = []
+        let count = proposal.name.count
+        if count < settings.minLength || count > settings.maxLength {
+            findings.append(finding("length", .reject, "\(proposal.name) has \(count) characters; names have \(settings.minLength) to \(settings.maxLength)"))
+        }
+        if let limit = settings.maxProperLength, parts.proper.count > limit {
+            findings.append(finding("length", .reject, "the 专名 \(parts.proper) has \(parts.proper.count) characters; at most \(limit)"))
+        }
+        return findings
+    }
+
+    func words(_ rule: String, _ list: [String], _ why: String) -> [Finding] {
+        let hits = list.filter { !$0.isEmpty && proposal.name.contains($0) }
+        guard !hits.isEmpty else { return [] }
+        return [finding(rule, .reject, "\(hits.joined(separator: "、")) \(why)")]
+    }
+
+    func blockedWords() -> [Finding] {
+        words("blocked-word", settings.blockedPersons, "is a person's name; places are not named after persons")
+            + words("blocked-word", settings.blockedForeign, "is a foreign person or place name")
+            + words("blocked-word", settings.blockedCompanies, "is a company name or trademark")
+    }
+
+    // MARK: The registry
+
+    /// SQL restricting records to the duplicate scope of the proposal's type, and a note when the
+    /// proposal lacks the code its scope needs (then the whole registry is searched, for review).
+    func scope() -> (sql: String, arguments: StatementArguments, missing: String?) {
+        switch type.scope {
+        case .city, .province: return ("1", [], nil)
+        case .county:
+            guard let district = proposal.district else { return ("1", [], "district") }
+            return ("district = ?", [district], nil)
+        case .town:
+            guard let town = proposal.town else { return ("1", [], "town") }
+            return ("town = ?", [town], nil)
+        }
+    }
+
+    var excluded: Int64 { proposal.recordID ?? -1 }
+
+    static let active = "status NOT IN ('retired','deprecated')"
+
+    func describe(_ rows: [Row]) -> String {
+        rows.prefix(5).map { row in
+            let place = [row["district"] as String?, row["town"] as String?].compactMap { $0 }.joined(separator: "/")
+            return "\(row["name"] as String) (record \(row["id"] as Int64)\(place.isEmpty ? "" : ", \(place)"), \(row["status"] as String))"
+        }.joined(separator: "; ") + (rows.count > 5 ? "; and \(rows.count - 5) more" : "")
+    }
+
+    var scopeLabel: String {
+        switch type.scope {
+        case .city: "the city"
+        case .county: "the same district/county"
+        case .province: "the province"
+        case .town: "the same town"
+        }
+    }
+
+    func duplicates() throws -> [Finding] {
+        let (scopeSQL, scopeArguments, missing) = scope()
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, name, district, town, status FROM place WHERE name = ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
+            arguments: [proposal.name, excluded] + scopeArguments)
+        var findings: [Finding] = []
+        if !rows.isEmpty {
+            if let missing {
+                findings.append(finding("duplicate", .review, "\(proposal.name) exists already: \(describe(rows)); give --\(missing) to tell whether it is in the same \(missing)", rows))
+            } else {
+                findings.append(finding("duplicate", .reject, "\(proposal.name) exists already in \(scopeLabel): \(describe(rows))", rows))
+            }
+        }
+        let former = try Row.fetchAll(
+            db, sql: """
+                SELECT p.id, p.name, p.district, p.town, p.status, a.name AS old, a.valid_to FROM place_alias a JOIN place p ON p.id = a.place_id
+                WHERE a.name = ? AND p.id != ? AND \(scopeSQL.replacingOccurrences(of: "district", with: "p.district").replacingOccurrences(of: "town", with: "p.town")) ORDER BY p.id
+                """,
+            arguments: [proposal.name, excluded] + scopeArguments)
+        if !former.isEmpty {
+            findings.append(finding("duplicate", .review, "\(proposal.name) is a former name or alias of \(describe(former)); reusing it confuses old addresses", former))
+        }
+        return findings
+    }
+
+    func homophones() throws -> [Finding] {
+        let (scopeSQL, scopeArguments, _) = scope()
+        let sound = romanizer.soundKey(proposal.name)
+        let same = try Row.fetchAll(
+            db, sql: "SELECT id, name, district, town, status FROM place WHERE sound_key = ? AND name != ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
+            arguments: [sound, proposal.name, excluded] + scopeArguments)
+        var findings: [Finding] = []
+        if !same.isEmpty {
+            findings.append(finding("homophone", .reject, "\(proposal.name) sounds the same (\(sound)) as \(describe(same)) in \(scopeLabel)", same))
+        }
+        if settings.reviewNearSounds {
+            let near = try Row.fetchAll(
+                db, sql: "SELECT id, name, district, town, status FROM place WHERE near_key = ? AND sound_key != ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
+                arguments: [romanizer.nearSoundKey(proposal.name), sound, excluded] + scopeArguments)
+            if !near.isEmpty {
+                findings.append(finding("homophone", .review, "\(proposal.name) sounds almost like \(describe(near)) (zh/z, n/l, -ng/-n …)", near))
+            }
+        }
+        return findings
+    }
+
+    /// Every run of two or more characters in the name.
+    var substrings: [String] {
+        let characters = Array(proposal.name)
+        var result: Set<String> = []
+        for start in characters.indices {
+            for end in (start + 2)...max(start + 2, characters.count) where end <= characters.count {
+                result.insert(String(characters[start..<end]))
+            }
+        }
+        return result.sorted()
+    }
+
+    /// A name that contains a district's or street's name should lie in that district / along that street.
+    func areaMismatch() throws -> [Finding] {
+        let pieces = substrings.filter { $0 != proposal.name }
+        guard !pieces.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: pieces.count).joined(separator: ",")
+        var findings: [Finding] = []
+        let areas = try Row.fetchAll(
+            db, sql: """
+                SELECT id, name, proper, type, district, town, geometry, status FROM place
+                WHERE type IN ('district','subdistrict','town') AND proper IN (\(marks)) AND \(Self.active) AND id != ?
+                """,
+            arguments: StatementArguments(pieces) + [excluded])
+        for area in areas {
+            let areaType: String = area["type"]
+            let code: String? = areaType == "district" ? area["district"] : area["town"]
+            let given = areaType == "district" ? proposal.district : proposal.town
+            var outside: String?
+            if let code, let given, !given.hasPrefix(code), !code.hasPrefix(given) {
+                outside = "the proposal is in \(given), not \(code)"
+            } else if let location = proposal.location, let geometry = Registry.geometry(from: area["geometry"]), geometry.isPolygonal {
+                let context = GEOSContext()
+                if let prepared = try? Geometry(geometry, in: context).prepared(), !prepared.covers(location) {
+                    outside = "the place at \(location.x), \(location.y) lies outside it"
+                }
+            }
+            if let outside {
+                findings.append(finding("area-mismatch", .review, "\(proposal.name) contains \(area["proper"] as String) of \(area["name"] as String), but \(outside)", [area]))
+            }
+        }
+        guard let location = proposal.location else { return findings }
+        let roads = try Row.fetchAll(
+            db, sql: """
+                SELECT id, name, geometry, status FROM place
+                WHERE type IN ('road','street','lane','avenue') AND name IN (\(marks)) AND geometry IS NOT NULL AND \(Self.active) AND id != ?
+                """,
+            arguments: StatementArguments(pieces) + [excluded])
+        for road in roads {
+            guard let geometry = Registry.geometry(from: road["geometry"]),
+                let metres = try? PlaceDistance.metres(from: location, to: geometry), metres > PlaceDistance.alongRoad
+            else { continue }
+            findings.append(finding(
+                "area-mismatch", .review,
+                "\(proposal.name) contains the road name \(road["name"] as String), but lies \(Int(metres.rounded())) m from it (more than \(Int(PlaceDistance.alongRoad)) m)", [road]))
+        }
+        return findings
+    }
+
+    func historic() throws -> [Finding] {
+        let rows = try Row.fetchAll(
+            db, sql: """
+                SELECT DISTINCT p.id, p.name, p.district, p.town, p.status FROM place p LEFT JOIN place_alias a ON a.place_id = p.id
+                WHERE p.protected = 1 AND p.id != ? AND (p.name = ? OR a.name = ?) ORDER BY p.id
+                """,
+            arguments: [excluded, proposal.name, proposal.name])
+        var findings: [Finding] = []
+        if !rows.isEmpty {
+            findings.append(finding("historic", .review, "\(proposal.name) is a protected historic name (地名文化遗产) of \(describe(rows)); another place may not take it without the protection authority's review", rows))
+        }
+        if let id = proposal.recordID, let row = try Row.fetchOne(db, sql: "SELECT id, name, protected FROM place WHERE id = ?", arguments: [id]),
+            row["protected"] as Bool, row["name"] as String != proposal.name
+        {
+            findings.append(finding("historic", .reject, "record \(id) (\(row["name"] as String)) is on the historic protection list: it is renamed only with recorded protection measures", [row]))
+        }
+        return findings
+    }
+
+    func reserved() throws -> [Finding] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT id, name, district, town, status FROM place WHERE status = 'reserved' AND name = ? AND id != ? ORDER BY id",
+            arguments: [proposal.name, excluded])
+        guard !rows.isEmpty else { return [] }
+        return [finding("reserved", .reject, "\(proposal.name) is held in the name bank (地名储备库): \(describe(rows)); approve that reserved record instead", rows)]
+    }
+}
+
+/// Distances between a point and a stored geometry, in metres (PROJ transverse Mercator on the point).
+enum PlaceDistance {
+    /// How far from a road a place may be and still be "along" it.
+    static let alongRoad = 500.0
+
+    static func metres(from point: Coordinate, to geometry: GeometryValue) throws -> Double {
+        let projector = try MetricProjection(centralMeridian: point.x).makeProjector()
+        let context = GEOSContext()
+        let a = try Geometry(.point(try projector.project([point])[0]), in: context)
+        let b = try Geometry(try projector.project(geometry), in: context)
+        return try a.distance(to: b)
+    }
+}
+
+/// Whether a character is in GB 2312 (the 6,763 common simplified characters), by asking iconv.
+enum CommonCharacters {
+    private static let cache = Mutex<[Character: Bool]>([:])
+
+    static func contains(_ character: Character) -> Bool {
+        if let known = cache.withLock({ $0[character] }) { return known }
+        let result = encodes(String(character))
+        cache.withLock { $0[character] = result }
+        return result
+    }
+
+    private static func encodes(_ text: String) -> Bool {
+        let converter = iconv_open("GB2312", "UTF-8")
+        guard converter != iconv_t(bitPattern: -1) else { return true }
+        defer { iconv_close(converter) }
+        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
+        var output = [CChar](repeating: 0, count: 16)
+        return input.withUnsafeMutableBufferPointer { inBuffer in
+            output.withUnsafeMutableBufferPointer { outBuffer in
+                var inPointer = inBuffer.baseAddress
+                var inLeft = inBuffer.count
+                var outPointer = outBuffer.baseAddress
+                var outLeft = outBuffer.count
+                return iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) != -1 && inLeft == 0
+            }
+        }
+    }
+}
+
+import Synchronization

@@ -1,0 +1,51 @@
+/// The word lists and limits the checks use. The bureau edits them; they live in the registry
+/// (`doorstep names settings --load FILE`), and these are the defaults.
+public struct NameSettings: Codable, Sendable, Equatable {
+    /// Fewest and most characters in a whole name.
+    public var minLength = 2
+    public var maxLength = 8
+    /// Most characters in the 专名; `nil` for no limit (one Jiangsu city uses 4).
+    public var maxProperLength: Int? = nil
+    /// "大、洋、怪、重" words (Art. 9(1); Hangzhou's 2019 clean-up of non-standard names).
+    public var grandioseWords = [
+        "宇宙", "中央", "世界", "环球", "国际", "欧洲", "皇家", "帝王", "帝豪", "天下", "全球", "寰宇", "至尊", "王朝", "霸王",
+        "首府", "御景", "天子", "万国", "中华",
+    ]
+    /// Names of persons, above all state leaders (Art. 9(4)).
+    public var blockedPersons = ["毛泽东", "周恩来", "刘少奇", "朱德", "邓小平", "江泽民", "胡锦涛", "习近平", "李克强"]
+    /// Foreign persons and places (Art. 9(5); 实施办法 Art. 3).
+    public var blockedForeign = [
+        "曼哈顿", "威尼斯", "维也纳", "加州", "罗马", "巴黎", "伦敦", "纽约", "米兰", "香榭丽舍", "普罗旺斯", "托斯卡纳",
+        "莱茵", "波尔多", "温莎", "凡尔赛", "华盛顿", "拿破仑", "莎士比亚", "哈佛",
+    ]
+    /// Companies and trademarks (Art. 9(6); 实施办法 Art. 4).
+    public var blockedCompanies = ["万达", "碧桂园", "恒大", "万科", "阿里巴巴", "华为", "苏宁", "国美", "海底捞"]
+    /// Characters outside GB 2312 (rare or traditional) go to a reviewer.
+    public var reviewRareCharacters = true
+    /// Names that sound almost alike (zh/z, n/l, -ng/-n …) go to a reviewer.
+    public var reviewNearSounds = true
+
+    public init() {}
+}
+
+extension NameSettings {
+    enum CodingKeys: String, CodingKey {
+        case minLength, maxLength, maxProperLength, grandioseWords, blockedPersons, blockedForeign, blockedCompanies
+        case reviewRareCharacters, reviewNearSounds
+    }
+
+    /// Reads a settings file in which every key is optional: what it leaves out keeps its default.
+    public init(from decoder: any Decoder) throws {
+        self.init()
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        minLength = try c.decodeIfPresent(Int.self, forKey: .minLength) ?? minLength
+        maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength) ?? maxLength
+        maxProperLength = try c.decodeIfPresent(Int.self, forKey: .maxProperLength) ?? maxProperLength
+        grandioseWords = try c.decodeIfPresent([String].self, forKey: .grandioseWords) ?? grandioseWords
+        blockedPersons = try c.decodeIfPresent([String].self, forKey: .blockedPersons) ?? blockedPersons
+        blockedForeign = try c.decodeIfPresent([String].self, forKey: .blockedForeign) ?? blockedForeign
+        blockedCompanies = try c.decodeIfPresent([String].self, forKey: .blockedCompanies) ?? blockedCompanies
+        reviewRareCharacters = try c.decodeIfPresent(Bool.self, forKey: .reviewRareCharacters) ?? reviewRareCharacters
+        reviewNearSounds = try c.decodeIfPresent(Bool.self, forKey: .reviewNearSounds) ?? reviewNearSounds
+    }
+}

@@ -1,0 +1,87 @@
+import DoorstepGeometry
+import Foundation
+
+/// Where a named place is in its life (the 2024–2035 plan's pipeline and the registry's history).
+public enum PlaceStatus: String, Codable, Sendable, CaseIterable {
+    /// Proposed, waiting for review and approval.
+    case proposed
+    /// Approved by the approving body, not yet announced/in use.
+    case approved
+    /// Announced (备案公告) and in use.
+    case inUse = "in-use"
+    /// The place ceased to exist (销名).
+    case retired
+    /// Recorded in error.
+    case deprecated
+    /// Held in the name bank (地名储备库), not yet given to a place.
+    case reserved
+
+    /// Statuses whose names block the same name elsewhere in scope.
+    public var isActive: Bool { self != .retired && self != .deprecated }
+}
+
+/// An earlier name or an alias, with the dates it was valid (ISO dates, either may be unknown).
+public struct NameEntry: Codable, Sendable, Equatable {
+    public var name: String
+    public var from: String?
+    public var to: String?
+
+    public init(name: String, from: String? = nil, to: String? = nil) {
+        self.name = name
+        self.from = from
+        self.to = to
+    }
+}
+
+/// One named place in the registry.
+public struct Place: Sendable, Equatable {
+    /// Stable: never reused, kept through renames.
+    public var id: Int64
+    public var name: String
+    public var proper: String
+    public var generic: String
+    public var type: String
+    public var district: String?
+    public var town: String?
+    /// WGS84; `nil` for a reserved name or an early proposal.
+    public var geometry: GeometryValue?
+    /// The approved romanisation, which wins over the computed one.
+    public var approvedPinyin: String?
+    public var status: PlaceStatus
+    public var isProtected: Bool
+    public var approvalBody: String?
+    public var approvalDate: String?
+    public var approvalDocument: String?
+    public var noticeDate: String?
+    public var sources: String?
+    public var remarks: String?
+    public var formerNames: [NameEntry]
+    public var aliases: [NameEntry]
+
+    /// The romanisation to show: the approved one, else GB/T 16159 from the reading dictionary and ICU.
+    public var pinyin: String {
+        approvedPinyin ?? Romanizer.shared.romanize(proper: proper, generic: generic)
+    }
+}
+
+/// One change to the registry: who, when, why, and the values before and after.
+public struct RegistryEvent: Sendable, Equatable {
+    public var id: Int64
+    public var placeID: Int64?
+    /// ISO 8601 UTC.
+    public var at: String
+    public var actor: String
+    /// import, propose, reserve, approve, use, rename, retire, deprecate, protect, update, settings.
+    public var action: String
+    public var reason: String?
+    /// JSON objects of the fields that changed.
+    public var before: String?
+    public var after: String?
+}
+
+/// A problem with the registry or a request to it, said in one line.
+public struct RegistryError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

@@ -1,0 +1,362 @@
+import DoorstepGeoJSON
+import DoorstepGeometry
+import Foundation
+import GRDB
+
+/// What a new record starts with.
+public struct PlaceDraft: Sendable, Equatable {
+    public var name: String
+    public var type: String
+    public var district: String?
+    public var town: String?
+    public var geometry: GeometryValue?
+    public var approvedPinyin: String?
+    public var status: PlaceStatus
+    public var isProtected: Bool
+    public var approvalBody: String?
+    public var approvalDate: String?
+    public var approvalDocument: String?
+    public var noticeDate: String?
+    public var sources: String?
+    public var remarks: String?
+    public var formerNames: [NameEntry]
+    public var aliases: [NameEntry]
+
+    public init(
+        name: String, type: String, district: String? = nil, town: String? = nil, geometry: GeometryValue? = nil,
+        approvedPinyin: String? = nil, status: PlaceStatus = .proposed, isProtected: Bool = false,
+        approvalBody: String? = nil, approvalDate: String? = nil, approvalDocument: String? = nil,
+        noticeDate: String? = nil, sources: String? = nil, remarks: String? = nil, formerNames: [NameEntry] = [],
+        aliases: [NameEntry] = []
+    ) {
+        self.name = name
+        self.type = type
+        self.district = district
+        self.town = town
+        self.geometry = geometry
+        self.approvedPinyin = approvedPinyin
+        self.status = status
+        self.isProtected = isProtected
+        self.approvalBody = approvalBody
+        self.approvalDate = approvalDate
+        self.approvalDocument = approvalDocument
+        self.noticeDate = noticeDate
+        self.sources = sources
+        self.remarks = remarks
+        self.formerNames = formerNames
+        self.aliases = aliases
+    }
+}
+
+extension Registry {
+    static let placeColumns = """
+        id, name, proper, generic, type, district, town, geometry, pinyin, status, protected, approval_body,
+        approval_date, approval_document, notice_date, sources, remarks
+        """
+
+    static func geometryText(_ geometry: GeometryValue?) -> String? {
+        guard let geometry else { return nil }
+        var out: [UInt8] = []
+        GeoJSONWriter().write(geometry.orientedForGeoJSON(), to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Reads a stored geometry back through the one GeoJSON reader Doorstep has.
+    static func geometry(from text: String?) -> GeometryValue? {
+        guard let text else { return nil }
+        let wrapped = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":"# + text + "}]}"
+        return try? GeoJSONReader.parse(Array(wrapped.utf8), file: "registry").features.first?.geometry ?? nil
+    }
+
+    static func place(from row: Row, names: [Row]) -> Place {
+        func entries(_ kind: String) -> [NameEntry] {
+            names.filter { $0["kind"] as String == kind }.map { NameEntry(name: $0["name"], from: $0["valid_from"], to: $0["valid_to"]) }
+        }
+        return Place(
+            id: row["id"], name: row["name"], proper: row["proper"], generic: row["generic"], type: row["type"],
+            district: row["district"], town: row["town"], geometry: geometry(from: row["geometry"]),
+            approvedPinyin: row["pinyin"], status: PlaceStatus(rawValue: row["status"]) ?? .proposed,
+            isProtected: row["protected"], approvalBody: row["approval_body"], approvalDate: row["approval_date"],
+            approvalDocument: row["approval_document"], noticeDate: row["notice_date"], sources: row["sources"],
+            remarks: row["remarks"], formerNames: entries("former"), aliases: entries("alias"))
+    }
+
+    static func places(_ db: Database, where condition: String, _ arguments: StatementArguments = []) throws -> [Place] {
+        let rows = try Row.fetchAll(db, sql: "SELECT \(placeColumns) FROM place WHERE \(condition) ORDER BY id", arguments: arguments)
+        guard !rows.isEmpty else { return [] }
+        var names: [Int64: [Row]] = [:]
+        let ids = rows.map { $0["id"] as Int64 }
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let part = Array(ids[chunk..<min(ids.count, chunk + 500)])
+            let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
+            for row in try Row.fetchAll(
+                db, sql: "SELECT place_id, name, kind, valid_from, valid_to FROM place_alias WHERE place_id IN (\(marks)) ORDER BY id",
+                arguments: StatementArguments(part))
+            {
+                names[row["place_id"], default: []].append(row)
+            }
+        }
+        return rows.map { place(from: $0, names: names[$0["id"] as Int64] ?? []) }
+    }
+
+    public func place(_ id: Int64) throws -> Place? {
+        try read { db in try Self.places(db, where: "id = ?", [id]).first }
+    }
+
+    func existing(_ db: Database, _ id: Int64) throws -> Place {
+        guard let place = try Self.places(db, where: "id = ?", [id]).first else {
+            throw RegistryError("no record with id \(id) in \(path)")
+        }
+        return place
+    }
+
+    /// Inserts a record and its names, returning its id. No event: callers record theirs.
+    static func insert(_ draft: PlaceDraft, types: [String: PlaceType], in db: Database) throws -> Int64 {
+        guard let type = types[draft.type] else {
+            throw RegistryError("unknown place type \"\(draft.type)\"; known: \(types.keys.sorted().joined(separator: ", "))")
+        }
+        let parts = NameParts(draft.name, type: type)
+        let romanizer = Romanizer.shared
+        let envelope = draft.geometry.flatMap { Envelope(of: $0.coordinates) }
+        let now = Registry.now()
+        try db.execute(
+            sql: """
+                INSERT INTO place (name, proper, generic, type, district, town, geometry, min_x, min_y, max_x, max_y, pinyin,
+                  sound_key, near_key, initials, status, protected, approval_body, approval_date, approval_document,
+                  notice_date, sources, remarks, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                draft.name, parts.proper, parts.generic, draft.type, draft.district, draft.town, geometryText(draft.geometry),
+                envelope?.minX, envelope?.minY, envelope?.maxX, envelope?.maxY, draft.approvedPinyin,
+                romanizer.soundKey(draft.name), romanizer.nearSoundKey(draft.name), romanizer.initials(draft.name),
+                draft.status.rawValue, draft.isProtected, draft.approvalBody, draft.approvalDate, draft.approvalDocument,
+                draft.noticeDate, draft.sources, draft.remarks, now, now,
+            ])
+        let id = db.lastInsertedRowID
+        for (kind, entries) in [("former", draft.formerNames), ("alias", draft.aliases)] {
+            for entry in entries { try addName(entry, kind: kind, to: id, in: db) }
+        }
+        return id
+    }
+
+    static func addName(_ entry: NameEntry, kind: String, to id: Int64, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO place_alias (place_id, name, kind, sound_key, initials, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [id, entry.name, kind, Romanizer.shared.soundKey(entry.name), Romanizer.shared.initials(entry.name), entry.from, entry.to])
+    }
+
+    static func snapshot(_ place: Place) -> JSONObject {
+        var object: JSONObject = [
+            "name": .string(place.name), "type": .string(place.type), "status": .string(place.status.rawValue),
+            "protected": .bool(place.isProtected),
+        ]
+        for (key, value) in [
+            ("district", place.district), ("town", place.town), ("pinyin", place.approvedPinyin),
+            ("approval_body", place.approvalBody), ("approval_date", place.approvalDate),
+            ("approval_document", place.approvalDocument), ("notice_date", place.noticeDate), ("remarks", place.remarks),
+        ] {
+            if let value { object[key] = .string(value) }
+        }
+        if place.geometry != nil { object["geometry"] = .string(place.geometry!.typeName) }
+        return object
+    }
+
+    /// The fields that differ, as (before, after) objects.
+    static func difference(_ before: Place, _ after: Place) -> (JSONObject, JSONObject) {
+        let a = snapshot(before), b = snapshot(after)
+        var changedBefore = JSONObject(), changedAfter = JSONObject()
+        for key in Set(a.keys).union(b.keys).sorted() where a[key] != b[key] {
+            changedBefore[key] = a[key] ?? .null
+            changedAfter[key] = b[key] ?? .null
+        }
+        return (changedBefore, changedAfter)
+    }
+
+    /// Creates a record with an event; `action` is propose, reserve, import or add.
+    @discardableResult
+    public func create(_ draft: PlaceDraft, action: String, actor: String, reason: String? = nil) throws -> Int64 {
+        try write { db in
+            let id = try Self.insert(draft, types: try Self.types(db), in: db)
+            try recordEvent(db, place: id, action: action, actor: actor, reason: reason, before: nil, after: Self.snapshot(try existing(db, id)))
+            return id
+        }
+    }
+
+    /// Changes a record in one transaction, recording the fields that changed.
+    func update(
+        _ id: Int64, action: String, actor: String, reason: String?, _ change: (inout Place, Database) throws -> Void
+    ) throws -> Place {
+        try write { db in
+            let before = try existing(db, id)
+            var after = before
+            try change(&after, db)
+            let parts = NameParts(after.name, type: try Self.types(db)[after.type])
+            let romanizer = Romanizer.shared
+            let envelope = after.geometry.flatMap { Envelope(of: $0.coordinates) }
+            try db.execute(
+                sql: """
+                    UPDATE place SET name = ?, proper = ?, generic = ?, type = ?, district = ?, town = ?, geometry = ?,
+                      min_x = ?, min_y = ?, max_x = ?, max_y = ?, pinyin = ?, sound_key = ?, near_key = ?, initials = ?,
+                      status = ?, protected = ?, approval_body = ?, approval_date = ?, approval_document = ?, notice_date = ?,
+                      sources = ?, remarks = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    after.name, parts.proper, parts.generic, after.type, after.district, after.town, Self.geometryText(after.geometry),
+                    envelope?.minX, envelope?.minY, envelope?.maxX, envelope?.maxY, after.approvedPinyin,
+                    romanizer.soundKey(after.name), romanizer.nearSoundKey(after.name), romanizer.initials(after.name),
+                    after.status.rawValue, after.isProtected, after.approvalBody, after.approvalDate, after.approvalDocument,
+                    after.noticeDate, after.sources, after.remarks, Self.now(), id,
+                ])
+            let (changedBefore, changedAfter) = Self.difference(before, after)
+            try recordEvent(db, place: id, action: action, actor: actor, reason: reason, before: changedBefore, after: changedAfter)
+            return try existing(db, id)
+        }
+    }
+
+    // MARK: Lifecycle
+
+    func require(_ place: Place, in statuses: [PlaceStatus], to action: String) throws {
+        guard statuses.contains(place.status) else {
+            throw RegistryError(
+                "record \(place.id) (\(place.name)) is \(place.status.rawValue); only \(statuses.map(\.rawValue).joined(separator: " or ")) records can be \(action)")
+        }
+    }
+
+    /// A protected (historic) name changes only with the protection measures written down (Arts. 10, 25).
+    func requireMeasures(_ place: Place, _ measures: String?, to action: String) throws {
+        if place.isProtected, (measures ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw RegistryError(
+                "record \(place.id) (\(place.name)) is on the historic protection list; it is not \(action) without --protection-measures TEXT")
+        }
+    }
+
+    /// proposed or reserved → approved, with the approval facts.
+    @discardableResult
+    public func approve(_ id: Int64, body: String?, date: String?, document: String?, actor: String, reason: String? = nil) throws -> Place {
+        try update(id, action: "approve", actor: actor, reason: reason) { place, _ in
+            try require(place, in: [.proposed, .reserved], to: "approved")
+            place.status = .approved
+            place.approvalBody = body ?? place.approvalBody
+            place.approvalDate = date ?? Self.today()
+            place.approvalDocument = document ?? place.approvalDocument
+        }
+    }
+
+    /// approved → in use, with the date of the public notice (备案公告).
+    @discardableResult
+    public func putInUse(_ id: Int64, noticeDate: String?, actor: String, reason: String? = nil) throws -> Place {
+        try update(id, action: "use", actor: actor, reason: reason) { place, _ in
+            try require(place, in: [.approved], to: "put in use")
+            place.status = .inUse
+            place.noticeDate = noticeDate ?? Self.today()
+        }
+    }
+
+    /// Gives the place a new name; the old one stays on the record as a former name with its dates.
+    @discardableResult
+    public func rename(
+        _ id: Int64, to newName: String, date: String? = nil, actor: String, reason: String?, protectionMeasures: String? = nil
+    ) throws -> Place {
+        try update(id, action: "rename", actor: actor, reason: reason) { place, db in
+            try require(place, in: [.proposed, .approved, .inUse, .reserved], to: "renamed")
+            try requireMeasures(place, protectionMeasures, to: "renamed")
+            let day = date ?? Self.today()
+            try Self.addName(NameEntry(name: place.name, from: place.approvalDate ?? place.noticeDate, to: day), kind: "former", to: id, in: db)
+            place.formerNames.append(NameEntry(name: place.name, from: place.approvalDate ?? place.noticeDate, to: day))
+            place.name = newName
+            place.approvedPinyin = nil  // the approved romanisation was of the old name
+            if let protectionMeasures { place.remarks = Self.appending(place.remarks, "protection measures (\(day)): \(protectionMeasures)") }
+        }
+    }
+
+    /// The place ceased (销名): the record stays, with its history.
+    @discardableResult
+    public func retire(_ id: Int64, date: String? = nil, actor: String, reason: String?, protectionMeasures: String? = nil) throws -> Place {
+        try update(id, action: "retire", actor: actor, reason: reason) { place, _ in
+            try require(place, in: [.approved, .inUse], to: "retired")
+            try requireMeasures(place, protectionMeasures, to: "retired")
+            place.status = .retired
+            let day = date ?? Self.today()
+            place.remarks = Self.appending(place.remarks, "retired \(day)" + (protectionMeasures.map { "; protection measures: \($0)" } ?? ""))
+        }
+    }
+
+    /// The record was made in error.
+    @discardableResult
+    public func deprecate(_ id: Int64, actor: String, reason: String?) throws -> Place {
+        try update(id, action: "deprecate", actor: actor, reason: reason) { place, _ in
+            try require(place, in: [.proposed, .approved, .inUse, .reserved], to: "deprecated")
+            place.status = .deprecated
+        }
+    }
+
+    /// Puts a name on (or takes it off) the historic protection list (地名文化遗产保护名录).
+    @discardableResult
+    public func setProtected(_ id: Int64, _ isProtected: Bool, actor: String, reason: String?) throws -> Place {
+        try update(id, action: isProtected ? "protect" : "unprotect", actor: actor, reason: reason) { place, _ in
+            place.isProtected = isProtected
+        }
+    }
+
+    static func appending(_ remarks: String?, _ line: String) -> String {
+        guard let remarks, !remarks.isEmpty else { return line }
+        return remarks + "\n" + line
+    }
+
+    // MARK: Reading
+
+    public func history(_ id: Int64) throws -> [RegistryEvent] {
+        try read { db in
+            _ = try existing(db, id)
+            return try Row.fetchAll(db, sql: "SELECT * FROM event WHERE place_id = ? ORDER BY id", arguments: [id]).map {
+                RegistryEvent(
+                    id: $0["id"], placeID: $0["place_id"], at: $0["at"], actor: $0["actor"], action: $0["action"],
+                    reason: $0["reason"], before: $0["before"], after: $0["after"])
+            }
+        }
+    }
+
+    /// Records whose current name, former names or aliases match `text`: characters, full pinyin
+    /// (with or without spaces and tones' absence), or pinyin initials.
+    public func search(_ text: String, limit: Int = 200) throws -> [Place] {
+        let query = text.trimmingCharacters(in: .whitespaces)
+        guard !query.isEmpty else { return [] }
+        let latin = query.lowercased().filter { $0.isLetter && $0.isASCII }
+        let isLatin = !latin.isEmpty && query.allSatisfy { $0.isASCII }
+        return try read { db in
+            var ids: [Int64] = []
+            if isLatin {
+                let like = "%" + latin + "%"
+                ids += try Int64.fetchAll(
+                    db, sql: "SELECT id FROM place WHERE sound_key LIKE ? OR initials LIKE ? OR lower(replace(pinyin, ' ', '')) LIKE ? LIMIT ?",
+                    arguments: [like, latin + "%", like, limit])
+                ids += try Int64.fetchAll(
+                    db, sql: "SELECT place_id FROM place_alias WHERE sound_key LIKE ? OR initials LIKE ? LIMIT ?",
+                    arguments: [like, latin + "%", limit])
+            } else {
+                let like = "%" + query + "%"
+                ids += try Int64.fetchAll(db, sql: "SELECT id FROM place WHERE name LIKE ? LIMIT ?", arguments: [like, limit])
+                ids += try Int64.fetchAll(db, sql: "SELECT place_id FROM place_alias WHERE name LIKE ? LIMIT ?", arguments: [like, limit])
+            }
+            var seen = Set<Int64>()
+            let unique = ids.filter { seen.insert($0).inserted }.prefix(limit)
+            guard !unique.isEmpty else { return [] }
+            let marks = Array(repeating: "?", count: unique.count).joined(separator: ",")
+            return try Self.places(db, where: "id IN (\(marks))", StatementArguments(Array(unique)))
+        }
+    }
+
+    /// Records, optionally of one status, in id order.
+    public func all(status: PlaceStatus? = nil) throws -> [Place] {
+        try read { db in
+            if let status { return try Self.places(db, where: "status = ?", [status.rawValue]) }
+            return try Self.places(db, where: "1")
+        }
+    }
+
+    public func count() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM place") ?? 0 }
+    }
+}

@@ -1,0 +1,120 @@
+import ArgumentParser
+import DoorstepCoverage
+import DoorstepGeoJSON
+import DoorstepGeometry
+import DoorstepNames
+import Foundation
+
+struct Names: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The place-name registry of the 2024–2035 place-name plan.",
+        discussion: "Example: doorstep names check 文三路 --type road --district 330106",
+        subcommands: [
+            NamesImport.self, NamesCheck.self, NamesPropose.self, NamesReserve.self, NamesApprove.self, NamesUse.self,
+            NamesRename.self, NamesRetire.self, NamesDeprecate.self, NamesProtect.self, NamesShow.self, NamesSearch.self,
+            NamesHistory.self, NamesExport.self, NamesPlan.self, NamesSettings.self, NamesTypes.self,
+        ]
+    )
+}
+
+/// `--db` and `--actor`, shared by every registry command.
+struct RegistryOptions: ParsableArguments {
+    @Option(help: "The registry file.")
+    var db = "doorstep-names.sqlite"
+
+    @Option(help: "Who makes the change (default: the OS user).")
+    var actor: String?
+
+    func open() throws -> Registry { try Registry(path: db) }
+
+    var who: String {
+        if let actor, !actor.isEmpty { return actor }
+        return ProcessInfo.processInfo.environment["USER"] ?? ProcessInfo.processInfo.userName
+    }
+}
+
+/// Where the place is: codes and an optional point.
+struct PlaceOptions: ParsableArguments {
+    @Option(help: "Place type: road, street, lane, avenue, bridge, tunnel, square, park, residential, building, community, village, natural-village, town, subdistrict, district (or one the bureau added).")
+    var type: String
+
+    @Option(help: "District (county) code, 6 digits.")
+    var district: String?
+
+    @Option(help: "Town/street code, 9 digits.")
+    var town: String?
+
+    @Option(help: "Where the place is, WGS84 longitude,latitude.")
+    var at: String?
+
+    func location() throws -> Coordinate? {
+        guard let at else { return nil }
+        let parts = at.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, let lon = parts[0], let lat = parts[1], (-180...180).contains(lon), (-90...90).contains(lat) else {
+            throw ValidationError("--at \(at): write LON,LAT in WGS84 degrees, e.g. 120.1301,30.2802")
+        }
+        return Coordinate(lon, lat)
+    }
+
+    func proposal(_ name: String, recordID: Int64? = nil) throws -> NameProposal {
+        NameProposal(name: name, type: type, district: district, town: town, location: try location(), recordID: recordID)
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+func printJSON(_ value: JSONValue) {
+    print(GeoJSONWriter.json(value))
+}
+
+extension CheckReport {
+    var json: JSONValue {
+        .object([
+            "name": .string(name), "pinyin": .string(pinyin), "verdict": .string(verdict.rawValue),
+            "findings": .array(findings.map { finding in
+                .object([
+                    "rule": .string(finding.rule), "severity": .string(finding.severity.rawValue), "message": .string(finding.message),
+                    "conflicts": .array(finding.conflicts.map { .object(["id": .number(Double($0.id)), "name": .string($0.name)]) }),
+                ])
+            }),
+        ])
+    }
+
+    var text: String {
+        var lines = ["\(name)  \(pinyin)  → \(verdict.rawValue)"]
+        for finding in findings { lines.append("  [\(finding.severity.rawValue)] \(finding.rule): \(finding.message)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Place {
+    var text: String {
+        var lines = [
+            "\(id)  \(name)  \(pinyin)", "  type \(type), status \(status.rawValue)\(isProtected ? ", protected (historic)" : "")",
+        ]
+        if district != nil || town != nil { lines.append("  district \(district ?? "–"), town \(town ?? "–")") }
+        if let approvalBody = approvalBody ?? approvalDocument {
+            lines.append("  approved by \(approvalBody) \(approvalDate ?? "") \(approvalDocument ?? "")")
+        }
+        if let noticeDate { lines.append("  announced \(noticeDate)") }
+        for entry in formerNames { lines.append("  former name \(entry.name) (\(entry.from ?? "?") – \(entry.to ?? "?"))") }
+        for entry in aliases { lines.append("  alias \(entry.name)") }
+        if let geometry { lines.append("  geometry \(geometry.typeName)") }
+        if let remarks { lines.append("  remarks: " + remarks.replacingOccurrences(of: "\n", with: "; ")) }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A failed check refuses the change: exit 1 with the findings.
+struct Refused: Error, CustomStringConvertible {
+    var report: CheckReport
+    var description: String { "refused: \(report.text)" }
+}
+
+/// For `--protection-measures`: the historic rule is met once measures are written down.
+func withoutMetHistoric(_ report: CheckReport, measures: String?) -> CheckReport {
+    guard let measures, !measures.isEmpty else { return report }
+    var report = report
+    report.findings.removeAll { $0.rule == "historic" && $0.severity == .reject }
+    return report
+}

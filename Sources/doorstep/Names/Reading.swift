@@ -1,0 +1,181 @@
+import ArgumentParser
+import DoorstepGeoJSON
+import DoorstepNames
+import Foundation
+
+struct NamesShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show a record.", discussion: "Example: doorstep names show 12 --format json")
+
+    @Argument(help: "Record id.") var id: Int64
+    @Option(help: "text or json.") var format: OutputFormat = .text
+    @OptionGroup var registry: RegistryOptions
+
+    func run() throws {
+        guard let place = try registry.open().place(id) else { throw ValidationError("no record with id \(id) in \(registry.db)") }
+        switch format {
+        case .json: printJSON(.object(place.properties))
+        case .text: print(place.text)
+        }
+    }
+}
+
+struct NamesSearch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search", abstract: "Find records by characters, full pinyin, pinyin initials or former names.",
+        discussion: "Example: doorstep names search wensan   |   doorstep names search wsl   |   doorstep names search 文三")
+
+    @Argument(help: "Characters or pinyin.") var text: String
+    @Option(help: "text or json.") var format: OutputFormat = .text
+    @OptionGroup var registry: RegistryOptions
+
+    func run() throws {
+        let places = try registry.open().search(text)
+        switch format {
+        case .json: printJSON(.array(places.map { .object($0.properties) }))
+        case .text:
+            for place in places {
+                let former = place.formerNames.isEmpty ? "" : "  (formerly \(place.formerNames.map(\.name).joined(separator: ", ")))"
+                print("\(place.id)  \(place.name)  \(place.pinyin)  \(place.type)  \(place.status.rawValue)\(former)")
+            }
+        }
+    }
+}
+
+struct NamesHistory: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "Every change to a record: when, who, what, why.",
+        discussion: "Example: doorstep names history 12")
+
+    @Argument(help: "Record id.") var id: Int64
+    @Option(help: "text or json.") var format: OutputFormat = .text
+    @OptionGroup var registry: RegistryOptions
+
+    func run() throws {
+        let events = try registry.open().history(id)
+        switch format {
+        case .json:
+            printJSON(.array(events.map { event in
+                .object([
+                    "at": .string(event.at), "actor": .string(event.actor), "action": .string(event.action),
+                    "reason": event.reason.map(JSONValue.string) ?? .null, "before": event.before.map(JSONValue.string) ?? .null,
+                    "after": event.after.map(JSONValue.string) ?? .null,
+                ])
+            }))
+        case .text:
+            for event in events {
+                print("\(event.at)  \(event.actor)  \(event.action)\(event.reason.map { "  — \($0)" } ?? "")")
+                if let before = event.before, before != "{}" { print("    before \(before)") }
+                if let after = event.after { print("    after  \(after)") }
+            }
+        }
+    }
+}
+
+struct NamesExport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export", abstract: "Export the registry as RFC 7946 GeoJSON or CSV.",
+        discussion: "Example: doorstep names export --status in-use --output names.geojson")
+
+    enum Format: String, ExpressibleByArgument { case geojson, csv }
+
+    @Option(help: "geojson or csv.") var format: Format = .geojson
+    @Option(help: "Only records with this status.") var status: PlaceStatus?
+    @Option(help: "Write here (atomically) instead of standard output.") var output: String?
+    @OptionGroup var registry: RegistryOptions
+
+    func run() throws {
+        if let output { try OutputFile.checkWritable(output) }
+        let registry = try registry.open()
+        let bytes = format == .geojson ? try registry.exportGeoJSON(status: status) : Array(try registry.exportCSV(status: status).utf8)
+        try emit(bytes, to: output)
+    }
+}
+
+extension PlaceStatus: ExpressibleByArgument {}
+
+struct NamesPlan: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan", abstract: "The plan's pipeline: counts by status, type and district; reserved, protected and unnamed records.",
+        discussion: "Example: doorstep names plan --format json")
+
+    @Option(help: "text or json.") var format: OutputFormat = .text
+    @OptionGroup var registry: RegistryOptions
+
+    func run() throws {
+        let plan = try registry.open().planSummary()
+        func counts(_ pairs: [(String, Int)]) -> JSONValue {
+            .object(JSONObject(pairs.map { ($0.0, JSONValue.number(Double($0.1))) }))
+        }
+        func brief(_ places: [Place]) -> JSONValue {
+            .array(places.map { .object(["id": .number(Double($0.id)), "name": .string($0.name), "type": .string($0.type), "district": $0.district.map(JSONValue.string) ?? .null]) })
+        }
+        switch format {
+        case .json:
+            printJSON(.object([
+                "by_status": counts(plan.byStatus), "by_type": counts(plan.byType), "by_district": counts(plan.byDistrict),
+                "reserved": brief(plan.reserved), "protected": brief(plan.protected), "unnamed": brief(plan.unnamed),
+            ]))
+        case .text:
+            print("by status:   " + plan.byStatus.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+            print("by type:     " + plan.byType.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+            print("by district: " + plan.byDistrict.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+            for (title, places) in [("reserved (name bank)", plan.reserved), ("protected (historic)", plan.protected), ("still unnamed (规划…/待命名)", plan.unnamed)] {
+                print("\(title): \(places.count)")
+                for place in places.prefix(50) { print("  \(place.id)  \(place.name)  \(place.type)  \(place.district ?? "")") }
+            }
+        }
+    }
+}
+
+struct NamesSettings: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "settings", abstract: "Show the rule settings (word lists, limits), or load new ones from a JSON file.",
+        discussion: "Example: doorstep names settings > rules.json; edit; doorstep names settings --load rules.json")
+
+    @Option(help: "A JSON file of settings; keys left out keep their defaults.") var load: String?
+    @Option(help: "Why (with --load).") var reason: String?
+    @OptionGroup var registry: RegistryOptions
+
+    func run() throws {
+        let registry = try registry.open()
+        if let load {
+            let bytes = try GeoJSONReader.readBytes(of: load)
+            let settings: NameSettings
+            do { settings = try JSONDecoder().decode(NameSettings.self, from: Data(bytes)) } catch {
+                throw InputError(file: load, message: "not a settings file: \(error.localizedDescription)")
+            }
+            try registry.setSettings(settings, actor: self.registry.who, reason: reason)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(try registry.settings()), as: UTF8.self))
+    }
+}
+
+struct NamesTypes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "types", abstract: "List place types, or add/replace one.",
+        discussion: "Example: doorstep names types --add greenway --label 绿道 --generics 绿道 --scope city")
+
+    @Option(help: "Add or replace this type.") var add: String?
+    @Option(help: "Its Chinese label.") var label: String?
+    @Option(help: "Its allowed 通名, comma-separated.") var generics: String?
+    @Option(help: "Duplicate scope: city, county, province or town.") var scope: String?
+    @OptionGroup var registry: RegistryOptions
+
+    func run() throws {
+        let registry = try registry.open()
+        if let add {
+            guard let generics, let scopeText = scope, let parsed = DuplicateScope(rawValue: scopeText) else {
+                throw ValidationError("--add needs --generics A,B and --scope city|county|province|town")
+            }
+            try registry.saveType(
+                PlaceType(id: add, label: label ?? add, generics: generics.split(separator: ",").map(String.init), scope: parsed),
+                actor: self.registry.who)
+        }
+        for type in try registry.types().values.sorted(by: { $0.id < $1.id }) {
+            print("\(type.id)\t\(type.label)\t\(type.scope.rawValue)\t\(type.generics.joined(separator: "、"))")
+        }
+    }
+}
