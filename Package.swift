@@ -50,7 +50,7 @@ let package = Package(
             name: "DoorstepTests",
             dependencies: [
                 "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepCoverage", "DoorstepSample", "DoorstepNames",
-                "doorstep",
+                "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

@@ -138,6 +138,11 @@ public final class Registry: @unchecked Sendable {
         }
     }
 
+    /// SQLite's own consistency check: "ok" for a sound file.
+    public func integrityCheck() throws -> String {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
     static func now() -> String {
         ISO8601DateFormatter().string(from: Date())
     }

@@ -172,7 +172,7 @@ struct CLITests {
             let folder = try TemporaryFolder()
             defer { folder.cleanup() }
             _ = try CLI.run(["sample", "--output", folder.path])
-            for file in ["units.geojson", "facilities.geojson", "demand.geojson"] {
+            for file in ["units.geojson", "facilities.geojson", "demand.geojson", "roads.geojson"] {
                 #expect(FileManager.default.contentsEqual(atPath: folder.file(file), andPath: Paths.sample + "/" + file), "\(file) differs")
             }
         }
