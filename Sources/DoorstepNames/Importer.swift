@@ -66,13 +66,14 @@ extension Registry {
                 throw InputError(file: path, location: location(index), message: error.message)
             }
         }
+        Romanizer.shared.prepare(drafts.map(\.name))
         let file = URL(fileURLWithPath: path).lastPathComponent
         let count = try write { db in
             let statement = try db.makeStatement(
                 sql: "INSERT INTO event (place_id, at, actor, action, reason, before, after) VALUES (?, ?, ?, 'import', ?, NULL, ?)")
             let at = Self.now()
             for draft in drafts {
-                let id = try Self.insert(draft, types: types, in: db)
+                let id = try Self.insert(draft, types: types, at: at, in: db)
                 try statement.execute(arguments: [id, at, actor, "imported from \(file)", GeoJSONWriter.json(.object(Self.snapshot(draft)))])
             }
             return drafts.count

@@ -16,8 +16,10 @@ enum PlaceNameReadings {
         "括苍": ["kuo", "cang"], "瓯海": ["ou", "hai"], "龙游": ["long", "you"],
         // Hangzhou.
         "朝晖": ["zhao", "hui"], "拱墅": ["gong", "shu"], "塘栖": ["tang", "qi"], "良渚": ["liang", "zhu"],
-        "闸弄口": ["zha", "long", "kou"], "厍": ["she"], "五常": ["wu", "chang"], "转塘": ["zhuan", "tang"],
+        "闸弄口": ["zha", "long", "kou"], "五常": ["wu", "chang"], "转塘": ["zhuan", "tang"],
         "大厦": ["da", "sha"], "银行": ["yin", "hang"], "行宫": ["xing", "gong"], "曲院": ["qu", "yuan"],
+        // Single characters read differently in place names (厍 shè, as in 郭家厍).
+        "厍": ["she"],
     ]
 
     /// Characters whose usual reading in place names is not ICU's first choice.

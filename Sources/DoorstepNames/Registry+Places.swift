@@ -111,25 +111,25 @@ extension Registry {
     }
 
     /// Inserts a record and its names, returning its id. No event: callers record theirs.
-    static func insert(_ draft: PlaceDraft, types: [String: PlaceType], in db: Database) throws -> Int64 {
+    static func insert(_ draft: PlaceDraft, types: [String: PlaceType], at now: String = Registry.now(), in db: Database) throws -> Int64 {
         guard let type = types[draft.type] else {
             throw RegistryError("unknown place type \"\(draft.type)\"; known: \(types.keys.sorted().joined(separator: ", "))")
         }
         let parts = NameParts(draft.name, type: type)
-        let romanizer = Romanizer.shared
         let envelope = draft.geometry.flatMap { Envelope(of: $0.coordinates) }
-        let now = Registry.now()
-        try db.execute(
+        let keys = NameKeys(draft.name)
+        try db.cachedStatement(
             sql: """
                 INSERT INTO place (name, proper, generic, type, district, town, geometry, min_x, min_y, max_x, max_y, pinyin,
                   sound_key, near_key, initials, status, protected, approval_body, approval_date, approval_document,
                   notice_date, sources, remarks, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 draft.name, parts.proper, parts.generic, draft.type, draft.district, draft.town, geometryText(draft.geometry),
                 envelope?.minX, envelope?.minY, envelope?.maxX, envelope?.maxY, draft.approvedPinyin,
-                romanizer.soundKey(draft.name), romanizer.nearSoundKey(draft.name), romanizer.initials(draft.name),
+                keys.sound, keys.nearSound, keys.initials,
                 draft.status.rawValue, draft.isProtected, draft.approvalBody, draft.approvalDate, draft.approvalDocument,
                 draft.noticeDate, draft.sources, draft.remarks, now, now,
             ])
@@ -141,9 +141,10 @@ extension Registry {
     }
 
     static func addName(_ entry: NameEntry, kind: String, to id: Int64, in db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO place_alias (place_id, name, kind, sound_key, initials, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            arguments: [id, entry.name, kind, Romanizer.shared.soundKey(entry.name), Romanizer.shared.initials(entry.name), entry.from, entry.to])
+        let keys = NameKeys(entry.name)
+        try db.cachedStatement(
+            sql: "INSERT INTO place_alias (place_id, name, kind, sound_key, initials, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [id, entry.name, kind, keys.sound, keys.initials, entry.from, entry.to])
     }
 
     static func snapshot(_ place: Place) -> JSONObject {
@@ -192,7 +193,7 @@ extension Registry {
             var after = before
             try change(&after, db)
             let parts = NameParts(after.name, type: try Self.types(db)[after.type])
-            let romanizer = Romanizer.shared
+            let keys = NameKeys(after.name)
             let envelope = after.geometry.flatMap { Envelope(of: $0.coordinates) }
             try db.execute(
                 sql: """
@@ -205,7 +206,7 @@ extension Registry {
                 arguments: [
                     after.name, parts.proper, parts.generic, after.type, after.district, after.town, Self.geometryText(after.geometry),
                     envelope?.minX, envelope?.minY, envelope?.maxX, envelope?.maxY, after.approvedPinyin,
-                    romanizer.soundKey(after.name), romanizer.nearSoundKey(after.name), romanizer.initials(after.name),
+                    keys.sound, keys.nearSound, keys.initials,
                     after.status.rawValue, after.isProtected, after.approvalBody, after.approvalDate, after.approvalDocument,
                     after.noticeDate, after.sources, after.remarks, Self.now(), id,
                 ])

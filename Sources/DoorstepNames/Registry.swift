@@ -143,8 +143,9 @@ public final class Registry: @unchecked Sendable {
         try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
+    /// The time of a change, ISO 8601 in UTC (e.g. 2026-11-29T07:31:11Z).
     static func now() -> String {
-        ISO8601DateFormatter().string(from: Date())
+        Date().ISO8601Format()
     }
 
     static func today() -> String {

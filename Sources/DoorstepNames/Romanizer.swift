@@ -13,44 +13,89 @@ import Synchronization
 public final class Romanizer: Sendable {
     public static let shared = Romanizer()
 
-    /// ICU readings per character, cached: the transform is slow to set up, characters are few.
-    private let cache = Mutex<[Character: String]>([:])
+    /// ICU readings per character, cached: setting up the transform costs far more than using it.
+    private let cache = Mutex<[UInt32: String]>([:])
+    /// The first characters of the dictionary's phrases, so most characters skip the phrase search.
+    private static let phraseStarts = Set(PlaceNameReadings.phrases.keys.compactMap { $0.unicodeScalars.first?.value })
+    private static let fixed = Dictionary(
+        uniqueKeysWithValues: PlaceNameReadings.characters.map { ($0.key.unicodeScalars.first!.value, $0.value) })
 
     public init() {}
 
     /// One toneless syllable per Chinese character; other characters are kept as they are (lowercased).
     public func syllables(_ text: String) -> [String] {
-        let characters = Array(text)
+        let scalars = Array(text.unicodeScalars)
         var result: [String] = []
+        result.reserveCapacity(scalars.count)
         var i = 0
-        while i < characters.count {
-            var matched = false
-            for length in stride(from: min(PlaceNameReadings.longestPhrase, characters.count - i), through: 2, by: -1) {
-                if let reading = PlaceNameReadings.phrases[String(characters[i..<(i + length)])] {
-                    result += reading
-                    i += length
-                    matched = true
-                    break
+        scan: while i < scalars.count {
+            if Self.phraseStarts.contains(scalars[i].value) {
+                for length in stride(from: min(PlaceNameReadings.longestPhrase, scalars.count - i), through: 1, by: -1) {
+                    var phrase = String.UnicodeScalarView()
+                    phrase.append(contentsOf: scalars[i..<(i + length)])
+                    if let reading = PlaceNameReadings.phrases[String(phrase)] {
+                        result += reading
+                        i += length
+                        continue scan
+                    }
                 }
             }
-            if matched { continue }
-            result.append(reading(of: characters[i]))
+            result.append(reading(of: scalars[i]))
             i += 1
         }
         return result
     }
 
-    func reading(of character: Character) -> String {
-        if let fixed = PlaceNameReadings.characters[character] { return fixed }
-        if let phrase = PlaceNameReadings.phrases[String(character)] { return phrase.joined() }
-        guard let scalar = character.unicodeScalars.first, character.unicodeScalars.count == 1,
-            Self.isHan(scalar)
-        else { return String(character).lowercased() }
-        if let cached = cache.withLock({ $0[character] }) { return cached }
-        let latin = String(character).applyingTransform(.mandarinToLatin, reverse: false) ?? String(character)
-        let reading = Self.toneless(latin).filter { !$0.isWhitespace }
-        cache.withLock { $0[character] = reading }
-        return reading
+    /// ICU's readings of the GB 2312 characters, generated ahead of time (tools/generate-readings.swift).
+    private static let common: [UInt32: String] = {
+        var table: [UInt32: String] = [:]
+        table.reserveCapacity(6800)
+        var character: UInt32?
+        var reading = ""
+        for scalar in CommonReadings.table.unicodeScalars {
+            if isHan(scalar) {
+                if let character { table[character] = reading }
+                character = scalar.value
+                reading = ""
+            } else if scalar.properties.isAlphabetic {
+                reading.unicodeScalars.append(scalar == "v" ? "ü" : scalar)
+            }
+        }
+        if let character { table[character] = reading }
+        return table
+    }()
+
+    func reading(of scalar: Unicode.Scalar) -> String {
+        if let fixed = Self.fixed[scalar.value] { return fixed }
+        guard Self.isHan(scalar) else { return String(scalar).lowercased() }
+        if let common = Self.common[scalar.value] { return common }
+        if let cached = cache.withLock({ $0[scalar.value] }) { return cached }
+        prepare([String(scalar)])
+        return cache.withLock { $0[scalar.value] } ?? String(scalar)
+    }
+
+    /// Looks up, in one ICU call, every character of `names` not yet known: an import of 100,000
+    /// names then sets up the transform once instead of once per character.
+    public func prepare(_ names: some Sequence<String>) {
+        var missing: [Unicode.Scalar] = []
+        var seen = Set<UInt32>()
+        let known = cache.withLock { $0 }
+        for name in names {
+            for scalar in name.unicodeScalars
+            where Self.isHan(scalar) && known[scalar.value] == nil && Self.fixed[scalar.value] == nil && Self.common[scalar.value] == nil {
+                if seen.insert(scalar.value).inserted { missing.append(scalar) }
+            }
+        }
+        guard !missing.isEmpty else { return }
+        let joined = missing.map { String($0) }.joined(separator: "\n")
+        let latin = joined.applyingTransform(.mandarinToLatin, reverse: false) ?? joined
+        let readings = latin.split(separator: "\n", omittingEmptySubsequences: false)
+        cache.withLock { cache in
+            for (index, scalar) in missing.enumerated() {
+                let reading = index < readings.count ? Self.toneless(String(readings[index])).filter { !$0.isWhitespace } : String(scalar)
+                cache[scalar.value] = reading
+            }
+        }
     }
 
     static func isHan(_ scalar: Unicode.Scalar) -> Bool {
@@ -125,5 +170,19 @@ public final class Romanizer: Sendable {
     /// The first letters of the syllables, for search by initials (文三路 → "wsl").
     public func initials(_ name: String) -> String {
         String(syllables(name).compactMap(\.first))
+    }
+}
+
+/// The three search keys of a name, from one pass over its syllables.
+struct NameKeys {
+    var sound: String
+    var nearSound: String
+    var initials: String
+
+    init(_ name: String, romanizer: Romanizer = .shared) {
+        let syllables = romanizer.syllables(name)
+        sound = syllables.joined()
+        nearSound = syllables.map(Romanizer.nearSound).joined()
+        initials = String(syllables.compactMap(\.first))
     }
 }
