@@ -163,7 +163,8 @@ extension Registry {
             aliases: names("aliases"))
     }
 
-    static func isISODate(_ text: String) -> Bool {
+    /// Whether `text` is a calendar date written YYYY-MM-DD.
+    public static func isISODate(_ text: String) -> Bool {
         let parts = text.split(separator: "-")
         return parts.count == 3 && parts[0].count == 4 && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
             && (1...12).contains(Int(parts[1]) ?? 0) && (1...31).contains(Int(parts[2]) ?? 0)

@@ -61,6 +61,13 @@ struct PlaceOptions: ParsableArguments {
     }
 }
 
+/// Rejects a date flag that is not YYYY-MM-DD before anything is written.
+func validateDates(_ dates: [(flag: String, value: String?)]) throws {
+    for (flag, value) in dates {
+        if let value, !Registry.isISODate(value) { throw ValidationError("\(flag) \(value): write a date like 2024-06-01") }
+    }
+}
+
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
 func printJSON(_ value: JSONValue) {

@@ -108,6 +108,8 @@ struct NamesApprove: ParsableCommand {
     @Option(help: "Why.") var reason: String?
     @OptionGroup var registry: RegistryOptions
 
+    func validate() throws { try validateDates([("--date", date)]) }
+
     func run() throws {
         print(try registry.open().approve(id, body: body, date: date, document: document, actor: registry.who, reason: reason).text)
     }
@@ -121,6 +123,8 @@ struct NamesUse: ParsableCommand {
     @Argument(help: "Record id.") var id: Int64
     @Option(help: "Date of the public notice (default today).") var noticeDate: String?
     @OptionGroup var registry: RegistryOptions
+
+    func validate() throws { try validateDates([("--notice-date", noticeDate)]) }
 
     func run() throws {
         print(try registry.open().putInUse(id, noticeDate: noticeDate, actor: registry.who).text)
@@ -138,6 +142,8 @@ struct NamesRename: ParsableCommand {
     @Option(help: "Why.") var reason: String?
     @Option(help: "For a protected (historic) name: the protection measures taken.") var protectionMeasures: String?
     @OptionGroup var registry: RegistryOptions
+
+    func validate() throws { try validateDates([("--date", date)]) }
 
     func run() throws {
         let registry = try registry.open()
@@ -163,6 +169,8 @@ struct NamesRetire: ParsableCommand {
     @Option(help: "Why.") var reason: String?
     @Option(help: "For a protected (historic) name: the protection measures taken.") var protectionMeasures: String?
     @OptionGroup var registry: RegistryOptions
+
+    func validate() throws { try validateDates([("--date", date)]) }
 
     func run() throws {
         print(try registry.open().retire(id, date: date, actor: registry.who, reason: reason, protectionMeasures: protectionMeasures).text)
