@@ -24,6 +24,11 @@ let package = Package(
             pkgConfig: "proj",
             providers: [.apt(["libproj-dev"])]
         ),
+        .systemLibrary(
+            name: "CCbc",
+            pkgConfig: "cbc",
+            providers: [.apt(["coinor-libcbc-dev"])]
+        ),
         .target(name: "DoorstepGeometry", dependencies: ["CGEOS"]),
         .target(
             name: "DoorstepGeoJSON",
@@ -39,10 +44,11 @@ let package = Package(
             name: "DoorstepNames",
             dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(name: "DoorstepSiting", dependencies: ["CCbc", "DoorstepCoverage", "DoorstepCRS", "DoorstepGeometry"]),
         .executableTarget(
             name: "doorstep",
             dependencies: [
-                "DoorstepCoverage", "DoorstepSample", "DoorstepNames",
+                "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepSiting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -50,7 +56,7 @@ let package = Package(
             name: "DoorstepTests",
             dependencies: [
                 "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepCoverage", "DoorstepSample", "DoorstepNames",
-                "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
+                "DoorstepSiting", "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

@@ -9,6 +9,7 @@ pkg-config --exists geos 2>/dev/null || packages+=(libgeos-dev)
 pkg-config --exists proj 2>/dev/null || packages+=(libproj-dev proj-data)
 command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
 pkg-config --exists sqlite3 2>/dev/null || packages+=(libsqlite3-dev)
+pkg-config --exists cbc 2>/dev/null || packages+=(coinor-libcbc-dev)
 command -v ogrinfo >/dev/null 2>&1 || packages+=(gdal-bin)
 
 if ((${#packages[@]})); then

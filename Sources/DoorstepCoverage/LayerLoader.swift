@@ -151,6 +151,18 @@ public struct LayerLoader: Sendable {
 
     // MARK: Layers
 
+    /// Point features of a layer in WGS84 (GeoJSON or CSV), each with its location; for layers other
+    /// than the three of an assessment, such as siting candidates.
+    public func loadPoints(_ source: LayerSource, layer: String) throws(InputError) -> [(feature: Feature, location: Coordinate)] {
+        var warnings: [String] = []
+        let features = try read(source, warnings: &warnings)
+        var result: [(Feature, Coordinate)] = []
+        for (index, feature) in features.enumerated() {
+            result.append((feature, try point(feature, index: index, file: source.path, layer: layer)))
+        }
+        return result
+    }
+
     func loadUnits(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [PlanningUnit] {
         let file = source.path
         let features = try read(source, warnings: &warnings)

@@ -1,0 +1,232 @@
+import Foundation
+
+/// Lazy greedy for maximal covering (with or without capacities), followed by swap local search.
+///
+/// Greedy adds, one at a time, the candidate with the largest gain given the sites already chosen;
+/// gains only shrink as sites are added (submodularity), so a stale gain at the top of the heap that
+/// is still the largest after refreshing is the true best (Minoux's lazy evaluation).
+struct GreedySolver {
+    let problem: SitingProblem
+
+    /// State of the demand while sites are added.
+    struct State {
+        var remaining: [Double]
+        var chosen: [Int] = []
+        var isChosen: [Bool]
+        var value = 0.0
+    }
+
+    func start(with fixed: [Int] = []) -> State {
+        var state = State(remaining: problem.weights, isChosen: [Bool](repeating: false, count: problem.candidateCount))
+        for j in fixed { add(j, to: &state) }
+        return state
+    }
+
+    func gain(_ j: Int, _ state: State) -> Double {
+        var total = 0.0
+        for g in problem.groups(of: j) { total += state.remaining[Int(g)] }
+        return min(total, problem.capacities[j])
+    }
+
+    /// Gain counted only towards units' unmet needs (per-unit targets).
+    func gain(_ j: Int, _ state: State, needs: [Double]) -> Double {
+        var perUnit: [Int32: Double] = [:]
+        for g in problem.groups(of: j) where state.remaining[Int(g)] > 0 {
+            perUnit[problem.groupUnit[Int(g)], default: 0] += state.remaining[Int(g)]
+        }
+        var total = 0.0
+        for (unit, weight) in perUnit where unit >= 0 { total += min(weight, needs[Int(unit)]) }
+        return min(total, problem.capacities[j])
+    }
+
+    func add(_ j: Int, to state: inout State) {
+        var room = problem.capacities[j]
+        for g in problem.groups(of: j) where room > 0 {
+            let take = min(room, state.remaining[Int(g)])
+            state.remaining[Int(g)] -= take
+            room -= take
+            state.value += take
+        }
+        state.chosen.append(j)
+        state.isChosen[j] = true
+    }
+
+    /// Adds sites while `keepGoing` says so, each the best by `score` among `allowed` candidates.
+    func extend(
+        _ state: inout State, allowed: (Int) -> Bool = { _ in true }, score: ((Int, State) -> Double)? = nil,
+        while keepGoing: (State) -> Bool
+    ) {
+        let scoreOf = score ?? { gain($0, $1) }
+        var heap = MaxHeap()
+        for j in 0..<problem.candidateCount where !state.isChosen[j] && allowed(j) {
+            heap.push(scoreOf(j, state), j)
+        }
+        while keepGoing(state), let top = heap.pop() {
+            let fresh = scoreOf(top.item, state)
+            if let next = heap.peek(), fresh < next.priority - 1e-12 {
+                heap.push(fresh, top.item)  // stale: put back with its true gain
+                continue
+            }
+            guard fresh > 1e-12 else { break }  // nothing left to gain
+            add(top.item, to: &state)
+        }
+    }
+}
+
+/// Swap local search for `--add N`: exchange a chosen site for an unchosen one while that covers
+/// more; the set's size and any forced sites stay.
+struct SwapSearch {
+    let problem: SitingProblem
+
+    func improve(_ chosen: [Int], fixed: Set<Int>, deadline: Date) -> [Int] {
+        guard !problem.isCapacitated else { return improveCapacitated(chosen, fixed: fixed, deadline: deadline) }
+        var sites = chosen
+        var count = [Int32](repeating: 0, count: problem.groupCount)
+        for j in sites { for g in problem.groups(of: j) { count[Int(g)] += 1 } }
+        var isChosen = [Bool](repeating: false, count: problem.candidateCount)
+        for j in sites { isChosen[j] = true }
+        var improved = true
+        while improved, Date() < deadline {
+            improved = false
+            for (position, out) in sites.enumerated() where !fixed.contains(out) {
+                // What leaving `out` loses: groups only it reaches.
+                var loss = 0.0
+                for g in problem.groups(of: out) where count[Int(g)] == 1 { loss += problem.weights[Int(g)] }
+                for g in problem.groups(of: out) { count[Int(g)] -= 1 }
+                var best = (gain: loss + 1e-9, candidate: -1)
+                for j in 0..<problem.candidateCount where !isChosen[j] {
+                    var gain = 0.0
+                    for g in problem.groups(of: j) where count[Int(g)] == 0 { gain += problem.weights[Int(g)] }
+                    if gain > best.gain { best = (gain, j) }
+                }
+                if best.candidate >= 0 {
+                    isChosen[out] = false
+                    isChosen[best.candidate] = true
+                    sites[position] = best.candidate
+                    for g in problem.groups(of: best.candidate) { count[Int(g)] += 1 }
+                    improved = true
+                } else {
+                    for g in problem.groups(of: out) { count[Int(g)] += 1 }
+                }
+                if Date() >= deadline { break }
+            }
+        }
+        return sites
+    }
+
+    /// With capacities the value of a set is recomputed for each trial swap (fine for the sizes where
+    /// capacities are used; bounded by the deadline).
+    func improveCapacitated(_ chosen: [Int], fixed: Set<Int>, deadline: Date) -> [Int] {
+        var sites = chosen
+        var value = problem.servedWeight(sites)
+        var improved = true
+        while improved, Date() < deadline {
+            improved = false
+            for position in sites.indices where !fixed.contains(sites[position]) {
+                for j in 0..<problem.candidateCount where !sites.contains(j) {
+                    var trial = sites
+                    trial[position] = j
+                    let trialValue = problem.servedWeight(trial)
+                    if trialValue > value + 1e-9 {
+                        sites = trial
+                        value = trialValue
+                        improved = true
+                    }
+                    if Date() >= deadline { return sites }
+                }
+            }
+        }
+        return sites
+    }
+}
+
+/// An upper bound on the best coverage with `p` sites (uncapacitated), by Lagrangian relaxation of
+/// "a group counts only if a chosen site reaches it", improved by subgradient steps.
+struct LagrangianBound {
+    let problem: SitingProblem
+
+    /// The bound for choosing `p` sites beyond `fixed` ones, and `lowerBound`, a known solution's value.
+    func bound(p: Int, fixed: [Int], lowerBound: Double, iterations: Int = 300, deadline: Date) -> Double {
+        let n = problem.groupCount, m = problem.candidateCount
+        // Groups already covered by the fixed sites contribute their weight outright.
+        var fixedCover = [Bool](repeating: false, count: n)
+        for j in fixed { for g in problem.groups(of: j) { fixedCover[Int(g)] = true } }
+        let isFixed = Set(fixed)
+        var base = 0.0
+        for g in 0..<n where fixedCover[g] { base += problem.weights[g] }
+        var lambda = (0..<n).map { fixedCover[$0] ? 0 : problem.weights[$0] / 2 }
+        var best = Double.infinity
+        var step = 2.0
+        var scores = [Double](repeating: 0, count: m)
+        for iteration in 0..<iterations {
+            if iteration % 16 == 0, Date() >= deadline { break }
+            var value = base
+            for g in 0..<n where !fixedCover[g] { value += max(0, problem.weights[g] - lambda[g]) }
+            for j in 0..<m {
+                var s = 0.0
+                for g in problem.groups(of: j) where !fixedCover[Int(g)] { s += lambda[Int(g)] }
+                scores[j] = isFixed.contains(j) ? -1 : s
+            }
+            let top = topIndices(scores, p)
+            for j in top { value += scores[j] }
+            best = min(best, value)
+            if best - lowerBound <= 1e-9 * max(1, best) { break }
+            // Subgradient: y_g − Σ x_j over g's candidates.
+            var chosenCount = [Int32](repeating: 0, count: n)
+            for j in top { for g in problem.groups(of: j) { chosenCount[Int(g)] += 1 } }
+            var norm = 0.0
+            var sub = [Double](repeating: 0, count: n)
+            for g in 0..<n where !fixedCover[g] {
+                let y = problem.weights[g] - lambda[g] > 0 ? 1.0 : 0.0
+                sub[g] = y - Double(chosenCount[g])
+                norm += sub[g] * sub[g]
+            }
+            guard norm > 0 else { break }
+            let t = step * (value - lowerBound) / norm
+            for g in 0..<n where !fixedCover[g] { lambda[g] = min(problem.weights[g], max(0, lambda[g] + t * sub[g])) }
+            if iteration % 30 == 29 { step /= 2 }
+        }
+        return best
+    }
+
+    func topIndices(_ values: [Double], _ k: Int) -> [Int] {
+        guard k > 0 else { return [] }
+        if k >= values.count { return Array(values.indices) }
+        return values.indices.sorted { values[$0] > values[$1] }.prefix(k).map { $0 }
+    }
+}
+
+/// A binary max-heap of (priority, item).
+struct MaxHeap {
+    private var storage: [(priority: Double, item: Int)] = []
+
+    mutating func push(_ priority: Double, _ item: Int) {
+        storage.append((priority, item))
+        var i = storage.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard storage[parent].priority < storage[i].priority else { break }
+            storage.swapAt(parent, i)
+            i = parent
+        }
+    }
+
+    func peek() -> (priority: Double, item: Int)? { storage.first }
+
+    mutating func pop() -> (priority: Double, item: Int)? {
+        guard !storage.isEmpty else { return nil }
+        storage.swapAt(0, storage.count - 1)
+        let top = storage.removeLast()
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var largest = i
+            if l < storage.count, storage[l].priority > storage[largest].priority { largest = l }
+            if r < storage.count, storage[r].priority > storage[largest].priority { largest = r }
+            guard largest != i else { break }
+            storage.swapAt(i, largest)
+            i = largest
+        }
+        return top
+    }
+}

@@ -1,0 +1,162 @@
+import ArgumentParser
+import DoorstepCRS
+import DoorstepCoverage
+import DoorstepGeoJSON
+import DoorstepNames
+import DoorstepSiting
+import Foundation
+
+struct Site: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Propose new sites for a facility kind that close the gaps best, keeping every existing facility.",
+        discussion: """
+            Examples:
+              doorstep site --kind canteen --add 20 --output sites.geojson
+              doorstep site --kind canteen --min-facilities 1 --level street --add 5
+              doorstep site --kind embedded-care --target-ratio 0.9 --per-unit --level street
+            """)
+
+    enum Format: String, ExpressibleByArgument { case text, json }
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Candidate sites (GeoJSON points or CSV) with id, name, optional capacity and cost; default: generated from the uncovered demand.")
+    var candidates: String?
+    @Option(help: "Coordinate system of --candidates.") var candidatesCrs: String?
+    @Option(help: "Spacing in metres of generated candidates (default R/2).") var candidateSpacing: Double?
+
+    @Option(help: "Choose this many new sites maximising newly covered elderly.") var add: Int?
+    @Option(help: "The fewest new sites that bring coverage to this ratio.") var targetRatio: Double?
+    @Flag(help: "With --target-ratio: reach the ratio in every unit of --level.") var perUnit = false
+    @Option(help: "First make every unit of --level hold this many facilities of the kind.") var minFacilities: Int?
+
+    @Flag(help: "Capacity-aware: a site serves at most capacity × turnover elderly, nearest first.") var capacity = false
+    @Option(help: "Elderly served per seat (with --capacity).") var turnover: Double = 1
+    @Option(help: "Capacity of generated candidates and of candidates without one.") var siteCapacity: Double = 100
+
+    @Option(help: "auto, exact (CBC MILP) or heuristic (lazy greedy + swap).") var solver: String = "auto"
+    @Option(help: "Seconds the exact solver may take.") var timeLimit: Double = 60
+
+    @Option(help: "Write the chosen sites as GeoJSON here (atomically).") var output: String?
+    @Option(help: "Summary format: text or json.") var format: Format = .text
+    @Option(help: "A place-name registry: adds the nearest road and community to each site.") var names: String?
+
+    func validate() throws {
+        if let add, add <= 0 { throw ValidationError("--add must be 1 or more") }
+        if add != nil && targetRatio != nil { throw ValidationError("give --add or --target-ratio, not both") }
+        if let targetRatio, !(targetRatio > 0 && targetRatio <= 1) { throw ValidationError("--target-ratio must be above 0 and at most 1") }
+        if perUnit && targetRatio == nil { throw ValidationError("--per-unit goes with --target-ratio") }
+        if add == nil && targetRatio == nil && minFacilities == nil { throw ValidationError("say what to achieve: --add N, --target-ratio R or --min-facilities N") }
+        if let minFacilities, minFacilities < 1 { throw ValidationError("--min-facilities must be 1 or more") }
+        if let candidateSpacing, !(candidateSpacing > 0) { throw ValidationError("--candidate-spacing must be positive") }
+        guard SolverChoice(rawValue: solver) != nil else { throw ValidationError("--solver must be auto, exact or heuristic") }
+        guard timeLimit > 0, turnover > 0, siteCapacity > 0 else { throw ValidationError("--time-limit, --turnover and --site-capacity must be positive") }
+        guard input.level != "all" else { throw ValidationError("--level must be district, street or community for siting") }
+    }
+
+    func run() throws {
+        if let output { try OutputFile.checkWritable(output) }
+        let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
+        let layers = try input.loadLayers()
+        let settings = try input.settings()
+        let kinds = settings.kinds ?? FacilityKind.reportOrder(layers.facilities.map(\.kind))
+        guard kinds.count == 1, let kind = kinds.first else {
+            throw CLIError(kinds.isEmpty ? "name the kind to site with --kind (e.g. --kind canteen)" : "site one kind at a time: --kind \(kinds.joined(separator: " or --kind "))")
+        }
+        let siteCandidates = try candidates.map { path in
+            try SiteCandidate.load(LayerSource(path: path, crs: try candidatesCrs.map { try CoordinateSystem(parsing: $0) }))
+        }
+        if siteCandidates == nil, !layers.facilities.contains(where: { $0.kind == kind }), layers.demand.isEmpty {
+            throw CLIError("no \(kind) facilities and no candidates")
+        }
+        let objective: SitingRequest.Objective =
+            if let add { .add(add) } else if let targetRatio { .targetRatio(targetRatio, perUnit: perUnit) } else { .none }
+        let request = SitingRequest(
+            kind: kind, radius: try settings.radius(of: kind), objective: objective, minFacilities: minFacilities,
+            level: try input.levels().first!, capacity: capacity, turnover: turnover, defaultCapacity: siteCapacity,
+            candidateSpacing: candidateSpacing, solver: SolverChoice(rawValue: solver)!, timeLimit: timeLimit)
+        let plan = try SitePlanner(layers: layers, candidates: siteCandidates, request: request).plan()
+        for warning in plan.warnings { Console.warn(warning) }
+        if let output {
+            var features = plan.sites.map { SiteReport.feature($0, kind: kind) }
+            if let labeler { features = try labeler.annotate(features) }
+            try OutputFile.write(GeoJSONWriter().featureCollection(features), to: output)
+        }
+        switch format {
+        case .text: print(SiteReport.text(plan))
+        case .json: print(GeoJSONWriter.json(SiteReport.json(plan)))
+        }
+    }
+}
+
+/// How a siting plan is written out.
+enum SiteReport {
+    static func ratio(_ covered: Double, _ total: Double) -> JSONValue {
+        total > 0 ? .number((covered / total * 10_000).rounded() / 10_000) : .null
+    }
+
+    static func feature(_ site: ChosenSite, kind: String) -> Feature {
+        Feature(
+            geometry: .point(site.candidate.location),
+            properties: [
+                "rank": .number(Double(site.rank)), "candidate_id": .string(site.candidate.id), "kind": .string(kind),
+                "gain_elderly": .number(site.gain), "cumulative_covered": .number(site.cumulativeCovered),
+                "coverage_ratio_after": site.coverageRatioAfter.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
+                "code": site.unitCode.map(JSONValue.string) ?? .null, "name": site.unitName.map(JSONValue.string) ?? .null,
+                "candidate_name": .string(site.candidate.name),
+                "capacity": site.candidate.capacity.map(JSONValue.number) ?? .null,
+            ])
+    }
+
+    static func json(_ plan: SitingPlan) -> JSONValue {
+        let s = plan.solution
+        return .object([
+            "kind": .string(plan.request.kind), "radius_m": .number(plan.request.radius),
+            "elderly_total": .number(plan.totalElderly),
+            "covered_before": .number(plan.coveredBefore), "coverage_ratio_before": ratio(plan.coveredBefore, plan.totalElderly),
+            "covered_after": .number(plan.coveredAfter), "coverage_ratio_after": ratio(plan.coveredAfter, plan.totalElderly),
+            "sites_chosen": .number(Double(plan.sites.count)), "candidates": .number(Double(plan.candidateCount)),
+            "candidates_generated": .bool(plan.generatedCandidates),
+            "solver": .string(s.solver), "status": .string(s.status.rawValue), "bound": s.bound.map(JSONValue.number) ?? .null,
+            "gap": s.gap.map(JSONValue.number) ?? .null, "seconds": .number((s.seconds * 1000).rounded() / 1000),
+            "sites": .array(plan.sites.map { .object(feature($0, kind: plan.request.kind).properties) }),
+            "units": .array(plan.units.map { unit in
+                .object([
+                    "code": .string(unit.code), "name": .string(unit.name), "elderly_total": .number(unit.total),
+                    "covered_before": .number(unit.before), "coverage_ratio_before": ratio(unit.before, unit.total),
+                    "covered_after": .number(unit.after), "coverage_ratio_after": ratio(unit.after, unit.total),
+                ])
+            }),
+        ])
+    }
+
+    /// Pads to a display width, counting a Chinese character as two columns.
+    static func pad(_ text: String, _ width: Int) -> String {
+        text + String(repeating: " ", count: max(0, width - CoverageTable.displayWidth(text)))
+    }
+
+    static func text(_ plan: SitingPlan) -> String {
+        let s = plan.solution
+        func percent(_ covered: Double, _ total: Double) -> String { total > 0 ? String(format: "%.1f%%", covered / total * 100) : "–" }
+        var lines = [
+            "\(plan.request.kind), radius \(Int(plan.request.radius)) m: \(plan.sites.count) new site(s) from \(plan.candidateCount) \(plan.generatedCandidates ? "generated " : "")candidates",
+            String(format: "covered %.0f → %.0f of %.0f elderly (%@ → %@)", plan.coveredBefore, plan.coveredAfter, plan.totalElderly, percent(plan.coveredBefore, plan.totalElderly), percent(plan.coveredAfter, plan.totalElderly)),
+            "solver: \(s.solver), \(s.status.rawValue)" + (s.bound.map { String(format: ", bound %.1f", $0) } ?? "")
+                + (s.gap.map { String(format: ", gap %.2f%%", $0 * 100) } ?? "") + String(format: ", %.2f s", s.seconds),
+            "",
+            "rank  candidate     unit            gain  cumulative  ratio",
+        ]
+        for site in plan.sites {
+            lines.append(String(format: "%4d  ", site.rank) + pad(site.candidate.id, 12) + "  " + pad(site.unitName ?? "–", 12)
+                + String(format: "  %6.0f  %10.0f  ", site.gain, site.cumulativeCovered)
+                + (site.coverageRatioAfter.map { String(format: "%.1f%%", $0 * 100) } ?? "–"))
+        }
+        lines.append("")
+        let changed = plan.units.filter { $0.after > $0.before + 1e-9 }
+        lines.append("units whose coverage changed (\(changed.count) of \(plan.units.count)):")
+        for unit in changed {
+            lines.append("  \(unit.code) " + pad(unit.name, 12) + "  \(percent(unit.before, unit.total)) → \(percent(unit.after, unit.total))")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
