@@ -155,6 +155,8 @@ struct LagrangianBound {
         var base = 0.0
         for g in 0..<n where fixedCover[g] { base += problem.weights[g] }
         var lambda = (0..<n).map { fixedCover[$0] ? 0 : problem.weights[$0] / 2 }
+        // No bound can exceed all the weight there is.
+        let openWeight = (0..<n).reduce(0.0) { $0 + (fixedCover[$1] ? 0 : problem.weights[$1]) }
         var best = Double.infinity
         var step = 2.0
         var scores = [Double](repeating: 0, count: m)
@@ -169,7 +171,7 @@ struct LagrangianBound {
             }
             let top = topIndices(scores, p)
             for j in top { value += scores[j] }
-            best = min(best, value)
+            best = min(best, value, base + openWeight)
             if best - lowerBound <= 1e-9 * max(1, best) { break }
             // Subgradient: y_g − Σ x_j over g's candidates.
             var chosenCount = [Int32](repeating: 0, count: n)
