@@ -90,6 +90,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000x100,5000x500,10000x1000")
     parser.add_argument("--large", default="100000x5000")
+    parser.add_argument("--large-side-km", type=float, default=40)
     args = parser.parse_args()
     subprocess.check_call(["swift", "build", "-c", "release", "--product", "doorstep"], cwd=ROOT, stdout=subprocess.DEVNULL)
     print(f"{'instance':>14} {'p':>4} | {'spopt s':>8} {'spopt covered':>14} | {'doorstep s':>10} {'doorstep covered':>16} {'status':>8} | speed-up")
@@ -104,7 +105,7 @@ def main():
         n, m = map(int, args.large.split("x"))
         p = max(5, m // 50)
         # A city-sized square (40 km, like a main urban area): about 5 candidates within reach of a point.
-        folder, _, _ = write_instance(n, m, seed=n + m, side_km=40)
+        folder, _, _ = write_instance(n, m, seed=n + m, side_km=args.large_side_km)
         d_seconds, summary = run_doorstep(folder, p, "heuristic")
         bound = summary["bound"]
         print(f"{args.large:>14} {p:>4} | heuristic {d_seconds:.2f} s, covered {summary['covered_after']:.0f}, Lagrangian bound {bound:.0f}, gap {summary['gap'] * 100:.2f}% ({summary['status']})")
