@@ -45,10 +45,11 @@ let package = Package(
             dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "DoorstepSiting", dependencies: ["CCbc", "DoorstepCoverage", "DoorstepCRS", "DoorstepGeometry"]),
+        .target(name: "DoorstepReport", dependencies: ["DoorstepCoverage", "DoorstepGeometry", "DoorstepGeoJSON"]),
         .executableTarget(
             name: "doorstep",
             dependencies: [
-                "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepSiting",
+                "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepSiting", "DoorstepReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,7 +57,7 @@ let package = Package(
             name: "DoorstepTests",
             dependencies: [
                 "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepCoverage", "DoorstepSample", "DoorstepNames",
-                "DoorstepSiting", "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
+                "DoorstepSiting", "DoorstepReport", "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

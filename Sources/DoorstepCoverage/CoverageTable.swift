@@ -24,6 +24,12 @@ public struct CoverageTable: Sendable {
         self.unitGeometries = assessment.unitGeometries
     }
 
+    /// Rows without geometries (CSV, JSON and table output).
+    public init(rows: [CoverageRow]) {
+        self.rows = rows
+        self.unitGeometries = [:]
+    }
+
     static func rounded(_ value: Double, _ decimals: Int) -> Double {
         let scale = pow(10, Double(decimals))
         return (value * scale).rounded() / scale

@@ -66,6 +66,25 @@ public struct GapList: Sendable {
         self.unitGeometries = assessment.unitGeometries
     }
 
+    /// The gap list as CSV (UTF-8 with BOM, formula-safe), the same properties as the GeoJSON without geometry.
+    public func csv() -> String {
+        let columns = [
+            "gap", "rank", "code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "elderly_uncovered",
+            "coverage_ratio", "facilities", "reasons", "area_m2",
+        ]
+        var lines = [columns.joined(separator: ",")]
+        for feature in features {
+            lines.append(columns.map { column -> String in
+                switch feature.properties[column] {
+                case nil, .null?: ""
+                case .array(let items)?: CSVCell.escape(items.compactMap(\.textValue).joined(separator: ";"))
+                case let value?: CoverageTable.csvCell(value)
+                }
+            }.joined(separator: ","))
+        }
+        return "\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n"
+    }
+
     /// Unit gaps first, then area gaps, as RFC 7946 features.
     public var features: [Feature] {
         let units = unitGaps.map { gap in

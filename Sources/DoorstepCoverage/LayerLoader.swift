@@ -151,6 +151,13 @@ public struct LayerLoader: Sendable {
 
     // MARK: Layers
 
+    /// A facilities layer on its own, e.g. a scenario's (existing + proposed sites).
+    public func loadFacilities(_ source: LayerSource) throws(InputError) -> (facilities: [Facility], warnings: [String]) {
+        var warnings: [String] = []
+        let facilities = try loadFacilities(source, warnings: &warnings)
+        return (facilities, warnings)
+    }
+
     /// Point features of a layer in WGS84 (GeoJSON or CSV), each with its location; for layers other
     /// than the three of an assessment, such as siting candidates.
     public func loadPoints(_ source: LayerSource, layer: String) throws(InputError) -> [(feature: Feature, location: Coordinate)] {

@@ -27,13 +27,13 @@ public enum OutputFile {
     }
 
     /// Checks before any work starts that `path` can be written, so a long run does not fail at the end.
-    public static func checkWritable(_ path: String) throws(InputError) {
+    public static func checkWritable(_ path: String, allowFolder: Bool = false) throws(InputError) {
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError(file: path, message: "cannot write: folder \(directory) does not exist")
         }
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue, !allowFolder {
             throw InputError(file: path, message: "cannot write: it is a folder")
         }
         guard FileManager.default.isWritableFile(atPath: directory) else {

@@ -43,6 +43,12 @@ extension Geometry {
         return try collection(geometries, type: .geometryCollection, in: context).unaryUnion()
     }
 
+    /// A simpler geometry within `tolerance` of this one that keeps its topology (no new crossings,
+    /// holes stay inside), for drawing.
+    public func simplified(tolerance: Double) throws(GEOSError) -> Geometry {
+        try result(GEOSTopologyPreserveSimplify_r(context.handle, pointer, tolerance), "simplify")
+    }
+
     /// The geometry snapped to a grid of `gridSize`, kept valid (GEOS `setPrecision`).
     public func snapped(toGrid gridSize: Double) throws(GEOSError) -> Geometry {
         try result(GEOSGeom_setPrecision_r(context.handle, pointer, gridSize, 0), "set precision")

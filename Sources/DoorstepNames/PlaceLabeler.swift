@@ -59,10 +59,7 @@ public final class PlaceLabeler {
     /// `community` added, each for a point inside the feature's geometry.
     public func annotate(_ features: [Feature]) throws -> [Feature] {
         try features.map { feature in
-            guard let geometry = feature.geometry,
-                case .point(let inside) = try Geometry(geometry, in: context).pointOnSurface().value()
-            else { return feature }
-            let label = try label(inside)
+            guard let geometry = feature.geometry, let label = try label(inside: geometry) else { return feature }
             var feature = feature
             feature.properties["place_label"] = .string(label.text)
             feature.properties["road"] = label.road.map(JSONValue.string) ?? .null
@@ -70,6 +67,12 @@ public final class PlaceLabeler {
             feature.properties["community"] = label.community.map(JSONValue.string) ?? .null
             return feature
         }
+    }
+
+    /// The label of a point inside a WGS84 geometry (its GEOS point on surface).
+    public func label(inside geometry: GeometryValue) throws -> Label? {
+        guard case .point(let inside) = try Geometry(geometry, in: context).pointOnSurface().value() else { return nil }
+        return try label(inside)
     }
 
     /// The label of a WGS84 point.

@@ -1,0 +1,96 @@
+import ArgumentParser
+import DoorstepCRS
+import DoorstepCoverage
+import DoorstepGeoJSON
+import DoorstepGeometry
+import DoorstepNames
+import DoorstepReport
+import Foundation
+
+struct Report: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "One self-contained HTML report (maps, summary, tables, settings) for planners to hand on.",
+        discussion: """
+            Examples:
+              doorstep report --output report.html
+              doorstep report --kind canteen --compare geodata/sample/facilities.geojson --compare sites.geojson --tables tables/ --lang en
+            """)
+
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "The HTML file to write.") var output = "report.html"
+    @Option(help: "Language: zh or en.") var lang = "zh"
+    @Option(help: "Facilities of a scenario to compare (repeatable), e.g. the existing ones and the proposed sites.") var compare: [String] = []
+    @Option(help: "Also write the tables here: coverage.csv, gaps.csv, gaps.geojson.") var tables: String?
+    @Option(help: "A place-name registry: names the top uncovered areas.") var names: String?
+    @Option(help: "A unit whose coverage ratio is below this misses its target.") var minRatio: Double = 0.9
+    @Option(help: "A unit with fewer facilities of the kind than this misses its target.") var minFacilities: Int = 1
+    @Option(help: "Uncovered parts smaller than this many m² are left out.") var minArea: Double = 100
+    @Flag(help: "No progress messages.") var quiet = false
+
+    func validate() throws {
+        guard ReportLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be zh or en") }
+        guard input.level != "all" else { throw ValidationError("--level must be district, street or community for a report") }
+        guard minRatio.isFinite, (0...1).contains(minRatio) else { throw ValidationError("--min-ratio must be between 0 and 1") }
+    }
+
+    func run() throws {
+        let showProgress = !quiet && isatty(STDERR_FILENO) == 1
+        func progress(_ step: String) { if showProgress { FileHandle.standardError.write(Data("… \(step)\n".utf8)) } }
+        // Everything is read and checked before anything is written.
+        try OutputFile.checkWritable(output)
+        if let tables {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: tables, isDirectory: &isDirectory) {
+                guard isDirectory.boolValue else { throw CLIError("\(tables): --tables must be a folder") }
+                try OutputFile.checkWritable(tables + "/coverage.csv")
+            } else {
+                try OutputFile.checkWritable(tables, allowFolder: true)  // created in its parent
+            }
+        }
+        progress("reading")
+        let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
+        let layers = try input.loadLayers()
+        var scenario: [Facility]?
+        if !compare.isEmpty {
+            let crs = try input.facilitiesCrs.map { try CoordinateSystem(parsing: $0) }
+            var facilities: [Facility] = []
+            for path in compare {
+                let loaded = try LayerLoader(fields: input.fields).loadFacilities(LayerSource(path: path, crs: crs))
+                facilities += loaded.facilities
+                for warning in loaded.warnings { Console.warn(warning) }
+            }
+            scenario = facilities
+        }
+        let sources = try reportSources()
+        let data = try ReportData.build(
+            layers: layers, settings: try input.settings(), level: try input.levels().first!,
+            targets: GapTargets(minRatio: minRatio, minFacilities: minFacilities, minAreaM2: minArea), compare: scenario,
+            labeler: labeler.map { labeler in { try labeler.label(inside: $0)?.text } }, sources: sources, progress: progress)
+        progress("writing \(output)")
+        let html = ReportHTML(data: data, language: ReportLanguage(rawValue: lang)!, version: Doorstep.configuration.version).render()
+        if let tables {
+            try FileManager.default.createDirectory(atPath: tables, withIntermediateDirectories: true)
+            var assessmentRows = data.districtRows + data.rows
+            assessmentRows.sort { ($0.kind, $0.level, $0.code) < ($1.kind, $1.level, $1.code) }
+            let table = CoverageTable(rows: assessmentRows)
+            try OutputFile.write(Array(table.csv().utf8), to: tables + "/coverage.csv")
+            try OutputFile.write(Array(data.gaps.csv().utf8), to: tables + "/gaps.csv")
+            try OutputFile.write(GeoJSONWriter().featureCollection(data.gaps.features), to: tables + "/gaps.geojson")
+        }
+        try OutputFile.write(Array(html.utf8), to: output)
+        progress("done")
+    }
+
+    func reportSources() throws -> [ReportSource] {
+        if let units = input.units, let demand = input.demand {
+            return [ReportSource(role: "units", path: units, crs: input.unitsCrs ?? "wgs84")]
+                + input.facilities.map { ReportSource(role: "facilities", path: $0, crs: input.facilitiesCrs ?? "wgs84") }
+                + [ReportSource(role: "demand", path: demand, crs: input.demandCrs ?? "wgs84")]
+                + compare.map { ReportSource(role: "scenario", path: $0, crs: input.facilitiesCrs ?? "wgs84") }
+        }
+        let sample = try SampleLocation.directory()
+        return ["units", "facilities", "demand"].map { ReportSource(role: $0, path: "\(sample)/\($0).geojson", crs: "wgs84") }
+            + compare.map { ReportSource(role: "scenario", path: $0, crs: input.facilitiesCrs ?? "wgs84") }
+    }
+}
