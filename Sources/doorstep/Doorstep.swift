@@ -5,7 +5,7 @@ struct Doorstep: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doorstep",
         abstract: "Elder-care coverage, gaps and place names for city planners (家门口幸福助老).",
-        version: "0.2.0",
+        version: "0.4.0",
         subcommands: [Coverage.self, Gaps.self, Site.self, Report.self, Sample.self, Names.self]
     )
 }

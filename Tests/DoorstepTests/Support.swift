@@ -77,6 +77,17 @@ enum CLI {
     static func run(_ arguments: [String], in directory: String? = nil) throws -> CommandResult {
         try runProcess(executable, arguments, in: directory ?? Paths.package)
     }
+
+    /// Starts `doorstep` in the background, its output discarded.
+    static func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
 }
 
 /// Runs a program to its end, collecting what it printed.
