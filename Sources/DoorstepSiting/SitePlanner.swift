@@ -204,6 +204,11 @@ public struct SitePlanner: Sendable {
             }
         }
 
+        for (u, need) in minimumPerUnit.enumerated() where need > candidateUnit.filter({ $0 == Int32(u) }).count {
+            throw SitingError(
+                "\(units[u].name) (\(units[u].code)) needs \(need) more \(request.kind) to reach --min-facilities but has \(candidateUnit.filter { $0 == Int32(u) }.count) candidate(s) inside")
+        }
+
         // The problem: groups of open demand reached by the same candidates.
         let capacities = siteCandidates.map { request.capacity ? ($0.capacity ?? request.defaultCapacity) * request.turnover : Double.infinity }
         let problem = Self.problem(

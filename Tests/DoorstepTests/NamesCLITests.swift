@@ -100,9 +100,12 @@ struct NamesCLITests {
         let small = try folder.write("small.csv", syntheticNames(100, prefix: "丙"))
         #expect(try CLI.run(["names", "import", small, "--db", db]).status == 0)
         let big = try folder.write("big.csv", syntheticNames(100_000))
-        // 100,000 rows take seconds to import: 0.3 s in, the transaction is open.
+        // Kill it once the transaction has written a good part of the rows to the write-ahead log.
         let process = try CLI.start(["names", "import", big, "--db", db])
-        Thread.sleep(forTimeInterval: 0.3)
+        func walSize() -> Int { (try? FileManager.default.attributesOfItem(atPath: db + "-wal")[.size] as? Int) ?? 0 }
+        let deadline = Date().addingTimeInterval(30)
+        while walSize() < 2_000_000, process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        #expect(walSize() >= 2_000_000, "the import never got to writing")
         #expect(process.isRunning, "the import finished before it could be killed")
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
