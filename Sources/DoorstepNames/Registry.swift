@@ -22,6 +22,18 @@ public final class Registry: @unchecked Sendable {
         if !create, !FileManager.default.fileExists(atPath: path) {
             throw RegistryError("\(path): no such registry (create one with `doorstep names import`)")
         }
+        // Two processes opening a new registry at once would both try to create the schema: the first
+        // to take this lock creates it, the other waits and finds it there. The lock is on the folder,
+        // not the database: closing any descriptor of the database would drop SQLite's own locks.
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let lockDescriptor = open(folder, O_RDONLY)
+        if lockDescriptor >= 0 { flock(lockDescriptor, LOCK_EX) }
+        defer {
+            if lockDescriptor >= 0 {
+                flock(lockDescriptor, LOCK_UN)
+                close(lockDescriptor)
+            }
+        }
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.foreignKeysEnabled = true
