@@ -38,7 +38,7 @@ public final class Registry: @unchecked Sendable {
         configuration.journalMode = .wal
         configuration.foreignKeysEnabled = true
         // Another process writing: wait for it rather than fail at once.
-        configuration.busyMode = .timeout(10)
+        configuration.busyMode = .timeout(30)
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
