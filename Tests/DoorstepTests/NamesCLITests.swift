@@ -77,7 +77,7 @@ struct NamesCLITests {
         #expect(shown.stdout.contains("former name 云栖路"))
     }
 
-    @Test("two processes importing at once both land, and the file stays sound")
+    @Test("two processes importing at once: both land or one is told to retry, and the file stays sound")
     func concurrentWriters() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanup() }
