@@ -81,17 +81,6 @@ extension Registry {
         return ImportReport(imported: count, conflicts: try legacyConflicts())
     }
 
-    static func snapshot(_ draft: PlaceDraft) -> JSONObject {
-        var object: JSONObject = [
-            "name": .string(draft.name), "type": .string(draft.type), "status": .string(draft.status.rawValue),
-            "protected": .bool(draft.isProtected),
-        ]
-        if let district = draft.district { object["district"] = .string(district) }
-        if let town = draft.town { object["town"] = .string(town) }
-        if let pinyin = draft.approvedPinyin { object["pinyin"] = .string(pinyin) }
-        return object
-    }
-
     static func text(_ feature: Feature, _ key: String) -> String? {
         guard let value = feature.properties[key]?.textValue?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value

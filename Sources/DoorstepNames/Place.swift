@@ -33,34 +33,33 @@ public struct NameEntry: Codable, Sendable, Equatable {
     }
 }
 
-/// One named place in the registry.
+/// One named place in the registry: a stable id and the record's values.
+///
+/// The values read and write as if they were the place's own: `place.name`, `place.status` …
+@dynamicMemberLookup
 public struct Place: Sendable, Equatable {
     /// Stable: never reused, kept through renames.
     public var id: Int64
-    public var name: String
+    public var record: PlaceDraft
+    /// The current name cut into 专名 and 通名, as stored.
     public var proper: String
     public var generic: String
-    public var type: String
-    public var district: String?
-    public var town: String?
-    /// WGS84; `nil` for a reserved name or an early proposal.
-    public var geometry: GeometryValue?
-    /// The approved romanisation, which wins over the computed one.
-    public var approvedPinyin: String?
-    public var status: PlaceStatus
-    public var isProtected: Bool
-    public var approvalBody: String?
-    public var approvalDate: String?
-    public var approvalDocument: String?
-    public var noticeDate: String?
-    public var sources: String?
-    public var remarks: String?
-    public var formerNames: [NameEntry]
-    public var aliases: [NameEntry]
+
+    public init(id: Int64, record: PlaceDraft, proper: String, generic: String) {
+        self.id = id
+        self.record = record
+        self.proper = proper
+        self.generic = generic
+    }
+
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<PlaceDraft, T>) -> T {
+        get { record[keyPath: keyPath] }
+        set { record[keyPath: keyPath] = newValue }
+    }
 
     /// The romanisation to show: the approved one, else GB/T 16159 from the reading dictionary and ICU.
     public var pinyin: String {
-        approvedPinyin ?? Romanizer.shared.romanize(proper: proper, generic: generic)
+        record.approvedPinyin ?? Romanizer.shared.romanize(proper: proper, generic: generic)
     }
 }
 

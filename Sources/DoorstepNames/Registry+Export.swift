@@ -5,19 +5,20 @@ import Foundation
 extension Place {
     /// The properties of `doorstep names export` and `search --format json`.
     public var properties: JSONObject {
+        let r = record
         var object: JSONObject = [
-            "id": .number(Double(id)), "name": .string(name), "pinyin": .string(pinyin), "type": .string(type),
-            "status": .string(status.rawValue), "district": district.map(JSONValue.string) ?? .null,
-            "town": town.map(JSONValue.string) ?? .null, "protected": .bool(isProtected),
-            "former_names": .array(formerNames.map { .string($0.name) }),
+            "id": .number(Double(id)), "name": .string(r.name), "pinyin": .string(pinyin), "type": .string(r.type),
+            "status": .string(r.status.rawValue), "district": r.district.map(JSONValue.string) ?? .null,
+            "town": r.town.map(JSONValue.string) ?? .null, "protected": .bool(r.isProtected),
+            "former_names": .array(r.formerNames.map { .string($0.name) }),
         ]
-        object["aliases"] = .array(aliases.map { .string($0.name) })
-        object["former_names_dated"] = .array(formerNames.map { entry in
+        object["aliases"] = .array(r.aliases.map { .string($0.name) })
+        object["former_names_dated"] = .array(r.formerNames.map { entry in
             .object(["name": .string(entry.name), "from": entry.from.map(JSONValue.string) ?? .null, "to": entry.to.map(JSONValue.string) ?? .null])
         })
         for (key, value) in [
-            ("approval_body", approvalBody), ("approval_date", approvalDate), ("approval_document", approvalDocument),
-            ("notice_date", noticeDate), ("sources", sources), ("remarks", remarks),
+            ("approval_body", r.approvalBody), ("approval_date", r.approvalDate), ("approval_document", r.approvalDocument),
+            ("notice_date", r.noticeDate), ("sources", r.sources), ("remarks", r.remarks),
         ] {
             object[key] = value.map(JSONValue.string) ?? .null
         }

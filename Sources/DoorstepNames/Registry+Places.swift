@@ -3,7 +3,7 @@ import DoorstepGeometry
 import Foundation
 import GRDB
 
-/// What a new record starts with.
+/// The values of a record: what a new record starts with, and what a `Place` carries.
 public struct PlaceDraft: Sendable, Equatable {
     public var name: String
     public var type: String
@@ -73,12 +73,15 @@ extension Registry {
             names.filter { $0["kind"] as String == kind }.map { NameEntry(name: $0["name"], from: $0["valid_from"], to: $0["valid_to"]) }
         }
         return Place(
-            id: row["id"], name: row["name"], proper: row["proper"], generic: row["generic"], type: row["type"],
-            district: row["district"], town: row["town"], geometry: geometry(from: row["geometry"]),
-            approvedPinyin: row["pinyin"], status: PlaceStatus(rawValue: row["status"]) ?? .proposed,
-            isProtected: row["protected"], approvalBody: row["approval_body"], approvalDate: row["approval_date"],
-            approvalDocument: row["approval_document"], noticeDate: row["notice_date"], sources: row["sources"],
-            remarks: row["remarks"], formerNames: entries("former"), aliases: entries("alias"))
+            id: row["id"],
+            record: PlaceDraft(
+                name: row["name"], type: row["type"], district: row["district"], town: row["town"],
+                geometry: geometry(from: row["geometry"]), approvedPinyin: row["pinyin"],
+                status: PlaceStatus(rawValue: row["status"]) ?? .proposed, isProtected: row["protected"],
+                approvalBody: row["approval_body"], approvalDate: row["approval_date"],
+                approvalDocument: row["approval_document"], noticeDate: row["notice_date"], sources: row["sources"],
+                remarks: row["remarks"], formerNames: entries("former"), aliases: entries("alias")),
+            proper: row["proper"], generic: row["generic"])
     }
 
     static func places(_ db: Database, where condition: String, _ arguments: StatementArguments = []) throws -> [Place] {
@@ -147,25 +150,26 @@ extension Registry {
         ).execute(arguments: [id, entry.name, kind, keys.sound, keys.initials, entry.from, entry.to])
     }
 
-    static func snapshot(_ place: Place) -> JSONObject {
+    /// The values an event records, for history: the name, its status and the facts around it.
+    static func snapshot(_ record: PlaceDraft) -> JSONObject {
         var object: JSONObject = [
-            "name": .string(place.name), "type": .string(place.type), "status": .string(place.status.rawValue),
-            "protected": .bool(place.isProtected),
+            "name": .string(record.name), "type": .string(record.type), "status": .string(record.status.rawValue),
+            "protected": .bool(record.isProtected),
         ]
         for (key, value) in [
-            ("district", place.district), ("town", place.town), ("pinyin", place.approvedPinyin),
-            ("approval_body", place.approvalBody), ("approval_date", place.approvalDate),
-            ("approval_document", place.approvalDocument), ("notice_date", place.noticeDate), ("remarks", place.remarks),
+            ("district", record.district), ("town", record.town), ("pinyin", record.approvedPinyin),
+            ("approval_body", record.approvalBody), ("approval_date", record.approvalDate),
+            ("approval_document", record.approvalDocument), ("notice_date", record.noticeDate), ("remarks", record.remarks),
         ] {
             if let value { object[key] = .string(value) }
         }
-        if place.geometry != nil { object["geometry"] = .string(place.geometry!.typeName) }
+        if let geometry = record.geometry { object["geometry"] = .string(geometry.typeName) }
         return object
     }
 
     /// The fields that differ, as (before, after) objects.
     static func difference(_ before: Place, _ after: Place) -> (JSONObject, JSONObject) {
-        let a = snapshot(before), b = snapshot(after)
+        let a = snapshot(before.record), b = snapshot(after.record)
         var changedBefore = JSONObject(), changedAfter = JSONObject()
         for key in Set(a.keys).union(b.keys).sorted() where a[key] != b[key] {
             changedBefore[key] = a[key] ?? .null
@@ -179,7 +183,7 @@ extension Registry {
     public func create(_ draft: PlaceDraft, action: String, actor: String, reason: String? = nil) throws -> Int64 {
         try write { db in
             let id = try Self.insert(draft, types: try Self.types(db), in: db)
-            try recordEvent(db, place: id, action: action, actor: actor, reason: reason, before: nil, after: Self.snapshot(try existing(db, id)))
+            try recordEvent(db, place: id, action: action, actor: actor, reason: reason, before: nil, after: Self.snapshot(draft))
             return id
         }
     }

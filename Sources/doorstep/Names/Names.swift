@@ -96,18 +96,19 @@ extension CheckReport {
 
 extension Place {
     var text: String {
+        let r = record
         var lines = [
-            "\(id)  \(name)  \(pinyin)", "  type \(type), status \(status.rawValue)\(isProtected ? ", protected (historic)" : "")",
+            "\(id)  \(r.name)  \(pinyin)", "  type \(r.type), status \(r.status.rawValue)\(r.isProtected ? ", protected (historic)" : "")",
         ]
-        if district != nil || town != nil { lines.append("  district \(district ?? "–"), town \(town ?? "–")") }
-        if let approvalBody = approvalBody ?? approvalDocument {
-            lines.append("  approved by \(approvalBody) \(approvalDate ?? "") \(approvalDocument ?? "")")
+        if r.district != nil || r.town != nil { lines.append("  district \(r.district ?? "–"), town \(r.town ?? "–")") }
+        if let approvalBody = r.approvalBody ?? r.approvalDocument {
+            lines.append("  approved by \(approvalBody) \(r.approvalDate ?? "") \(r.approvalDocument ?? "")")
         }
-        if let noticeDate { lines.append("  announced \(noticeDate)") }
-        for entry in formerNames { lines.append("  former name \(entry.name) (\(entry.from ?? "?") – \(entry.to ?? "?"))") }
-        for entry in aliases { lines.append("  alias \(entry.name)") }
-        if let geometry { lines.append("  geometry \(geometry.typeName)") }
-        if let remarks { lines.append("  remarks: " + remarks.replacingOccurrences(of: "\n", with: "; ")) }
+        if let noticeDate = r.noticeDate { lines.append("  announced \(noticeDate)") }
+        for entry in r.formerNames { lines.append("  former name \(entry.name) (\(entry.from ?? "?") – \(entry.to ?? "?"))") }
+        for entry in r.aliases { lines.append("  alias \(entry.name)") }
+        if let geometry = r.geometry { lines.append("  geometry \(geometry.typeName)") }
+        if let remarks = r.remarks { lines.append("  remarks: " + remarks.replacingOccurrences(of: "\n", with: "; ")) }
         return lines.joined(separator: "\n")
     }
 }
