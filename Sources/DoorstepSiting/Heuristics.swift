@@ -85,29 +85,44 @@ struct SwapSearch {
         for j in sites { for g in problem.groups(of: j) { count[Int(g)] += 1 } }
         var isChosen = [Bool](repeating: false, count: problem.candidateCount)
         for j in sites { isChosen[j] = true }
+        // gain[c]: what candidate c adds to the current set. Removing a site raises the gain of the
+        // candidates that share the groups only it reaches, and only theirs: so one pass over the
+        // matrix per swap, not one per site tried.
+        func gains() -> [Double] {
+            var gain = [Double](repeating: 0, count: problem.candidateCount)
+            for c in 0..<problem.candidateCount where !isChosen[c] {
+                for g in problem.groups(of: c) where count[Int(g)] == 0 { gain[c] += problem.weights[Int(g)] }
+            }
+            return gain
+        }
+        var gain = gains()
+        var delta = [Double](repeating: 0, count: problem.candidateCount)
         var improved = true
         while improved, Date() < deadline {
             improved = false
             for (position, out) in sites.enumerated() where !fixed.contains(out) {
-                // What leaving `out` loses: groups only it reaches.
                 var loss = 0.0
-                for g in problem.groups(of: out) where count[Int(g)] == 1 { loss += problem.weights[Int(g)] }
-                for g in problem.groups(of: out) { count[Int(g)] -= 1 }
+                var touched: [Int] = []
+                for g in problem.groups(of: out) where count[Int(g)] == 1 {
+                    loss += problem.weights[Int(g)]
+                    for c in problem.candidates(of: Int(g)) where !isChosen[Int(c)] {
+                        if delta[Int(c)] == 0 { touched.append(Int(c)) }
+                        delta[Int(c)] += problem.weights[Int(g)]
+                    }
+                }
                 var best = (gain: loss + 1e-9, candidate: -1)
-                for j in 0..<problem.candidateCount where !isChosen[j] {
-                    var gain = 0.0
-                    for g in problem.groups(of: j) where count[Int(g)] == 0 { gain += problem.weights[Int(g)] }
-                    if gain > best.gain { best = (gain, j) }
+                for c in 0..<problem.candidateCount where !isChosen[c] && gain[c] + delta[c] > best.gain {
+                    best = (gain[c] + delta[c], c)
                 }
-                if best.candidate >= 0 {
-                    isChosen[out] = false
-                    isChosen[best.candidate] = true
-                    sites[position] = best.candidate
-                    for g in problem.groups(of: best.candidate) { count[Int(g)] += 1 }
-                    improved = true
-                } else {
-                    for g in problem.groups(of: out) { count[Int(g)] += 1 }
-                }
+                for c in touched { delta[c] = 0 }
+                guard best.candidate >= 0 else { continue }
+                for g in problem.groups(of: out) { count[Int(g)] -= 1 }
+                for g in problem.groups(of: best.candidate) { count[Int(g)] += 1 }
+                isChosen[out] = false
+                isChosen[best.candidate] = true
+                sites[position] = best.candidate
+                gain = gains()
+                improved = true
                 if Date() >= deadline { break }
             }
         }
@@ -158,6 +173,7 @@ struct LagrangianBound {
         // No bound can exceed all the weight there is.
         let openWeight = (0..<n).reduce(0.0) { $0 + (fixedCover[$1] ? 0 : problem.weights[$1]) }
         var best = Double.infinity
+        var stalled = 0
         var step = 2.0
         var scores = [Double](repeating: 0, count: m)
         for iteration in 0..<iterations {
@@ -171,8 +187,12 @@ struct LagrangianBound {
             }
             let top = topIndices(scores, p)
             for j in top { value += scores[j] }
+            let previous = best
             best = min(best, value, base + openWeight)
             if best - lowerBound <= 1e-9 * max(1, best) { break }
+            // Stop when the bound has stopped improving: more steps would only cost time.
+            stalled = best < previous - 1e-6 * max(1, best) ? 0 : stalled + 1
+            if stalled >= 40 { break }
             // Subgradient: y_g − Σ x_j over g's candidates.
             var chosenCount = [Int32](repeating: 0, count: n)
             for j in top { for g in problem.groups(of: j) { chosenCount[Int(g)] += 1 } }
