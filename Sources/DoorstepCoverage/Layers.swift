@@ -1,5 +1,6 @@
 import DoorstepGeoJSON
 import DoorstepGeometry
+import Foundation
 
 /// The administrative level of a planning unit: 区县 → 镇街 → 村社.
 public enum UnitLevel: String, CaseIterable, Comparable, Sendable {
@@ -123,5 +124,3 @@ public enum FacilityKind {
         }
     }
 }
-
-import Foundation

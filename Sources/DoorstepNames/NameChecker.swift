@@ -2,6 +2,7 @@ import DoorstepCRS
 import DoorstepGeometry
 import Foundation
 import GRDB
+import Synchronization
 
 /// How serious a finding is.
 public enum Severity: String, Codable, Sendable, Comparable {
@@ -387,5 +388,3 @@ enum CommonCharacters {
         }
     }
 }
-
-import Synchronization

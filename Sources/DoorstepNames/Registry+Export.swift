@@ -1,6 +1,7 @@
 import DoorstepGeoJSON
 import DoorstepGeometry
 import Foundation
+import GRDB
 
 extension Place {
     /// The properties of `doorstep names export` and `search --format json`.
@@ -91,5 +92,3 @@ extension Registry {
         }
     }
 }
-
-import GRDB
