@@ -66,8 +66,8 @@ struct Site: ParsableCommand {
         let siteCandidates = try candidates.map { path in
             try SiteCandidate.load(LayerSource(path: path, crs: try candidatesCrs.map { try CoordinateSystem(parsing: $0) }))
         }
-        if siteCandidates == nil, !layers.facilities.contains(where: { $0.kind == kind }), layers.demand.isEmpty {
-            throw CLIError("no \(kind) facilities and no candidates")
+        if !layers.facilities.contains(where: { $0.kind == kind }) {
+            Console.warn("there are no \(kind) facilities yet: every elderly person counts as uncovered")
         }
         let objective: SitingRequest.Objective =
             if let add { .add(add) } else if let targetRatio { .targetRatio(targetRatio, perUnit: perUnit) } else { .none }
@@ -105,6 +105,7 @@ enum SiteReport {
                 "code": site.unitCode.map(JSONValue.string) ?? .null, "name": site.unitName.map(JSONValue.string) ?? .null,
                 "candidate_name": .string(site.candidate.name),
                 "capacity": site.candidate.capacity.map(JSONValue.number) ?? .null,
+                "cost": site.candidate.cost.map(JSONValue.number) ?? .null,
             ])
     }
 
