@@ -171,11 +171,7 @@ public struct ReportHTML {
         }
         svg += discs + "</g>" + dots + "</g>"
         // New sites of the scenario, numbered.
-        let newSites = data.newFacilities.filter { $0.kind == kind }
-        for (n, site) in newSites.enumerated() {
-            let x = SVGFrame.number(frame.x(site.location)), y = SVGFrame.number(frame.y(site.location))
-            svg += "<g class=\"site\"><circle cx=\"\(x)\" cy=\"\(y)\" r=\"7\" fill=\"#000\" stroke=\"#fff\"/><text x=\"\(x)\" y=\"\(y)\" dy=\"3\" text-anchor=\"middle\" font-size=\"8\" fill=\"#fff\">\(n + 1)</text></g>"
-        }
+        svg += siteMarkers(data.newFacilities.filter { $0.kind == kind }, frame)
         // Unit names where they fit.
         svg += "<g class=\"labels\" font-size=\"9\" text-anchor=\"middle\">"
         for row in rows {
@@ -214,45 +210,53 @@ public struct ReportHTML {
                 + "<td class=n>\(Self.integer(before)) (\(Self.percent(total > 0 ? before / total : nil)))</td>"
                 + "<td class=n>\(Self.integer(after)) (\(Self.percent(total > 0 ? after / total : nil)))</td><td class=n>+\(Self.integer(after - before))</td></tr>\n"
         }
-        // Newly covered areas: what was uncovered before and is covered in the scenario.
+        var maps = ""
+        for entry in data.kinds where data.newFacilities.contains(where: { $0.kind == entry.kind }) {
+            maps += "<section class=\"map-section\"><h3>\(t(.newlyCovered)): \(Self.escape(language.kindName(entry.kind)))</h3>"
+                + newlyCoveredMap(kind: entry.kind, radius: entry.radius) + "</section>\n"
+        }
+        return """
+            <h2>\(t(.scenario))</h2>
+            <table><thead><tr><th>\(t(.kind))</th><th>\(t(.newSites))</th><th>\(t(.elderly))</th><th>\(t(.before))</th><th>\(t(.after))</th><th>\(t(.change))</th></tr></thead>
+            <tbody>\(rows)</tbody></table>
+            \(maps)
+            """
+    }
+
+    /// The uncovered areas of the base assessment that the scenario's new sites of `kind` reach.
+    func newlyCoveredMap(kind: String, radius: Double) -> String {
         let context = GEOSContext()
         let frame = SVGFrame(extent: extent)
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(frame.width)) \(Int(frame.height))\" class=\"map\">"
         for (_, geometry) in data.unitGeometries.sorted(by: { $0.key < $1.key }) {
             svg += "<path d=\"\(frame.path(geometry, context: context))\" fill=\"#f4f4f4\" fill-rule=\"evenodd\" stroke=\"#999\" stroke-width=\"0.5\"/>"
         }
-        if let first = data.kinds.first {
-            let radius = first.radius
-            let after = data.newFacilities.filter { $0.kind == first.kind }
-            var newly = ""
-            for gap in data.gaps.areaGaps where gap.row.kind == first.kind {
-                guard let part = try? Geometry(gap.part.geometry, in: context) else { continue }
-                // Discs of the new sites in degrees around each site: a drawing, where a local
-                // approximation of metres is plenty (the numbers above come from the coverage model).
-                let discs = after.compactMap { site -> Geometry? in
-                    let ring = (0...32).map { k -> Coordinate in
-                        let a = Double(k) / 32 * 2 * .pi
-                        return Coordinate(site.location.x + radius * cos(a) / (111_320 * frame.shrink), site.location.y + radius * sin(a) / 110_574)
-                    }
-                    return try? Geometry(.polygon([ring]), in: context)
-                }
-                guard !discs.isEmpty, let union = try? Geometry.unionOf(discs, in: context), let covered = try? part.intersection(union), !covered.isEmpty else { continue }
-                newly += "<path d=\"\(frame.path(covered.value(), context: context))\" fill=\"#1a9850\" fill-rule=\"evenodd\"/>"
+        let sites = data.newFacilities.filter { $0.kind == kind }
+        // Discs of the new sites in degrees around each site: a drawing, where a local approximation
+        // of metres is plenty (the numbers above come from the coverage model).
+        let discs = sites.compactMap { site -> Geometry? in
+            let ring = (0...32).map { k -> Coordinate in
+                let a = Double(k) / 32 * 2 * .pi
+                return Coordinate(site.location.x + radius * cos(a) / (111_320 * frame.shrink), site.location.y + radius * sin(a) / 110_574)
             }
-            svg += newly
-            for (n, site) in after.enumerated() {
-                let x = SVGFrame.number(frame.x(site.location)), y = SVGFrame.number(frame.y(site.location))
-                svg += "<g class=\"site\"><circle cx=\"\(x)\" cy=\"\(y)\" r=\"7\" fill=\"#000\" stroke=\"#fff\"/><text x=\"\(x)\" y=\"\(y)\" dy=\"3\" text-anchor=\"middle\" font-size=\"8\" fill=\"#fff\">\(n + 1)</text></g>"
+            return try? Geometry(.polygon([ring]), in: context)
+        }
+        if let reach = try? Geometry.unionOf(discs, in: context) {
+            for gap in data.gaps.areaGaps where gap.row.kind == kind {
+                guard let part = try? Geometry(gap.part.geometry, in: context), let covered = try? part.intersection(reach), !covered.isEmpty
+                else { continue }
+                svg += "<path d=\"\(frame.path(covered.value(), context: context))\" fill=\"#1a9850\" fill-rule=\"evenodd\"/>"
             }
         }
-        svg += "</svg>"
-        return """
-            <h2>\(t(.scenario))</h2>
-            <table><thead><tr><th>\(t(.kind))</th><th>\(t(.newSites))</th><th>\(t(.elderly))</th><th>\(t(.before))</th><th>\(t(.after))</th><th>\(t(.change))</th></tr></thead>
-            <tbody>\(rows)</tbody></table>
-            <section class="map-section"><h3>\(t(.newlyCovered)): \(Self.escape(language.kindName(data.kinds.first?.kind ?? "")))</h3>\(svg)</section>
+        return svg + siteMarkers(sites, frame) + "</svg>"
+    }
 
-            """
+    /// Numbered black discs for a scenario's new sites.
+    func siteMarkers(_ sites: [Facility], _ frame: SVGFrame) -> String {
+        sites.enumerated().map { n, site in
+            let x = SVGFrame.number(frame.x(site.location)), y = SVGFrame.number(frame.y(site.location))
+            return "<g class=\"site\"><circle cx=\"\(x)\" cy=\"\(y)\" r=\"7\" fill=\"#000\" stroke=\"#fff\"/><text x=\"\(x)\" y=\"\(y)\" dy=\"3\" text-anchor=\"middle\" font-size=\"8\" fill=\"#fff\">\(n + 1)</text></g>"
+        }.joined()
     }
 
     func table(_ title: String, rows: [CoverageRow], id: String, compare: [CoverageRow]?) -> String {
