@@ -160,10 +160,11 @@ extension Registry {
             ("district", record.district), ("town", record.town), ("pinyin", record.approvedPinyin),
             ("approval_body", record.approvalBody), ("approval_date", record.approvalDate),
             ("approval_document", record.approvalDocument), ("notice_date", record.noticeDate), ("remarks", record.remarks),
+            ("sources", record.sources), ("geometry", geometryText(record.geometry)),
         ] {
             if let value { object[key] = .string(value) }
         }
-        if let geometry = record.geometry { object["geometry"] = .string(geometry.typeName) }
+        if !record.aliases.isEmpty { object["aliases"] = .array(record.aliases.map { .string($0.name) }) }
         return object
     }
 
@@ -302,6 +303,31 @@ extension Registry {
     public func setProtected(_ id: Int64, _ isProtected: Bool, actor: String, reason: String?) throws -> Place {
         try update(id, action: isProtected ? "protect" : "unprotect", actor: actor, reason: reason) { place, _ in
             place.isProtected = isProtected
+        }
+    }
+
+    /// Changes the facts of a record that are not its name or status (a new name is a `rename`).
+    ///
+    /// ```swift
+    /// try registry.updateDetails(12, actor: "lin", reason: "批复拼写") { $0.approvedPinyin = "Wensan Lu" }
+    /// ```
+    @discardableResult
+    public func updateDetails(_ id: Int64, actor: String, reason: String?, _ change: (inout PlaceDraft) -> Void) throws -> Place {
+        try update(id, action: "update", actor: actor, reason: reason) { place, _ in
+            let (name, status) = (place.name, place.status)
+            change(&place.record)
+            guard place.name == name, place.status == status else {
+                throw RegistryError("a new name is a rename and a new status a lifecycle step; update changes neither")
+            }
+        }
+    }
+
+    /// Adds an alias (another name the place is known by) with its dates.
+    @discardableResult
+    public func addAlias(_ id: Int64, _ entry: NameEntry, actor: String, reason: String?) throws -> Place {
+        try update(id, action: "alias", actor: actor, reason: reason) { place, db in
+            try Self.addName(entry, kind: "alias", to: id, in: db)
+            place.aliases.append(entry)
         }
     }
 

@@ -207,6 +207,26 @@ struct NamesTests {
             #expect(throws: RegistryError.self) { try r.approve(id, body: nil, date: nil, document: nil, actor: "x") }
         }
 
+        @Test("updates and aliases are events too; nothing is overwritten without a trace")
+        func updatesAndAliases() throws {
+            let tiny = try TinyRegistry()
+            defer { tiny.folder.cleanup() }
+            let road = try #require(try tiny.registry.search("文三路").first)
+            let updated = try tiny.registry.updateDetails(road.id, actor: "wang", reason: "批复文件") {
+                $0.approvedPinyin = "Wensan Road"
+                $0.geometry = .point(Coordinate(120.13, 30.28))
+            }
+            #expect(updated.pinyin == "Wensan Road")
+            try tiny.registry.addAlias(road.id, NameEntry(name: "文三街", from: "1990-01-01"), actor: "wang", reason: "旧称")
+            #expect(try tiny.registry.search("文三街").map(\.id) == [road.id])
+            let events = try tiny.registry.history(road.id)
+            #expect(events.map(\.action) == ["add", "update", "alias"])
+            #expect(events[1].before?.contains("LineString") == true && events[1].after?.contains("Point") == true)
+            #expect(events[1].after?.contains("Wensan Road") == true)
+            #expect(events[2].after?.contains("文三街") == true)
+            #expect(throws: RegistryError.self) { try tiny.registry.updateDetails(road.id, actor: "x", reason: nil) { $0.name = "别的路" } }
+        }
+
         @Test("search finds current and former names by characters, pinyin and initials")
         func search() throws {
             let tiny = try TinyRegistry()

@@ -98,6 +98,21 @@ struct SitingTests {
             }
         }
 
+        @Test("per-unit targets with capacities: every unit reaches its target, no site over capacity")
+        func perUnitWithCapacities() throws {
+            // Unit 0: groups 0, 1 (40 each); unit 1: group 2 (30). Sites: 0 reaches both of unit 0 with room for 50,
+            // 1 reaches group 1 with room for 40, 2 reaches group 2 with room for 30.
+            var problem = SitingProblem(weights: [40, 40, 30], reach: [[0, 1], [1], [2]], capacities: [50, 40, 30], candidateUnit: [0, 0, 1])
+            problem.groupUnit = [0, 0, 1]
+            for choice in [SolverChoice.heuristic, .exact] {
+                let solution = try SitingSolver(problem: problem, objective: .coverPerUnit([70, 30]), choice: choice).solve()
+                #expect(Set(solution.chosen) == [0, 1, 2], "\(choice)")
+                #expect(solution.value <= 50 + 40 + 30)
+                #expect(solution.value >= 100)
+            }
+            #expect(throws: SitingError.self) { try SitingSolver(problem: problem, objective: .coverPerUnit([100, 0])).solve() }
+        }
+
         @Test("a time limit is reported truthfully: never optimal without proof")
         func timeLimit() throws {
             let problem = randomProblem(groups: 20_000, candidates: 1_500, perCandidate: 60, seed: 7)

@@ -11,7 +11,8 @@ struct Names: ParsableCommand {
         discussion: "Example: doorstep names check 文三路 --type road --district 330106",
         subcommands: [
             NamesImport.self, NamesCheck.self, NamesPropose.self, NamesReserve.self, NamesApprove.self, NamesUse.self,
-            NamesRename.self, NamesRetire.self, NamesDeprecate.self, NamesProtect.self, NamesShow.self, NamesSearch.self,
+            NamesRename.self, NamesRetire.self, NamesDeprecate.self, NamesProtect.self, NamesUpdate.self, NamesAlias.self,
+            NamesShow.self, NamesSearch.self,
             NamesHistory.self, NamesExport.self, NamesPlan.self, NamesSettings.self, NamesTypes.self,
         ]
     )
@@ -47,18 +48,20 @@ struct PlaceOptions: ParsableArguments {
     @Option(help: "Where the place is, WGS84 longitude,latitude.")
     var at: String?
 
-    func location() throws -> Coordinate? {
-        guard let at else { return nil }
-        let parts = at.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
-        guard parts.count == 2, let lon = parts[0], let lat = parts[1], (-180...180).contains(lon), (-90...90).contains(lat) else {
-            throw ValidationError("--at \(at): write LON,LAT in WGS84 degrees, e.g. 120.1301,30.2802")
-        }
-        return Coordinate(lon, lat)
-    }
+    func location() throws -> Coordinate? { try at.map(parseLonLat) }
 
     func proposal(_ name: String, recordID: Int64? = nil) throws -> NameProposal {
         NameProposal(name: name, type: type, district: district, town: town, location: try location(), recordID: recordID)
     }
+}
+
+/// `--at LON,LAT` as a WGS84 coordinate.
+func parseLonLat(_ text: String) throws -> Coordinate {
+    let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
+    guard parts.count == 2, let lon = parts[0], let lat = parts[1], (-180...180).contains(lon), (-90...90).contains(lat) else {
+        throw ValidationError("--at \(text): write LON,LAT in WGS84 degrees, e.g. 120.1301,30.2802")
+    }
+    return Coordinate(lon, lat)
 }
 
 /// Rejects a date flag that is not YYYY-MM-DD before anything is written.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoorstepGeoJSON
+import DoorstepGeometry
 import DoorstepNames
 import Foundation
 
@@ -203,5 +204,53 @@ struct NamesProtect: ParsableCommand {
 
     func run() throws {
         print(try registry.open().setProtected(id, !off, actor: registry.who, reason: reason).text)
+    }
+}
+
+struct NamesUpdate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "update", abstract: "Change a record's facts (approved romanisation, codes, location, sources, remarks), with history.",
+        discussion: "Example: doorstep names update 12 --pinyin \"Wensan Lu\" --reason 批复文件")
+
+    @Argument(help: "Record id.") var id: Int64
+    @Option(help: "The approved romanisation, which wins over the computed one.") var pinyin: String?
+    @Option(help: "District (county) code.") var district: String?
+    @Option(help: "Town/street code.") var town: String?
+    @Option(help: "Where the place is, WGS84 longitude,latitude.") var at: String?
+    @Option(help: "Sources.") var sources: String?
+    @Option(help: "Remarks (replace the old ones, which stay in the history).") var remarks: String?
+    @Option(help: "Why.") var reason: String?
+    @OptionGroup var registry: RegistryOptions
+
+    func run() throws {
+        let location = try at.map(parseLonLat)
+        let place = try registry.open().updateDetails(id, actor: registry.who, reason: reason) { record in
+            if let pinyin { record.approvedPinyin = pinyin }
+            if let district { record.district = district }
+            if let town { record.town = town }
+            if let location { record.geometry = .point(location) }
+            if let sources { record.sources = sources }
+            if let remarks { record.remarks = remarks }
+        }
+        print(place.text)
+    }
+}
+
+struct NamesAlias: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alias", abstract: "Record another name a place is known by; search finds it.",
+        discussion: "Example: doorstep names alias 12 河坊街 --from 1990-01-01")
+
+    @Argument(help: "Record id.") var id: Int64
+    @Argument(help: "The alias.") var name: String
+    @Option(help: "Since (YYYY-MM-DD).") var from: String?
+    @Option(help: "Until (YYYY-MM-DD).") var to: String?
+    @Option(help: "Why.") var reason: String?
+    @OptionGroup var registry: RegistryOptions
+
+    func validate() throws { try validateDates([("--from", from), ("--to", to)]) }
+
+    func run() throws {
+        print(try registry.open().addAlias(id, NameEntry(name: name, from: from, to: to), actor: registry.who, reason: reason).text)
     }
 }
