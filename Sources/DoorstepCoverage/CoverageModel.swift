@@ -355,8 +355,7 @@ struct UnitWork: Sendable {
         var result = UnitResult()
         result.elderlyTotal = members.reduce(0) { $0 + demand[$1].elderly }
         if withGeometries {
-            result.snappedGeometry = try Geometry(units[u].geometry, in: context).snapped(toGrid: Self.outputGrid).value()
-                .singlePartSimplified
+            result.snappedGeometry = try Geometry(units[u].geometry, in: context).snappedValue(toGrid: Self.outputGrid)
         }
         for (k, plan) in plans.enumerated() {
             var perKind = UnitResult.PerKind()
@@ -415,7 +414,7 @@ struct UnitWork: Sendable {
                 prepared.covers(demandIndex.points[m]) ? sum + demand[m].elderly : sum
             }
             let lonLat = try projector.unproject(.polygon(polygon))
-            let snapped = try Geometry(lonLat, in: region.context).snapped(toGrid: Self.outputGrid).value()
+            let snapped = try Geometry(lonLat, in: region.context).snappedValue(toGrid: Self.outputGrid)
             // Snapping to 1 cm can cut a part at a neck thinner than that: keep the main piece.
             guard let main = snapped.polygons.max(by: { $0[0].count < $1[0].count }) else { continue }
             result.append(UncoveredPart(geometry: .polygon(main), areaM2: part.area, elderlyUncovered: elderly))

@@ -5,7 +5,7 @@ import Foundation
 /// counter-clockwise, holes clockwise, no `crs` member.
 ///
 /// The caller hands in WGS84 longitude/latitude geometries that are valid at that precision
-/// (see `Geometry.snapped(toGrid:)`); the writer only formats them.
+/// (see `Geometry.snappedValue(toGrid:)`); the writer only formats them.
 ///
 /// ```swift
 /// let text = GeoJSONWriter().featureCollection([Feature(geometry: .point(.init(120.15, 30.28)))])

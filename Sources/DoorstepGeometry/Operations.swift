@@ -54,6 +54,13 @@ extension Geometry {
         try result(GEOSGeom_setPrecision_r(context.handle, pointer, gridSize, 0), "set precision")
     }
 
+    /// The geometry as plain coordinates on a grid of `gridSize`, valid, and a one-part
+    /// multi-geometry given as its part (GEOS may answer a Polygon with a MultiPolygon): what output
+    /// at a fixed number of decimals needs.
+    public func snappedValue(toGrid gridSize: Double) throws(GEOSError) -> GeometryValue {
+        try snapped(toGrid: gridSize).value().singlePartSimplified
+    }
+
     /// A valid geometry covering the same points (GEOS `MakeValid`, structure method).
     public func makeValid() throws(GEOSError) -> Geometry {
         let params = GEOSMakeValidParams_create_r(context.handle)

@@ -33,7 +33,7 @@ extension Registry {
         let context = GEOSContext()
         let features = try all(status: status).map { place in
             // Snapped to the 7 decimals written, so what GIS reads is valid.
-            let geometry = try place.geometry.map { try Geometry($0, in: context).snapped(toGrid: 1e-7).value() }
+            let geometry = try place.geometry.map { try Geometry($0, in: context).snappedValue(toGrid: 1e-7) }
             return Feature(geometry: geometry, properties: place.properties)
         }
         return GeoJSONWriter().featureCollection(features)

@@ -211,7 +211,7 @@ private struct Generator {
         func toLonLat(_ geometry: GeometryValue) throws -> GeometryValue {
             let shifted = geometry.mapCoordinates { Coordinate($0.x + origin.x, $0.y + origin.y) }
             let lonLat = try projector.unproject(shifted)
-            return try Geometry(lonLat, in: context).snapped(toGrid: 1e-7).value()
+            return try Geometry(lonLat, in: context).snappedValue(toGrid: 1e-7)
         }
         func convert(_ features: [Feature]) throws -> [Feature] {
             // Points need no GEOS snapping: the writer rounds them, and a point is always valid.
