@@ -26,7 +26,8 @@ struct RegistryOptions: ParsableArguments {
     @Option(help: "Who makes the change (default: the OS user).")
     var actor: String?
 
-    func open() throws -> Registry { try Registry(path: db) }
+    /// Opens the registry; commands that only read refuse to create an empty one.
+    func open(create: Bool = true) throws -> Registry { try Registry(path: db, create: create) }
 
     var who: String {
         if let actor, !actor.isEmpty { return actor }

@@ -12,7 +12,7 @@ struct NamesShow: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        guard let place = try registry.open().place(id) else { throw ValidationError("no record with id \(id) in \(registry.db)") }
+        guard let place = try registry.open(create: false).place(id) else { throw ValidationError("no record with id \(id) in \(registry.db)") }
         switch format {
         case .json: printJSON(.object(place.properties))
         case .text: print(place.text)
@@ -30,7 +30,7 @@ struct NamesSearch: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        let places = try registry.open().search(text)
+        let places = try registry.open(create: false).search(text)
         switch format {
         case .json: printJSON(.array(places.map { .object($0.properties) }))
         case .text:
@@ -52,7 +52,7 @@ struct NamesHistory: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        let events = try registry.open().history(id)
+        let events = try registry.open(create: false).history(id)
         switch format {
         case .json:
             printJSON(.array(events.map { event in
@@ -86,7 +86,7 @@ struct NamesExport: ParsableCommand {
 
     func run() throws {
         if let output { try OutputFile.checkWritable(output) }
-        let registry = try registry.open()
+        let registry = try registry.open(create: false)
         let bytes = format == .geojson ? try registry.exportGeoJSON(status: status) : Array(try registry.exportCSV(status: status).utf8)
         try emit(bytes, to: output)
     }
@@ -103,7 +103,7 @@ struct NamesPlan: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        let plan = try registry.open().planSummary()
+        let plan = try registry.open(create: false).planSummary()
         func counts(_ pairs: [(String, Int)]) -> JSONValue {
             .object(JSONObject(pairs.map { ($0.0, JSONValue.number(Double($0.1))) }))
         }
