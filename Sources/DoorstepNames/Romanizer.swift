@@ -138,8 +138,16 @@ public final class Romanizer: Sendable {
         return first.uppercased() + word.dropFirst()
     }
 
-    /// The romanised name: 专名 and 通名 apart, each capitalised (文三路 → "Wensan Lu").
+    /// Directions that, as a one-syllable modifier right before the 通名, join it (中山北路 →
+    /// "Zhongshan Beilu"); only after a 专名 of two or more characters, so 江南大道 stays "Jiangnan Dadao".
+    static let joiningModifiers: Set<Character> = ["东", "西", "南", "北", "中"]
+
+    /// The romanised name: 专名 and 通名 apart, each capitalised (文三路 → "Wensan Lu"), a one-syllable
+    /// direction joining the 通名 it modifies (文三西路 → "Wensan Xilu").
     public func romanize(proper: String, generic: String) -> String {
+        if !generic.isEmpty, proper.count >= 3, let last = proper.last, Self.joiningModifiers.contains(last) {
+            return romanize(proper: String(proper.dropLast()), generic: String(last) + generic)
+        }
         let properWord = Self.capitalized(Self.join(syllables(proper)))
         guard !generic.isEmpty else { return properWord }
         let genericWord = Self.capitalized(Self.join(syllables(generic)))

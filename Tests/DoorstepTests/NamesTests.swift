@@ -60,6 +60,11 @@ struct NamesTests {
             #expect(Romanizer.shared.romanize(proper: "古荡", generic: "社区") == "Gudang Shequ")
             #expect(Romanizer.shared.romanize(proper: "知足", generic: "弄") == "Zhizu Long")
             #expect(Romanizer.shared.romanize(proper: "女儿", generic: "桥") == "Nü'er Qiao")
+            // A one-syllable direction joins the 通名 it modifies, after a 专名 of two characters or more.
+            #expect(Romanizer.shared.romanize(proper: "中山北", generic: "路") == "Zhongshan Beilu")
+            #expect(Romanizer.shared.romanize(proper: "解放东", generic: "路") == "Jiefang Donglu")
+            #expect(Romanizer.shared.romanize(proper: "江南", generic: "大道") == "Jiangnan Dadao")
+            #expect(Romanizer.shared.romanize(proper: "城东", generic: "路") == "Chengdong Lu")
         }
 
         @Test("a record's approved romanisation wins")
@@ -277,7 +282,7 @@ struct NamesTests {
             #expect(back.features.count == 5)
             let renamed = try #require(back.features.first { $0.properties["name"] == "文三西路" })
             #expect(renamed.properties["former_names"] == .array(["文三路"]))
-            #expect(renamed.properties["pinyin"] == "Wensanxi Lu")
+            #expect(renamed.properties["pinyin"] == "Wensan Xilu")
             #expect(Set(renamed.properties.keys).isSuperset(of: ["id", "name", "pinyin", "type", "status", "district", "town", "protected", "former_names"]))
             #expect(back.features.contains { $0.geometry == nil })
             let info = try #require(try runSystem("ogrinfo", ["-ro", "-al", "-so", out]), "ogrinfo (gdal-bin) is not installed")
