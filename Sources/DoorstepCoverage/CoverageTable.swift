@@ -30,13 +30,17 @@ public struct CoverageTable: Sendable {
         self.unitGeometries = [:]
     }
 
-    static func rounded(_ value: Double, _ decimals: Int) -> Double {
+    /// `value` rounded to `decimals` places, as every output writes areas and ratios.
+    public static func rounded(_ value: Double, _ decimals: Int) -> Double {
         let scale = pow(10, Double(decimals))
         return (value * scale).rounded() / scale
     }
 
+    /// Square metres to 1 decimal, as `uncovered_area_m2` is written.
+    public static func areaRounded(_ m2: Double) -> Double { rounded(m2, 1) }
+
     /// The ratio to 4 decimals, or `null` when the unit has no elderly.
-    static func ratio(_ value: Double?) -> JSONValue {
+    public static func ratio(_ value: Double?) -> JSONValue {
         value.map { .number(rounded($0, 4)) } ?? .null
     }
 
@@ -46,7 +50,7 @@ public struct CoverageTable: Sendable {
             "kind": .string(row.kind), "radius_m": .number(row.radius), "elderly_total": .number(row.elderlyTotal),
             "elderly_covered": .number(row.elderlyCovered), "coverage_ratio": ratio(row.coverageRatio),
             "facilities": .number(Double(row.facilities)), "capacity": .number(row.capacity),
-            "uncovered_area_m2": .number(rounded(row.uncoveredAreaM2, 1)),
+            "uncovered_area_m2": .number(areaRounded(row.uncoveredAreaM2)),
         ]
     }
 

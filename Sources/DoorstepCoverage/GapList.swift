@@ -103,7 +103,7 @@ public struct GapList: Sendable {
             let properties: JSONObject = [
                 "gap": "area", "code": .string(row.code), "name": .string(row.name), "level": .string(row.level.rawValue),
                 "kind": .string(row.kind), "radius_m": .number(row.radius),
-                "area_m2": .number(CoverageTable.rounded(gap.part.areaM2, 1)),
+                "area_m2": .number(CoverageTable.areaRounded(gap.part.areaM2)),
                 "elderly_uncovered": .number(gap.part.elderlyUncovered), "rank": .number(Double(gap.rank)),
             ]
             return Feature(geometry: gap.part.geometry, properties: properties)

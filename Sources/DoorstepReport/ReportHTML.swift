@@ -53,7 +53,7 @@ public struct ReportHTML {
 
     /// The same rounding `doorstep coverage --format json` uses, written into data attributes.
     static func ratioAttribute(_ ratio: Double?) -> String {
-        ratio.map { GeoJSONWriter.json(.number(($0 * 10_000).rounded() / 10_000)) } ?? "null"
+        GeoJSONWriter.json(CoverageTable.ratio(ratio))
     }
 
     public func render() -> String {
@@ -265,7 +265,7 @@ public struct ReportHTML {
         for row in rows {
             let attributes = "data-code=\"\(row.code)\" data-kind=\"\(row.kind)\" data-elderly-total=\"\(GeoJSONWriter.json(.number(row.elderlyTotal)))\" "
                 + "data-elderly-covered=\"\(GeoJSONWriter.json(.number(row.elderlyCovered)))\" data-coverage-ratio=\"\(Self.ratioAttribute(row.coverageRatio))\" "
-                + "data-facilities=\"\(row.facilities)\" data-uncovered-area-m2=\"\(GeoJSONWriter.json(.number((row.uncoveredAreaM2 * 10).rounded() / 10)))\""
+                + "data-facilities=\"\(row.facilities)\" data-uncovered-area-m2=\"\(GeoJSONWriter.json(.number(CoverageTable.areaRounded(row.uncoveredAreaM2))))\""
             body += "<tr \(attributes)><td>\(row.code)</td><td>\(Self.escape(row.name))</td><td>\(Self.escape(language.kindName(row.kind)))</td>"
                 + "<td class=n>\(Self.integer(row.elderlyTotal))</td><td class=n>\(Self.integer(row.elderlyCovered))</td><td class=n>\(Self.percent(row.coverageRatio))</td>"
                 + "<td class=n>\(row.facilities)</td><td class=n>\(Self.integer(row.capacity))</td><td class=n>\(String(format: "%.2f", row.uncoveredAreaM2 / 1e6))</td>"

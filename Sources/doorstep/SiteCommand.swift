@@ -92,7 +92,7 @@ struct Site: ParsableCommand {
 /// How a siting plan is written out.
 enum SiteReport {
     static func ratio(_ covered: Double, _ total: Double) -> JSONValue {
-        total > 0 ? .number((covered / total * 10_000).rounded() / 10_000) : .null
+        CoverageTable.ratio(total > 0 ? covered / total : nil)
     }
 
     static func feature(_ site: ChosenSite, kind: String) -> Feature {
@@ -101,7 +101,7 @@ enum SiteReport {
             properties: [
                 "rank": .number(Double(site.rank)), "candidate_id": .string(site.candidate.id), "kind": .string(kind),
                 "gain_elderly": .number(site.gain), "cumulative_covered": .number(site.cumulativeCovered),
-                "coverage_ratio_after": site.coverageRatioAfter.map { .number(($0 * 10_000).rounded() / 10_000) } ?? .null,
+                "coverage_ratio_after": CoverageTable.ratio(site.coverageRatioAfter),
                 "code": site.unitCode.map(JSONValue.string) ?? .null, "name": site.unitName.map(JSONValue.string) ?? .null,
                 "candidate_name": .string(site.candidate.name),
                 "capacity": site.candidate.capacity.map(JSONValue.number) ?? .null,
