@@ -17,11 +17,20 @@ public enum TextDecoding {
 
     /// Converts GB18030 bytes with iconv, or returns `nil` when they are not GB18030.
     static func gb18030(_ bytes: [UInt8]) -> String? {
-        let converter = iconv_open("UTF-8", "GB18030")
-        guard converter != iconv_t(bitPattern: -1) else { return nil }
+        guard let utf8 = (try? convert(bytes, from: "GB18030", to: "UTF-8")) ?? nil else { return nil }
+        return String(validating: utf8, as: UTF8.self)
+    }
+
+    /// iconv has no converter between the two encodings.
+    public struct ConverterUnavailable: Error {}
+
+    /// `bytes` converted between encodings with iconv, or `nil` when they do not convert (wholly).
+    public static func convert(_ bytes: [UInt8], from source: String, to target: String) throws(ConverterUnavailable) -> [UInt8]? {
+        let converter = iconv_open(target, source)
+        guard converter != iconv_t(bitPattern: -1) else { throw ConverterUnavailable() }
         defer { iconv_close(converter) }
         var input = bytes.map { CChar(bitPattern: $0) }
-        var output = [CChar](repeating: 0, count: bytes.count * 2 + 16)
+        var output = [CChar](repeating: 0, count: bytes.count * 4 + 16)
         let produced: Int? = input.withUnsafeMutableBufferPointer { inBuffer in
             output.withUnsafeMutableBufferPointer { outBuffer in
                 var inPointer = inBuffer.baseAddress
@@ -32,7 +41,6 @@ public enum TextDecoding {
                 return outBuffer.count - outLeft
             }
         }
-        guard let produced else { return nil }
-        return String(validating: output[..<produced].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return produced.map { output[..<$0].map { UInt8(bitPattern: $0) } }
     }
 }

@@ -1,4 +1,5 @@
 import DoorstepCRS
+import DoorstepGeoJSON
 import DoorstepGeometry
 import Foundation
 import GRDB
@@ -372,19 +373,10 @@ enum CommonCharacters {
     }
 
     private static func encodes(_ text: String) -> Bool {
-        let converter = iconv_open("GB2312", "UTF-8")
-        guard converter != iconv_t(bitPattern: -1) else { return true }
-        defer { iconv_close(converter) }
-        var input = Array(text.utf8).map { CChar(bitPattern: $0) }
-        var output = [CChar](repeating: 0, count: 16)
-        return input.withUnsafeMutableBufferPointer { inBuffer in
-            output.withUnsafeMutableBufferPointer { outBuffer in
-                var inPointer = inBuffer.baseAddress
-                var inLeft = inBuffer.count
-                var outPointer = outBuffer.baseAddress
-                var outLeft = outBuffer.count
-                return iconv(converter, &inPointer, &inLeft, &outPointer, &outLeft) != -1 && inLeft == 0
-            }
+        do {
+            return try TextDecoding.convert(Array(text.utf8), from: "UTF-8", to: "GB2312") != nil
+        } catch {
+            return true  // without a GB 2312 converter nothing is flagged
         }
     }
 }
