@@ -19,9 +19,12 @@ public final class ToWGS84 {
         }
     }
 
+    /// Whether conversion leaves coordinates as they are: CGCS2000 and WGS84 differ by centimetres,
+    /// far below what a catchment notices.
+    public var isIdentity: Bool { source == .wgs84 || source == .cgcs2000 }
+
     public func convert(_ coordinates: [Coordinate]) throws(CRSError) -> [Coordinate] {
         switch source {
-        // CGCS2000 and WGS84 differ by centimetres, far below what a catchment notices.
         case .wgs84, .cgcs2000: coordinates
         case .gcj02: coordinates.map(ChinaDatum.gcj02ToWGS84)
         case .bd09: coordinates.map(ChinaDatum.bd09ToWGS84)
@@ -30,7 +33,7 @@ public final class ToWGS84 {
     }
 
     public func convert(_ geometry: GeometryValue) throws(CRSError) -> GeometryValue {
-        if source == .wgs84 || source == .cgcs2000 { return geometry }
+        if isIdentity { return geometry }
         return try remap(geometry) { coordinates throws(CRSError) in try convert(coordinates) }
     }
 }

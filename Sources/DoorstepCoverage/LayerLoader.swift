@@ -76,7 +76,7 @@ public struct LayerLoader: Sendable {
             guard let geometry = features[index].geometry else { continue }
             if crs.isGeographic { try checkLonLat(geometry, crs: crs, feature: index, file: path) }
             do {
-                guard crs != .wgs84, crs != .cgcs2000 else { continue }
+                guard !converter.isIdentity else { continue }  // already checked as lon/lat
                 let converted = try converter.convert(geometry)
                 try checkLonLat(converted, crs: .wgs84, feature: index, file: path)
                 features[index].geometry = converted
