@@ -51,14 +51,11 @@ struct GreedySolver {
         state.isChosen[j] = true
     }
 
-    /// Adds sites while `keepGoing` says so, each the best by `score` among `allowed` candidates.
-    func extend(
-        _ state: inout State, allowed: (Int) -> Bool = { _ in true }, score: ((Int, State) -> Double)? = nil,
-        while keepGoing: (State) -> Bool
-    ) {
+    /// Adds sites while `keepGoing` says so, each the best by `score` (default: its gain).
+    func extend(_ state: inout State, score: ((Int, State) -> Double)? = nil, while keepGoing: (State) -> Bool) {
         let scoreOf = score ?? { gain($0, $1) }
         var heap = MaxHeap()
-        for j in 0..<problem.candidateCount where !state.isChosen[j] && allowed(j) {
+        for j in 0..<problem.candidateCount where !state.isChosen[j] {
             heap.push(scoreOf(j, state), j)
         }
         while keepGoing(state), let top = heap.pop() {

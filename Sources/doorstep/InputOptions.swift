@@ -85,6 +85,16 @@ struct InputOptions: ParsableArguments {
         return fields
     }
 
+    /// The files of the three layers: those the flags name, or the embedded sample city's.
+    func layerPaths() throws -> (units: String, facilities: [String], demand: String) {
+        if let units, let demand { return (units, facilities, demand) }
+        let sample = try SampleLocation.directory()
+        return (
+            sample + "/" + SampleCity.fileNames.units, [sample + "/" + SampleCity.fileNames.facilities],
+            sample + "/" + SampleCity.fileNames.demand
+        )
+    }
+
     /// Reads the layers the flags name, or the embedded sample city when none are named.
     func loadLayers() throws -> Layers {
         func crs(_ text: String?) throws -> CoordinateSystem? {
@@ -96,16 +106,7 @@ struct InputOptions: ParsableArguments {
             text == unitsCrs ? "--units-crs" : text == facilitiesCrs ? "--facilities-crs" : "--demand-crs"
         }
         let unitsCRS = try crs(unitsCrs), facilitiesCRS = try crs(facilitiesCrs), demandCRS = try crs(demandCrs)
-        let paths: (units: String, facilities: [String], demand: String)
-        if let units, let demand {
-            paths = (units, facilities, demand)
-        } else {
-            let sample = try SampleLocation.directory()
-            paths = (
-                sample + "/" + SampleCity.fileNames.units, [sample + "/" + SampleCity.fileNames.facilities],
-                sample + "/" + SampleCity.fileNames.demand
-            )
-        }
+        let paths = try layerPaths()
         let layers = try LayerLoader(fields: fields).load(
             units: LayerSource(path: paths.units, crs: unitsCRS),
             facilities: paths.facilities.map { LayerSource(path: $0, crs: facilitiesCRS) },

@@ -83,14 +83,10 @@ struct Report: ParsableCommand {
     }
 
     func reportSources() throws -> [ReportSource] {
-        if let units = input.units, let demand = input.demand {
-            return [ReportSource(role: "units", path: units, crs: input.unitsCrs ?? "wgs84")]
-                + input.facilities.map { ReportSource(role: "facilities", path: $0, crs: input.facilitiesCrs ?? "wgs84") }
-                + [ReportSource(role: "demand", path: demand, crs: input.demandCrs ?? "wgs84")]
-                + compare.map { ReportSource(role: "scenario", path: $0, crs: input.facilitiesCrs ?? "wgs84") }
-        }
-        let sample = try SampleLocation.directory()
-        return ["units", "facilities", "demand"].map { ReportSource(role: $0, path: "\(sample)/\($0).geojson", crs: "wgs84") }
+        let paths = try input.layerPaths()
+        return [ReportSource(role: "units", path: paths.units, crs: input.unitsCrs ?? "wgs84")]
+            + paths.facilities.map { ReportSource(role: "facilities", path: $0, crs: input.facilitiesCrs ?? "wgs84") }
+            + [ReportSource(role: "demand", path: paths.demand, crs: input.demandCrs ?? "wgs84")]
             + compare.map { ReportSource(role: "scenario", path: $0, crs: input.facilitiesCrs ?? "wgs84") }
     }
 }
