@@ -3,10 +3,14 @@ import PackageDescription
 
 let package = Package(
     name: "Doorstep",
-    platforms: [.macOS(.v13)],
+    // Synchronization.Mutex needs macOS 15; Linux (where the bureau runs it) needs no declaration.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "doorstep", targets: ["doorstep"]),
         .library(name: "DoorstepCoverage", targets: ["DoorstepCoverage"]),
+        // Exported for tools/fuzz, which builds the readers and the name checker with libFuzzer.
+        .library(name: "DoorstepGeoJSON", targets: ["DoorstepGeoJSON"]),
+        .library(name: "DoorstepNames", targets: ["DoorstepNames"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
