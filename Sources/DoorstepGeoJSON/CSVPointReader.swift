@@ -36,27 +36,33 @@ public enum CSVPointReader {
         else {
             throw InputError(
                 file: file, location: "line 1",
-                message: "no longitude/latitude columns (expected e.g. \"longitude,latitude\" or \"经度,纬度\"); header is \(header.joined(separator: ","))")
+                message: "no longitude/latitude columns (expected e.g. \"longitude,latitude\" or \"经度,纬度\"); header is \(InputError.quoted(header.joined(separator: ","), limit: 200))")
+        }
+        // The property columns: header names are unique (CSVTable refuses repeats) but for empty ones,
+        // of which the last counts, as a later duplicate key does in a JSONObject.
+        let lastEmpty = header.lastIndex(of: "")
+        let propertyColumns = header.enumerated().filter { column, name in
+            column != lonColumn && column != latColumn && (!name.isEmpty || column == lastEmpty)
         }
         var features: [Feature] = []
         features.reserveCapacity(table.rows.count)
         for (index, row) in table.rows.enumerated() {
-            let line = "line \(index + 2)"
+            let line = "line \(table.line(ofRow: index))"
             if row.allSatisfy({ $0.trimmingSpaces().isEmpty }) { continue }
             func number(_ column: Int, _ name: String) throws(InputError) -> Double {
                 let cell = column < row.count ? row[column].trimmingSpaces() : ""
                 guard let value = Double(cell) else {
-                    throw InputError(file: file, location: line, message: "\(name) \"\(cell)\" is not a number")
+                    throw InputError(file: file, location: line, message: "\(InputError.quoted(name)) \"\(InputError.quoted(cell))\" is not a number")
                 }
                 guard value.isFinite else {
-                    throw InputError(file: file, location: line, message: "\(name) is \(cell); only finite numbers are allowed")
+                    throw InputError(file: file, location: line, message: "\(InputError.quoted(name)) is \(InputError.quoted(cell)); only finite numbers are allowed")
                 }
                 return value
             }
             let coordinate = Coordinate(try number(lonColumn, header[lonColumn]), try number(latColumn, header[latColumn]))
             var properties = JSONObject()
-            for (column, name) in header.enumerated() where column != lonColumn && column != latColumn {
-                properties[name] = column < row.count ? .string(row[column]) : .null
+            for (column, name) in propertyColumns {
+                properties.appendUnchecked(name, column < row.count ? .string(row[column]) : .null)
             }
             features.append(Feature(geometry: .point(coordinate), properties: properties))
         }

@@ -45,7 +45,9 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
         InputError(file: file, location: "feature \(index)", message: message)
     }
 
+    /// One line: control characters in the path or the message (which may quote input) are escaped.
     public var description: String {
-        location.isEmpty ? "\(file): \(message)" : "\(file): \(location): \(message)"
+        let text = location.isEmpty ? "\(file): \(message)" : "\(file): \(location): \(message)"
+        return Self.oneLine(text)
     }
 }

@@ -18,25 +18,31 @@ public enum GeoJSONReader {
 
     /// Parses GeoJSON text; `file` names the source in errors.
     public static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> FeatureCollection {
+        try parse(bytes, file: file, parallelAbove: Parser.defaultParallelThreshold)
+    }
+
+    /// Parses with the features array split between cores when more than `parallelAbove` bytes of
+    /// it remain: for tests and fuzzing, which check that the parallel path (normally above 4 MB)
+    /// gives what the sequential one gives, on small inputs.
+    @_spi(Testing)
+    public static func parse(
+        _ bytes: [UInt8], file: String, parallelAbove: Int, workers: Int? = nil
+    ) throws(InputError) -> FeatureCollection {
         do {
             return try bytes.withUnsafeBufferPointer { buffer throws(InputError) in
                 var parser = Parser(buffer, file: file)
+                parser.parallelThreshold = parallelAbove
+                parser.workers = workers
                 return try parser.featureCollection()
             }
         }
     }
 
-    /// The bytes of a file, or an error that says the file is missing or unreadable.
+    /// The bytes of a file, or an error that says the file is missing, unreadable or not a regular
+    /// file (a folder, a device such as `/dev/zero`, a pipe), checked before reading so a device
+    /// never hangs the reader or fills memory.
     public static func readBytes(of path: String) throws(InputError) -> [UInt8] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw InputError(file: path, message: "no such file")
-        }
-        guard !isDirectory.boolValue else { throw InputError(file: path, message: "is a directory, not a file") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw InputError(file: path, message: "cannot be read (permission denied?)")
-        }
-        return [UInt8](data)
+        try FileInput.readRegularFile(path)
     }
 }
 
@@ -56,6 +62,17 @@ private struct Parser {
     let file: String
     var position = 0
     var featureIndex: Int?
+    /// How many arrays, objects and geometries the parser is inside: bounded by ``maxDepth`` so that
+    /// hostile nesting gets an error instead of overflowing the stack.
+    var depth = 0
+    /// Files with more bytes of features than this are parsed on all cores.
+    var parallelThreshold = Parser.defaultParallelThreshold
+    /// How many chunks the parallel path makes; `nil` for one per core (at most 8).
+    var workers: Int?
+
+    /// Deeper nesting than any real GeoJSON needs (a MultiPolygon's coordinates are 4 levels; a
+    /// feature sits 2 levels down), and shallow enough for the parallel workers' stacks.
+    static let maxDepth = 64
 
     init(_ bytes: UnsafeBufferPointer<UInt8>, file: String) {
         self.bytes = bytes
@@ -73,9 +90,30 @@ private struct Parser {
     var line: Int { 1 + bytes[0..<min(position, bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
     func syntaxError(_ expected: String) -> InputError {
-        let found = position < bytes.count ? "'\(Character(Unicode.Scalar(bytes[position])))'" : "end of file"
         let at = featureIndex == nil ? "" : " (line \(line))"
-        return fail("not valid JSON: expected \(expected), found \(found)\(at)")
+        return fail("not valid JSON: expected \(expected), found \(foundHere)\(at)")
+    }
+
+    /// The byte at the current position for messages: a printable character in quotes, or its code.
+    var foundHere: String {
+        guard position < bytes.count else { return "end of file" }
+        let byte = bytes[position]
+        if byte == 0 { return "a NUL byte (is the file UTF-16?)" }
+        if (0x21..<0x7F).contains(byte) { return "'\(Character(Unicode.Scalar(byte)))'" }
+        return "byte 0x" + Self.hex2(byte)
+    }
+
+    static func hex2(_ byte: UInt8) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return String([digits[Int(byte >> 4)], digits[Int(byte & 15)]])
+    }
+
+    /// Enters an array, object or geometry, or fails when that is nested deeper than ``maxDepth``.
+    mutating func enter() throws(InputError) {
+        guard depth < Self.maxDepth else {
+            throw fail("nested too deeply (more than \(Self.maxDepth) levels of arrays and objects)")
+        }
+        depth += 1
     }
 
     // MARK: Lexing
@@ -110,10 +148,18 @@ private struct Parser {
         try expect(UInt8(ascii: "\""), "a string")
         let start = position
         var hasEscapes = false
+        var nonASCII = false
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") { break }
-            if byte == UInt8(ascii: "\\") { hasEscapes = true; position += 1 }
+            if byte == UInt8(ascii: "\\") {
+                hasEscapes = true
+                position += 1
+            } else if byte < 0x20 {
+                throw fail("not valid JSON: a control character (0x\(Self.hex2(byte))) inside a string; write it as an escape")
+            } else if byte >= 0x80 {
+                nonASCII = true
+            }
             position += 1
         }
         guard position < bytes.count else { throw fail("not valid JSON: a string is not closed") }
@@ -121,7 +167,7 @@ private struct Parser {
         position += 1
         guard hasEscapes else {
             // ASCII needs no validation; the generic validating initialiser is slow on short keys.
-            if !raw.contains(where: { $0 >= 0x80 }) { return String(decoding: raw, as: UTF8.self) }
+            if !nonASCII { return String(decoding: raw, as: UTF8.self) }
             guard let text = String(validating: raw, as: UTF8.self) else {
                 throw fail("text is not UTF-8; save the file as UTF-8 (GeoJSON requires it)")
             }
@@ -130,14 +176,29 @@ private struct Parser {
         return try unescape(raw)
     }
 
+    /// The value of four hex digits, or `nil`.
+    static func hex4(_ raw: UnsafeBufferPointer<UInt8>, _ i: Int) -> UInt32? {
+        guard i + 4 <= raw.count else { return nil }
+        var value: UInt32 = 0
+        for byte in raw[i..<(i + 4)] {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
+    }
+
     func unescape(_ raw: UnsafeBufferPointer<UInt8>) throws(InputError) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var i = 0
-        var pendingHigh: UInt32?
-        func appendScalar(_ value: UInt32, _ out: inout [UInt8]) {
-            let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
-            out.append(contentsOf: Array(String(Character(scalar)).utf8))
+        func append(_ scalar: Unicode.Scalar, _ out: inout [UInt8]) {
+            UTF8.encode(scalar) { out.append($0) }
         }
         while i < raw.count {
             let byte = raw[i]
@@ -150,19 +211,30 @@ private struct Parser {
             case UInt8(ascii: "r"): out.append(0x0D)
             case UInt8(ascii: "b"): out.append(0x08)
             case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(code)
             case UInt8(ascii: "u"):
-                guard i + 4 <= raw.count,
-                    let value = UInt32(String(decoding: raw[i..<(i + 4)], as: UTF8.self), radix: 16)
-                else { throw fail("not valid JSON: bad \\u escape in a string") }
+                guard let value = Self.hex4(raw, i) else { throw fail("not valid JSON: a \\u escape needs four hex digits") }
                 i += 4
-                if (0xD800..<0xDC00).contains(value) { pendingHigh = value; continue }
-                if let high = pendingHigh, (0xDC00..<0xE000).contains(value) {
-                    appendScalar(0x10000 + ((high - 0xD800) << 10) + (value - 0xDC00), &out)
-                    pendingHigh = nil
-                    continue
+                switch value {
+                case 0xD800..<0xDC00:
+                    // A high surrogate counts only with a low one right after it.
+                    guard i + 6 <= raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u"),
+                        let low = Self.hex4(raw, i + 2), (0xDC00..<0xE000).contains(low),
+                        let scalar = Unicode.Scalar(0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00))
+                    else {
+                        throw fail("a string has a lone surrogate escape \\u\(String(value, radix: 16, uppercase: true)) (half a character; not valid Unicode)")
+                    }
+                    i += 6
+                    append(scalar, &out)
+                case 0xDC00..<0xE000:
+                    throw fail("a string has a lone surrogate escape \\u\(String(value, radix: 16, uppercase: true)) (half a character; not valid Unicode)")
+                default:
+                    guard let scalar = Unicode.Scalar(value) else { throw fail("not valid JSON: bad \\u escape") }
+                    append(scalar, &out)
                 }
-                appendScalar(value, &out)
-            default: out.append(code)
+            default:
+                let shown = (0x21..<0x7F).contains(code) ? String(Character(Unicode.Scalar(code))) : "(byte 0x\(Self.hex2(code)))"
+                throw fail("not valid JSON: unknown escape \\\(shown) in a string")
             }
         }
         guard let text = String(validating: out, as: UTF8.self) else {
@@ -179,12 +251,18 @@ private struct Parser {
         var mantissa: UInt64 = 0
         var digits = 0
         var fractionDigits = 0
-        var sawDigit = false
+        var integerDigits = 0
         while position < bytes.count, bytes[position] &- 0x30 < 10 {
             mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30)
             digits += 1
-            sawDigit = true
+            integerDigits += 1
             position += 1
+        }
+        guard integerDigits > 0 else {
+            if let word = wordAhead(), ["NaN", "Infinity", "-Infinity", "nan", "inf"].contains(word) {
+                throw fail("coordinate or number is \(word); only finite numbers are allowed")
+            }
+            throw syntaxError("a number")
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
@@ -192,9 +270,9 @@ private struct Parser {
                 mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30)
                 digits += 1
                 fractionDigits += 1
-                sawDigit = true
                 position += 1
             }
+            guard fractionDigits > 0 else { throw syntaxError("a digit after the decimal point") }
         }
         var hasExponent = false
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
@@ -203,13 +281,9 @@ private struct Parser {
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
-            while position < bytes.count, bytes[position] &- 0x30 < 10 { position += 1 }
-        }
-        guard sawDigit else {
-            if let word = wordAhead(), ["NaN", "Infinity", "-Infinity", "nan", "inf"].contains(word) {
-                throw fail("coordinate or number is \(word); only finite numbers are allowed")
-            }
-            throw syntaxError("a number")
+            var exponentDigits = 0
+            while position < bytes.count, bytes[position] &- 0x30 < 10 { position += 1; exponentDigits += 1 }
+            guard exponentDigits > 0 else { throw syntaxError("a digit in the exponent") }
         }
         // Up to 15 significant digits and a power of ten ≤ 22 divide exactly-rounded (Clinger's fast path).
         if !hasExponent, digits <= 15, fractionDigits <= 22 {
@@ -217,7 +291,9 @@ private struct Parser {
             return negative ? -value : value
         }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw fail("number \(text) is out of range") }
+        guard let value = Double(text), value.isFinite else {
+            throw fail("number \(InputError.quoted(text, limit: 40)) is out of range")
+        }
         return value
     }
 
@@ -226,7 +302,9 @@ private struct Parser {
     /// The letters ahead, to explain NaN/Infinity, which are not JSON.
     mutating func wordAhead() -> String? {
         var end = position
-        while end < bytes.count, (bytes[end] | 0x20) >= UInt8(ascii: "a"), (bytes[end] | 0x20) <= UInt8(ascii: "z") || bytes[end] == UInt8(ascii: "-") {
+        while end < bytes.count, end - position < 16,
+            (bytes[end] | 0x20) >= UInt8(ascii: "a") && (bytes[end] | 0x20) <= UInt8(ascii: "z") || bytes[end] == UInt8(ascii: "-")
+        {
             end += 1
         }
         return end > position ? String(decoding: bytes[position..<end], as: UTF8.self) : nil
@@ -244,11 +322,14 @@ private struct Parser {
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "{"): return .object(try object())
         case UInt8(ascii: "["):
+            try enter()
             position += 1
             var items: [JSONValue] = []
-            if consume(UInt8(ascii: "]")) { return .array(items) }
-            repeat { items.append(try value()) } while consume(UInt8(ascii: ","))
-            try expect(UInt8(ascii: "]"), "',' or ']'")
+            if !consume(UInt8(ascii: "]")) {
+                repeat { items.append(try value()) } while consume(UInt8(ascii: ","))
+                try expect(UInt8(ascii: "]"), "',' or ']'")
+            }
+            depth -= 1
             return .array(items)
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
@@ -259,9 +340,25 @@ private struct Parser {
         }
     }
 
+    /// An object; a key given twice is an error (which of the two counts is not agreed between readers).
     mutating func object() throws(InputError) -> JSONObject {
+        try enter()
         var object = JSONObject()
-        try members { parser, key throws(InputError) in object.appendUnchecked(key, try parser.value()) }
+        var seen = Set<String>()
+        try members { parser, key throws(InputError) in
+            let value = try parser.value()
+            // Few keys: a scan is cheaper than hashing; many: a set keeps hostile objects linear.
+            let isNew: Bool
+            if object.entries.count < 16 {
+                isNew = !object.entries.contains { $0.key == key }
+            } else {
+                if seen.isEmpty { seen = Set(object.keys) }
+                isNew = seen.insert(key).inserted
+            }
+            guard isNew else { throw parser.fail("an object has the key \"\(InputError.quoted(key))\" twice") }
+            object.appendUnchecked(key, value)
+        }
+        depth -= 1
         return object
     }
 
@@ -279,9 +376,18 @@ private struct Parser {
 
     mutating func skipValue() throws(InputError) { _ = try value() }
 
+    /// Records that `key` was seen in an object, failing when it was seen before.
+    func once(_ key: String, _ seen: inout Bool, in what: String) throws(InputError) {
+        guard !seen else { throw fail("\(what) has the member \"\(key)\" twice") }
+        seen = true
+    }
+
     // MARK: GeoJSON
 
     mutating func featureCollection() throws(InputError) -> FeatureCollection {
+        if let encoding = Self.wideEncoding(bytes) {
+            throw InputError(file: file, message: "text is \(encoding), not UTF-8; save the file as UTF-8 (GeoJSON requires it)")
+        }
         guard peek() == UInt8(ascii: "{") else {
             if position >= bytes.count { throw InputError(file: file, message: "is empty, expected a GeoJSON FeatureCollection") }
             throw InputError(file: file, message: "is not JSON: a GeoJSON FeatureCollection starts with '{'")
@@ -289,13 +395,17 @@ private struct Parser {
         var type: String?
         var features: [Feature]?
         var epsg: Int?
+        var seenType = false, seenFeatures = false, seenCRS = false
         try members { parser, key throws(InputError) in
             switch key {
             case "type":
+                try parser.once(key, &seenType, in: "the FeatureCollection")
                 type = try parser.value().textValue
             case "features":
+                try parser.once(key, &seenFeatures, in: "the FeatureCollection")
                 features = try parser.features()
             case "crs":
+                try parser.once(key, &seenCRS, in: "the FeatureCollection")
                 epsg = try parser.crs()
             default:
                 try parser.skipValue()
@@ -305,10 +415,21 @@ private struct Parser {
         guard type == "FeatureCollection" else {
             throw InputError(
                 file: file,
-                message: "is not a GeoJSON FeatureCollection (its \"type\" is \(type.map { "\"\($0)\"" } ?? "missing"))")
+                message: "is not a GeoJSON FeatureCollection (its \"type\" is \(type.map { "\"\(InputError.quoted($0))\"" } ?? "missing"))")
         }
         guard let features else { throw InputError(file: file, message: "FeatureCollection has no \"features\" array") }
         return FeatureCollection(features: features, declaredEPSG: epsg)
+    }
+
+    /// "UTF-16" or "UTF-32" when the bytes start with such a byte-order mark or with NUL bytes (which
+    /// no JSON text has), else `nil`.
+    static func wideEncoding(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        let head = Array(bytes.prefix(4))
+        if head.starts(with: [0xFF, 0xFE, 0, 0]) || head.starts(with: [0, 0, 0xFE, 0xFF]) { return "UTF-32" }
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) { return "UTF-16" }
+        if head.count == 4, head[1] == 0, head[2] == 0 || head[0] == 0 && head[1] == 0 { return "UTF-32" }
+        if head.count >= 2, head[0] == 0 || head[1] == 0 { return "UTF-16" }
+        return nil
     }
 
     /// The EPSG code of an old-style `{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4549"}}`.
@@ -321,7 +442,7 @@ private struct Parser {
 
     mutating func features() throws(InputError) -> [Feature] {
         try expect(UInt8(ascii: "["), "an array of features")
-        if bytes.count - position > Self.parallelThreshold { return try parallelFeatures() }
+        if bytes.count - position > parallelThreshold { return try parallelFeatures() }
         var features: [Feature] = []
         if consume(UInt8(ascii: "]")) { return features }
         try continueFeatures(&features)
@@ -339,8 +460,8 @@ private struct Parser {
         try expect(UInt8(ascii: "]"), "',' or ']' after a feature")
     }
 
-    /// Files larger than this are parsed on all cores.
-    static let parallelThreshold = 4 << 20
+    /// Files with more bytes of features than this are parsed on all cores by default.
+    static let defaultParallelThreshold = 4 << 20
 
     /// Where a chunk of the features array may start: the first `,` followed by `{` after `offset`.
     /// Only a guess (it could sit inside nested properties); ``parallelFeatures()`` checks it.
@@ -364,11 +485,11 @@ private struct Parser {
     /// parsed sequentially from where the last good chunk ended, so the result and any error are the
     /// same as a sequential parse.
     mutating func parallelFeatures() throws(InputError) -> [Feature] {
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let workers = max(1, self.workers ?? min(ProcessInfo.processInfo.activeProcessorCount, 8))
         var splits = [position]
         for w in 1..<max(workers, 1) {
             let target = position + (bytes.count - position) * w / workers
-            if let guess = guessFeatureStart(after: max(target, splits.last! + 1)) { splits.append(guess) }
+            if let guess = guessFeatureStart(after: max(target, (splits.last ?? position) + 1)) { splits.append(guess) }
         }
         struct Chunk: Sendable {
             var features: [Feature] = []
@@ -433,40 +554,69 @@ private struct Parser {
 
     mutating func feature() throws(InputError) -> Feature {
         guard peek() == UInt8(ascii: "{") else {
-            throw position >= bytes.count ? syntaxError("a feature") : fail("is not a GeoJSON Feature object")
+            throw position >= bytes.count ? syntaxError("a feature") : fail("is not a GeoJSON Feature object: expected '{', found \(foundHere)")
         }
         var type: String?
         var id: JSONValue?
         var geometry: GeometryValue?
         var sawGeometry = false
         var properties = JSONObject()
+        var seenType = false, seenID = false, seenProperties = false
         try members { parser, key throws(InputError) in
             switch key {
-            case "type": type = try parser.value().textValue
-            case "id": id = try parser.value()
+            case "type":
+                try parser.once(key, &seenType, in: "the feature")
+                type = try parser.value().textValue
+            case "id":
+                try parser.once(key, &seenID, in: "the feature")
+                id = try parser.value()
             case "geometry":
-                sawGeometry = true
+                try parser.once(key, &sawGeometry, in: "the feature")
                 geometry = try parser.geometry()
             case "properties":
-                if parser.peek() == UInt8(ascii: "n") { try parser.literal("null") } else { properties = try parser.object() }
+                try parser.once(key, &seenProperties, in: "the feature")
+                switch parser.peek() {
+                case UInt8(ascii: "n"): try parser.literal("null")
+                case UInt8(ascii: "{"): properties = try parser.object()
+                default: throw parser.fail("\"properties\" is not an object")
+                }
             default: try parser.skipValue()
             }
         }
-        guard type == "Feature" else { throw fail("is not a Feature (its \"type\" is \(type.map { "\"\($0)\"" } ?? "missing"))") }
+        guard type == "Feature" else {
+            throw fail("is not a Feature (its \"type\" is \(type.map { "\"\(InputError.quoted($0))\"" } ?? "missing"))")
+        }
         guard sawGeometry else { throw fail("has no \"geometry\" member") }
         return Feature(id: id, geometry: geometry, properties: properties)
     }
 
     mutating func geometry() throws(InputError) -> GeometryValue? {
-        if peek() == UInt8(ascii: "n") { try literal("null"); return nil }
+        switch peek() {
+        case UInt8(ascii: "n"): try literal("null"); return nil
+        case UInt8(ascii: "{"): break
+        case nil: throw syntaxError("a geometry")
+        default: throw fail("\"geometry\" is neither an object nor null")
+        }
+        try enter()
+        defer { depth -= 1 }
         var type: String?
         var coordinates: Nested?
         var parts: [GeometryValue]?
+        var seenType = false, seenCoordinates = false, seenGeometries = false
         try members { parser, key throws(InputError) in
             switch key {
-            case "type": type = try parser.value().textValue
-            case "coordinates": coordinates = try parser.nested()
+            case "type":
+                try parser.once(key, &seenType, in: "a geometry")
+                type = try parser.value().textValue
+            case "coordinates":
+                try parser.once(key, &seenCoordinates, in: "a geometry")
+                guard parser.peek() == UInt8(ascii: "[") else {
+                    let found = try parser.value()
+                    throw parser.fail("\"coordinates\" is \(found == .null ? "null" : "not an array"); a feature without geometry has \"geometry\": null")
+                }
+                coordinates = try parser.nested(level: 1)
             case "geometries":
+                try parser.once(key, &seenGeometries, in: "a geometry")
                 try parser.expect(UInt8(ascii: "["), "an array of geometries")
                 var list: [GeometryValue] = []
                 if !parser.consume(UInt8(ascii: "]")) {
@@ -481,6 +631,7 @@ private struct Parser {
             }
         }
         guard let type else { throw fail("geometry has no \"type\"") }
+        guard Self.geometryTypes.contains(type) else { throw fail("unknown geometry type \"\(InputError.quoted(type))\"") }
         if type == "GeometryCollection" {
             guard let parts else { throw fail("GeometryCollection has no \"geometries\"") }
             return .geometryCollection(parts)
@@ -489,20 +640,33 @@ private struct Parser {
         return try build(type, coordinates)
     }
 
-    mutating func nested() throws(InputError) -> Nested {
+    static let geometryTypes: Set<String> = [
+        "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection",
+    ]
+
+    /// Coordinates `level` arrays deep (1 for the outermost); GeoJSON needs at most 4.
+    mutating func nested(level: Int) throws(InputError) -> Nested {
+        guard level <= 4 else { throw fail("coordinates are nested too deeply (GeoJSON needs at most 4 levels of arrays)") }
         try expect(UInt8(ascii: "["), "a coordinate array")
         switch peek() {
         case UInt8(ascii: "["), UInt8(ascii: "]"):
             var items: [Nested] = []
             if consume(UInt8(ascii: "]")) { return .list(items) }
-            repeat { items.append(try nested()) } while consume(UInt8(ascii: ","))
+            repeat { items.append(try nested(level: level + 1)) } while consume(UInt8(ascii: ","))
             try expect(UInt8(ascii: "]"), "',' or ']' in coordinates")
             return .list(items)
         default:
             let x = try number()
+            if peek() == UInt8(ascii: "]") { throw fail("a position has 1 number, it needs 2 (longitude and latitude)") }
             try expect(UInt8(ascii: ","), "a second number in a position")
             let y = try number()
-            while consume(UInt8(ascii: ",")) { _ = try number() }  // altitude and beyond are ignored
+            // Altitude is ignored; a fourth number is as far as GeoJSON positions go in practice (M).
+            var extra = 0
+            while consume(UInt8(ascii: ",")) {
+                extra += 1
+                guard extra <= 2 else { throw fail("a position has more than 4 numbers") }
+                _ = try number()
+            }
             try expect(UInt8(ascii: "]"), "']' after a position")
             return .position(Coordinate(x, y))
         }
@@ -510,8 +674,11 @@ private struct Parser {
 
     func build(_ type: String, _ nested: Nested) throws(InputError) -> GeometryValue {
         func position(_ n: Nested) throws(InputError) -> Coordinate {
-            guard case .position(let c) = n else { throw fail("\(type) coordinates are nested too deeply") }
-            return c
+            switch n {
+            case .position(let c): return c
+            case .list(let items) where items.isEmpty: throw fail("\(type) has an empty position ([]), a position needs 2 numbers")
+            case .list: throw fail("\(type) coordinates are nested too deeply")
+            }
         }
         func positions(_ n: Nested) throws(InputError) -> [Coordinate] {
             guard case .list(let items) = n else { throw fail("\(type) coordinates are not nested deeply enough") }
@@ -523,6 +690,11 @@ private struct Parser {
         func list(_ n: Nested) throws(InputError) -> [Nested] {
             guard case .list(let items) = n else { throw fail("\(type) coordinates are not nested deeply enough") }
             return items
+        }
+        func line(_ n: Nested) throws(InputError) -> [Coordinate] {
+            let line = try positions(n)
+            guard line.count >= 2 else { throw fail("\(type) has a line of \(line.count) position\(line.count == 1 ? "" : "s"), a line needs at least 2") }
+            return line
         }
         func ring(_ n: Nested) throws(InputError) -> [Coordinate] {
             let ring = try positions(n)
@@ -540,17 +712,24 @@ private struct Parser {
         switch type {
         case "Point": return .point(try position(nested))
         case "MultiPoint": return .multiPoint(try positions(nested))
-        case "LineString": return .lineString(try positions(nested))
+        case "LineString":
+            // An empty geometry ("coordinates": []) is allowed, as RFC 7946 allows it.
+            if case .list(let items) = nested, items.isEmpty { return .lineString([]) }
+            return .lineString(try line(nested))
         case "MultiLineString":
             var lines: [[Coordinate]] = []
-            for item in try list(nested) { lines.append(try positions(item)) }
+            for item in try list(nested) { lines.append(try line(item)) }
             return .multiLineString(lines)
         case "Polygon": return .polygon(try rings(nested))
         case "MultiPolygon":
             var polygons: [[[Coordinate]]] = []
-            for item in try list(nested) { polygons.append(try rings(item)) }
+            for (index, item) in try list(nested).enumerated() {
+                let polygon = try rings(item)
+                guard !polygon.isEmpty else { throw fail("MultiPolygon part \(index + 1) has no rings") }
+                polygons.append(polygon)
+            }
             return .multiPolygon(polygons)
-        default: throw fail("unknown geometry type \"\(type)\"")
+        default: throw fail("unknown geometry type \"\(InputError.quoted(type))\"")
         }
     }
 }

@@ -1,0 +1,103 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reading input files safely: only regular files, checked before a byte is read, with errors that
+/// say what the path is when it is not a file.
+public enum FileInput {
+    /// What a path that is not a regular file is, for messages: "a folder", "a character device", …;
+    /// `nil` for a regular file.
+    static func kind(of mode: mode_t) -> String? {
+        switch mode & S_IFMT {
+        case S_IFREG: nil
+        case S_IFDIR: "a folder"
+        case S_IFCHR: "a character device"
+        case S_IFBLK: "a block device"
+        case S_IFIFO: "a pipe (FIFO)"
+        case S_IFSOCK: "a socket"
+        default: "not a regular file"
+        }
+    }
+
+    /// The error for a path that exists but is not a regular file, or `nil` for a regular file.
+    public static func notAFile(_ path: String) -> InputError? {
+        var info = stat()
+        guard stat(path, &info) == 0, let kind = kind(of: info.st_mode) else { return nil }
+        return InputError(file: path, message: kind.hasPrefix("not") ? "is \(kind)" : "is \(kind), not a file")
+    }
+
+    /// The bytes of a regular file, or an error naming what is wrong: missing, not a file (a folder,
+    /// a device such as `/dev/zero`, a pipe), or not readable.
+    public static func readRegularFile(_ path: String) throws(InputError) -> [UInt8] {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw openError(path, errno) }
+        if kind(of: info.st_mode) != nil, let error = notAFile(path) { throw error }
+        // O_NONBLOCK: should the path be swapped for a pipe after the check, opening does not wait.
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw openError(path, errno) }
+        defer { close(descriptor) }
+        guard fstat(descriptor, &info) == 0 else { throw openError(path, errno) }
+        if let kind = kind(of: info.st_mode) { throw InputError(file: path, message: "is \(kind), not a file") }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(max(Int(info.st_size), 0) + 1)
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count == 0 { break }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw InputError(file: path, message: "cannot be read (\(String(cString: strerror(errno))))")
+            }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+
+    static func openError(_ path: String, _ code: Int32) -> InputError {
+        switch code {
+        case ENOENT: InputError(file: path, message: "no such file")
+        case ENOTDIR: InputError(file: path, message: "no such file (a part of the path is not a folder)")
+        case EACCES, EPERM: InputError(file: path, message: "cannot be read: permission denied")
+        default: InputError(file: path, message: "cannot be read (\(String(cString: strerror(code))))")
+        }
+    }
+}
+
+extension InputError {
+    /// `text` fit to quote inside a one-line message: control characters (a NUL, a line break, an
+    /// escape sequence…) written as `\u{…}` escapes, and cut to `limit` characters.
+    public static func quoted(_ text: some StringProtocol, limit: Int = 60) -> String {
+        var out = ""
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count == limit {
+                out += "…"
+                break
+            }
+            out += escaped(scalar)
+            count += 1
+        }
+        return out
+    }
+
+    /// A scalar as written in messages: itself when printable, an escape when a control character.
+    static func escaped(_ scalar: Unicode.Scalar) -> String {
+        switch scalar.value {
+        case 0x0A: "\\n"
+        case 0x0D: "\\r"
+        case 0x09: "\\t"
+        case 0..<0x20, 0x7F..<0xA0, 0x2028, 0x2029, 0xFEFF: "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+        default: String(scalar)
+        }
+    }
+
+    /// The text with every control character escaped, so the message stays on one line and puts no
+    /// raw input bytes on the terminal.
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { escaped($0).unicodeScalars.count != 1 }) else { return text }
+        return text.unicodeScalars.map(escaped).joined()
+    }
+}

@@ -1,0 +1,542 @@
+@_spi(Testing) import DoorstepGeoJSON
+import DoorstepGeometry
+import Foundation
+import Testing
+
+/// The error `body` throws, or `nil` (and a recorded failure) when it throws none.
+private func inputError(_ body: () throws(InputError) -> Void) -> InputError? {
+    do {
+        try body()
+        Issue.record("no error")
+        return nil
+    } catch {
+        return error
+    }
+}
+
+/// Checks that an error is one clean line: the file first, no control characters, short.
+private func expectOneLine(_ error: InputError?, file: String, _ expected: String..., sourceLocation: SourceLocation = #_sourceLocation) {
+    guard let error else {
+        Issue.record("expected an error containing \(expected)", sourceLocation: sourceLocation)
+        return
+    }
+    let text = error.description
+    #expect(text.hasPrefix(file + ": "), "\(text)", sourceLocation: sourceLocation)
+    for part in expected { #expect(text.contains(part), "\(text.debugDescription) lacks \(part.debugDescription)", sourceLocation: sourceLocation) }
+    #expect(!text.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "\(text.debugDescription)", sourceLocation: sourceLocation)
+    #expect(text.utf8.count < 400, "\(text.utf8.count) bytes", sourceLocation: sourceLocation)
+}
+
+private func parse(_ text: String, parallel: Bool = false) throws(InputError) -> FeatureCollection {
+    parallel
+        ? try GeoJSONReader.parse(Array(text.utf8), file: "h.geojson", parallelAbove: 0, workers: 4)
+        : try GeoJSONReader.parse(Array(text.utf8), file: "h.geojson")
+}
+
+/// A feature with `members` spliced in after its type.
+private func feature(_ members: String, geometry: String = "null") -> String {
+    #"{"type":"Feature",\#(members)"geometry":\#(geometry)}"#
+}
+
+private func point(_ coordinates: String) -> String {
+    #"{"type":"Point","coordinates":\#(coordinates)}"#
+}
+
+@Suite("Reader hardening")
+struct ReaderHardeningTests {
+    @Suite("GeoJSON nesting is bounded")
+    struct Nesting {
+        static let levels = 100_000
+
+        static func arrays(_ n: Int) -> String { String(repeating: "[", count: n) + String(repeating: "]", count: n) }
+        static func objects(_ n: Int) -> String { String(repeating: #"{"a":"#, count: n) + "1" + String(repeating: "}", count: n) }
+
+        /// Where hostile nesting can hide, and where the error must point.
+        static let places: [(String, @Sendable (String) -> String, String)] = [
+            ("properties", { collection([feature(#""properties":{"deep":\#($0)},"#)]) }, "feature 0"),
+            ("id", { collection([feature(#""id":\#($0),"properties":{},"#)]) }, "feature 0"),
+            ("an unknown feature member", { collection([feature(#""extra":\#($0),"properties":{},"#)]) }, "feature 0"),
+            ("an unknown top-level member", { #"{"type":"FeatureCollection","meta":\#($0),"features":[]}"# }, "line 1"),
+            ("crs", { #"{"type":"FeatureCollection","crs":\#($0),"features":[]}"# }, "line 1"),
+            ("geometry members", { collection([feature(#""properties":{},"#, geometry: #"{"type":"Point","coordinates":[1,2],"bbox":\#($0)}"#)]) }, "feature 0"),
+            ("a later feature", { collection([feature(#""properties":{},"#), feature(#""properties":{"x":\#($0)},"#)]) }, "feature 1"),
+        ]
+
+        @Test("arrays and objects nested 100,000 deep anywhere: one line naming the file and feature", arguments: [false, true])
+        func deepAnywhere(parallel: Bool) {
+            for (place, make, location) in Self.places {
+                for deep in [Self.arrays(Self.levels), Self.objects(Self.levels)] {
+                    let error = inputError { () throws(InputError) in _ = try parse(make(deep), parallel: parallel) }
+                    expectOneLine(error, file: "h.geojson", location, "nested too deeply")
+                    _ = place
+                }
+            }
+        }
+
+        @Test("coordinates nested 20,000 and 100,000 deep")
+        func deepCoordinates() {
+            for n in [5, 20_000, 100_000] {
+                let text = collection([feature(#""properties":{},"#, geometry: point(Self.arrays(n)))])
+                let error = inputError { () throws(InputError) in _ = try parse(text) }
+                expectOneLine(error, file: "h.geojson", "feature 0: coordinates are nested too deeply")
+            }
+        }
+
+        @Test("GeometryCollections nested 100,000 deep")
+        func deepGeometryCollections() {
+            let n = Self.levels
+            let open = String(repeating: #"{"type":"GeometryCollection","geometries":["#, count: n)
+            let text = collection([feature(#""properties":{},"#, geometry: open + String(repeating: "]}", count: n))])
+            let error = inputError { () throws(InputError) in _ = try parse(text) }
+            expectOneLine(error, file: "h.geojson", "feature 0: nested too deeply")
+        }
+
+        @Test("nesting up to the limit reads")
+        func atTheLimit() throws {
+            // The properties object is level 1, so 62 more levels of arrays fit in 64 with one object.
+            let text = collection([feature(#""properties":{"deep":\#(Self.arrays(62))},"#)])
+            let fc = try parse(text)
+            var value = fc.features[0].properties["deep"]
+            var levels = 0
+            while case .array(let items)? = value { levels += 1; value = items.first }
+            #expect(levels == 62)
+            let tooDeep = collection([feature(#""properties":{"deep":\#(Self.arrays(64))},"#)])
+            #expect(throws: InputError.self) { try parse(tooDeep) }
+        }
+
+        @Test("a deep feature in a file over 4 MB (the parallel reader) names the right feature")
+        func parallelLargeFile() {
+            let filler = (0..<40_000).map { pointFeature(120 + Double($0) * 1e-6, 30.25, #""id":\#($0),"note":"\u4e1c,{x}""#) }
+            var features = filler
+            features[35_000] = feature(#""properties":{"deep":\#(Self.arrays(Self.levels))},"#)
+            let text = collection(features)
+            #expect(text.utf8.count > 4 << 20)
+            let error = inputError { () throws(InputError) in _ = try GeoJSONReader.parse(Array(text.utf8), file: "h.geojson") }
+            expectOneLine(error, file: "h.geojson", "feature 35000: nested too deeply")
+        }
+    }
+
+    @Suite("GeoJSON strings")
+    struct Strings {
+        @Test(
+            "lone surrogates and bad escapes are errors naming the feature",
+            arguments: [
+                (#"\ud800"#, "lone surrogate escape \\uD800"),
+                (#"\ud800x"#, "lone surrogate"),
+                (#"\ud800\u0041"#, "lone surrogate"),
+                (#"\udc00"#, "lone surrogate escape \\uDC00"),
+                (#"a\ud83d"#, "lone surrogate"),
+                (#"\x41"#, "unknown escape \\x"),
+                (#"\u12G4"#, "four hex digits"),
+                (#"\u+041"#, "four hex digits"),
+                (#"\u-041"#, "four hex digits"),
+                (#"\u00"#, "four hex digits"),
+            ])
+        func badEscapes(escape: String, expected: String) {
+            let text = collection([feature(#""properties":{"name":"\#(escape)"},"#)])
+            let error = inputError { () throws(InputError) in _ = try parse(text) }
+            expectOneLine(error, file: "h.geojson", "feature 0: ", expected)
+        }
+
+        @Test("valid escapes read as the characters they stand for")
+        func goodEscapes() throws {
+            let text = collection([feature(#""properties":{"s":"\ud83d\ude00\u897f\/\\\"\b\f\n\r\t\u0041"},"#)])
+            #expect(try parse(text).features[0].properties["s"] == .string("😀西/\\\"\u{08}\u{0C}\n\r\tA"))
+        }
+
+        @Test("a raw control character inside a string is refused")
+        func rawControl() {
+            let text = collection([feature("\"properties\":{\"s\":\"a\u{01}b\"},")])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(text) }, file: "h.geojson", "feature 0: ", "control character (0x01)")
+            let newline = collection([feature("\"properties\":{\"s\":\"a\nb\"},")])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(newline) }, file: "h.geojson", "control character (0x0A)")
+        }
+
+        @Test("invalid UTF-8 inside a string, escaped or not")
+        func invalidUTF8() {
+            for prefix in ["", #"\n"#] {
+                let bytes = Array(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"s":"\#(prefix)"#.utf8)
+                    + [0xC3, 0x28, 0xFF] + Array(#""},"geometry":null}]}"#.utf8)
+                let error = inputError { () throws(InputError) in _ = try GeoJSONReader.parse(bytes, file: "h.geojson") }
+                expectOneLine(error, file: "h.geojson", "feature 0: text is not UTF-8")
+            }
+        }
+
+        @Test("a key given twice is refused, in few keys and in many")
+        func duplicateKeys() {
+            let few = collection([feature(#""properties":{"name":"a","name":"b"},"#)])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(few) }, file: "h.geojson", "feature 0: ", "key \"name\" twice")
+            let keys = (0..<40).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+            let many = collection([feature(#""properties":{\#(keys),"k3":0},"#)])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(many) }, file: "h.geojson", "key \"k3\" twice")
+            let nested = collection([feature(#""properties":{"a":{"x":1,"x":2}},"#)])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(nested) }, file: "h.geojson", "key \"x\" twice")
+            let geometry = collection([#"{"type":"Feature","properties":{},"geometry":null,"geometry":{"type":"Point","coordinates":[1,2]}}"#])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(geometry) }, file: "h.geojson", "feature 0: the feature has the member \"geometry\" twice")
+            let coordinates = collection([feature(#""properties":{},"#, geometry: #"{"type":"Point","coordinates":[1,2],"coordinates":[3,4]}"#)])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(coordinates) }, file: "h.geojson", "member \"coordinates\" twice")
+            let features = #"{"type":"FeatureCollection","features":[],"features":[]}"#
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(features) }, file: "h.geojson", "member \"features\" twice")
+        }
+
+        @Test("a key made of 10,000 distinct keys reads in linear time")
+        func manyKeys() throws {
+            let keys = (0..<10_000).map { #""k\#($0)":\#($0)"# }.joined(separator: ",")
+            let fc = try parse(collection([feature(#""properties":{\#(keys)},"#)]))
+            #expect(fc.features[0].properties.keys.count == 10_000)
+            #expect(fc.features[0].properties["k9999"] == .number(9999))
+        }
+
+        @Test("control characters and long values from the input are escaped and cut in messages")
+        func messagesEscaped() {
+            let escapeType = collection([feature(#""properties":{},"#, geometry: #"{"type":"\u001b[31mred\u0000","coordinates":[1,2]}"#)])
+            let error = inputError { () throws(InputError) in _ = try parse(escapeType) }
+            expectOneLine(error, file: "h.geojson", "unknown geometry type \"\\u{1B}[31mred\\u{0}\"")
+            let long = collection([feature(#""properties":{},"#, geometry: #"{"type":"\#(String(repeating: "x", count: 5000))","coordinates":[1,2]}"#)])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(long) }, file: "h.geojson", "unknown geometry type")
+            let featureType = collection([#"{"type":"Feat\nure","properties":{},"geometry":null}"#.replacingOccurrences(of: "\n", with: "\\n")])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(featureType) }, file: "h.geojson", "is not a Feature (its \"type\" is \"Feat\\nure\")")
+            // A file name with a line break stays on one line too.
+            let named = InputError(file: "a\nb.csv", location: "line 2", message: "x\u{0}y")
+            #expect(named.description == "a\\nb.csv: line 2: x\\u{0}y")
+        }
+    }
+
+    @Suite("GeoJSON numbers")
+    struct Numbers {
+        static func value(_ number: String) throws(InputError) -> JSONValue? {
+            try parse(collection([feature(#""properties":{"v":\#(number)},"#)])).features[0].properties["v"]
+        }
+
+        @Test("numbers beyond Double, and words that are not numbers", arguments: [
+            ("1e999", "number 1e999 is out of range"), ("-1e999", "number -1e999 is out of range"),
+            ("1.", "a digit after the decimal point"), (".5", "not valid JSON"), ("1e", "a digit in the exponent"),
+            ("1e+", "a digit in the exponent"), ("-", "expected a number"), ("--1", "expected a number"), ("+1", "not valid JSON"),
+            ("NaN", "is NaN"), ("nan", "is nan"), ("Infinity", "is Infinity"), ("-Infinity", "is Infinity"), ("0x10", "not valid JSON"),
+        ])
+        func badNumbers(number: String, expected: String) {
+            let error = inputError { () throws(InputError) in _ = try Self.value(number) }
+            expectOneLine(error, file: "h.geojson", "feature 0: ", expected)
+        }
+
+        @Test("a 100,000-digit number gets a short message")
+        func hugeNumber() {
+            let digits = "9" + String(repeating: "9", count: 100_000) + "e99999"
+            let error = inputError { () throws(InputError) in _ = try Self.value(digits) }
+            expectOneLine(error, file: "h.geojson", "out of range")
+        }
+
+        @Test("-0, tiny, long and exponent numbers read as Swift reads them")
+        func edgeNumbers() throws {
+            for text in ["-0", "0", "-0.0", "1e-400", "123456789012345678901234567890", "0.1e1", "1E+2", "4.9e-324", "1.7976931348623157e308"] {
+                let value = try Self.value(text)
+                guard case .number(let n)? = value else { Issue.record("\(text) is \(String(describing: value))"); continue }
+                let expected = Double(text)!
+                #expect(n == expected && n.sign == expected.sign, "\(text)")
+            }
+        }
+
+        @Test("coordinates out of Double's range")
+        func coordinatesOutOfRange() {
+            let text = collection([feature(#""properties":{},"#, geometry: point("[1e400,30]"))])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(text) }, file: "h.geojson", "feature 0: number 1e400 is out of range")
+        }
+    }
+
+    @Suite("GeoJSON geometry shapes")
+    struct Shapes {
+        static func geometry(_ text: String) throws(InputError) -> GeometryValue? {
+            try parse(collection([feature(#""properties":{},"#, geometry: text)])).features[0].geometry
+        }
+
+        @Test("malformed shapes are refused with what is wrong", arguments: [
+            (point("[]"), "Point has an empty position"),
+            (point("[120]"), "a position has 1 number"),
+            (point("[1,2,3,4,5]"), "more than 4 numbers"),
+            (point("null"), "\"coordinates\" is null"),
+            (point(#""120,30""#), "\"coordinates\" is not an array"),
+            (point("[[1,2]]"), "Point coordinates are nested too deeply"),
+            (point(#"[1,"2"]"#), "expected a number"),
+            (#"{"type":"LineString","coordinates":[[1,2]]}"#, "a line of 1 position"),
+            (#"{"type":"MultiLineString","coordinates":[[]]}"#, "a line of 0 positions"),
+            (#"{"type":"Polygon","coordinates":[[]]}"#, "ring has 0 positions"),
+            (#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[0,0]]]}"#, "ring has 3 positions"),
+            (#"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}"#, "ring is not closed"),
+            (#"{"type":"Polygon","coordinates":[[0,0],[1,0],[1,1],[0,0]]}"#, "not nested deeply enough"),
+            (#"{"type":"MultiPolygon","coordinates":[[]]}"#, "MultiPolygon part 1 has no rings"),
+            (#"{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[]]}"#, "MultiPolygon part 2 has no rings"),
+            (#"{"type":"Circle","coordinates":[1,2]}"#, "unknown geometry type \"Circle\""),
+            (#"{"coordinates":[1,2]}"#, "geometry has no \"type\""),
+            (#"{"type":"Point"}"#, "Point has no \"coordinates\""),
+            (#"{"type":"GeometryCollection"}"#, "has no \"geometries\""),
+            (#"{"type":"GeometryCollection","geometries":[null]}"#, "holds a null geometry"),
+            ("5", "\"geometry\" is neither an object nor null"),
+            ("[]", "\"geometry\" is neither an object nor null"),
+        ])
+        func malformed(geometry: String, expected: String) {
+            let error = inputError { () throws(InputError) in _ = try Self.geometry(geometry) }
+            expectOneLine(error, file: "h.geojson", "feature 0: ", expected)
+        }
+
+        @Test("empty geometries, altitude and M values read as RFC 7946 allows")
+        func allowed() throws {
+            #expect(try Self.geometry(#"{"type":"Polygon","coordinates":[]}"#) == .polygon([]))
+            #expect(try Self.geometry(#"{"type":"MultiPolygon","coordinates":[]}"#) == .multiPolygon([]))
+            #expect(try Self.geometry(#"{"type":"LineString","coordinates":[]}"#) == .lineString([]))
+            #expect(try Self.geometry(point("[1,2,3,4]")) == .point(Coordinate(1, 2)))
+            #expect(try Self.geometry(point("[-0,2]")) == .point(Coordinate(0, 2)))
+        }
+
+        @Test("properties that are not an object")
+        func propertiesNotObject() {
+            for value in ["5", "[]", #""x""#, "true"] {
+                let text = collection([feature(#""properties":\#(value),"#)])
+                expectOneLine(inputError { () throws(InputError) in _ = try parse(text) }, file: "h.geojson", "feature 0: \"properties\" is not an object")
+            }
+        }
+    }
+
+    @Suite("GeoJSON files")
+    struct Files {
+        static let sample = collection([
+            feature(#""id":"a","properties":{"name":"文三路","n":[1,{"b":null}]},"#, geometry: #"{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}"#),
+            feature(#""properties":{"s":"\ud83d\ude00"},"#, geometry: point("[120.1,30.2]")),
+        ])
+
+        @Test("every truncation of a valid file is a one-line error, sequential and parallel")
+        func truncated() {
+            let bytes = Array(Self.sample.utf8)
+            for end in 0..<bytes.count {
+                for parallel in [false, true] {
+                    let prefix = Array(bytes[..<end])
+                    let error = inputError { () throws(InputError) in
+                        _ = parallel
+                            ? try GeoJSONReader.parse(prefix, file: "h.geojson", parallelAbove: 0, workers: 3)
+                            : try GeoJSONReader.parse(prefix, file: "h.geojson")
+                    }
+                    expectOneLine(error, file: "h.geojson")
+                }
+            }
+        }
+
+        @Test("the parallel path gives the sequential result on small files split many ways")
+        func parallelEqualsSequential() throws {
+            let text = collection((0..<50).map { i in
+                feature(#""properties":{"i":\#(i),"t":",{\"x\":[1]},{","a":[{"b":[1]},{"c":2}]},"#, geometry: point("[\(i),\(i)]"))
+            })
+            let sequential = try parse(text)
+            for workers in 2...9 {
+                let parallel = try GeoJSONReader.parse(Array(text.utf8), file: "h.geojson", parallelAbove: 0, workers: workers)
+                #expect(parallel == sequential)
+            }
+        }
+
+        @Test("UTF-8 BOM is skipped; UTF-16 and UTF-32 are named, with no NUL in the message")
+        func encodings() throws {
+            let text = collection([feature(#""properties":{"a":1},"#)])
+            #expect(try GeoJSONReader.parse([0xEF, 0xBB, 0xBF] + Array(text.utf8), file: "h.geojson").features.count == 1)
+            let utf16LE: [UInt8] = Array(text.utf16).flatMap { unit -> [UInt8] in [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+            let utf16BE: [UInt8] = Array(text.utf16).flatMap { unit -> [UInt8] in [UInt8(unit >> 8), UInt8(unit & 0xFF)] }
+            let utf32LE: [UInt8] = Array(text.unicodeScalars).flatMap { scalar -> [UInt8] in [UInt8(scalar.value & 0xFF), 0, 0, 0] }
+            for (bytes, expected) in [
+                (utf16LE, "UTF-16"), ([0xFF, 0xFE] + utf16LE, "UTF-16"), (utf16BE, "UTF-16"), ([0xFE, 0xFF] + utf16BE, "UTF-16"),
+                (utf32LE, "UTF-32"), ([0xFF, 0xFE, 0, 0] + utf32LE, "UTF-32"),
+            ] {
+                let error = inputError { () throws(InputError) in _ = try GeoJSONReader.parse(bytes, file: "h.geojson") }
+                expectOneLine(error, file: "h.geojson", expected, "save the file as UTF-8")
+            }
+        }
+
+        @Test("a NUL or a byte over 0x7F where JSON is expected is shown as its code")
+        func strayBytes() {
+            for (byte, shown) in [(UInt8(0), "a NUL byte"), (0xFF, "byte 0xFF"), (0x07, "byte 0x07")] {
+                let bytes = Array(#"{"type":"FeatureCollection","features":["#.utf8) + [byte] + Array("]}".utf8)
+                let error = inputError { () throws(InputError) in _ = try GeoJSONReader.parse(bytes, file: "h.geojson") }
+                expectOneLine(error, file: "h.geojson", "found \(shown)")
+            }
+        }
+    }
+
+    @Suite("Input paths that are not files")
+    struct NotFiles {
+        @Test("a device, a folder, a pipe and a missing file say what they are, without reading", arguments: ["geojson", "csv"])
+        func notFiles(format: String) throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let fifo = folder.file("pipe.\(format)")
+            #expect(mkfifo(fifo, 0o600) == 0)
+            func read(_ path: String) throws(InputError) {
+                if format == "csv" { _ = try CSVTable.read(file: path) } else { _ = try GeoJSONReader.read(file: path) }
+            }
+            for (path, expected) in [
+                ("/dev/zero", "/dev/zero: is a character device, not a file"),
+                ("/dev/null", "/dev/null: is a character device, not a file"),
+                (folder.path, "\(folder.path): is a folder, not a file"),
+                (fifo, "\(fifo): is a pipe (FIFO), not a file"),
+                (folder.file("missing.\(format)"), "\(folder.file("missing.\(format)")): no such file"),
+                (folder.file("missing/x.\(format)"), "no such file"),
+            ] {
+                let error = inputError { () throws(InputError) in try read(path) }
+                #expect(error?.description.hasSuffix(expected) == true, "\(error?.description ?? "")")
+            }
+        }
+
+        @Test("doorstep coverage with /dev/zero as the units layer")
+        func cliDevZero() throws {
+            let city = try TinyCity()
+            defer { city.folder.cleanup() }
+            let result = try CLI.run(["coverage", "--units", "/dev/zero", "--facilities", city.facilities, "--demand", city.demand])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("/dev/zero: is a character device, not a file"), "\(result.stderr)")
+            #expect(!result.stderr.contains("permission denied"))
+        }
+    }
+
+    @Suite("CSV is strict and names the line")
+    struct CSV {
+        static func table(_ text: String) throws(InputError) -> CSVTable { try CSVTable.parse(text, file: "t.csv") }
+
+        @Test("broken quoting and long rows are refused with the line the row starts on", arguments: [
+            // An unclosed quote in the last column that would swallow the rows after it.
+            ("name,kind\n文三路食堂,canteen\n\"古荡食堂,canteen\n翠苑食堂,canteen\n", "line 3: a quoted cell opened on line 3 is never closed"),
+            ("id,name,lon,lat\n1,\"甲,120.1,30.2\n2,乙\",120.2,30.3\n", "line 2: a quoted cell runs from line 2 to line 3 and holds commas after a line break"),
+            ("name,kind\na,\"canteen\n", "line 2: a quoted cell opened on line 2 is never closed"),
+            ("name,kind\nab\"c,canteen\n", "line 2: a \" inside a cell that does not start with one"),
+            ("name,kind\n\"ab\"c,canteen\n", "line 2: text after the closing quote"),
+            ("name,kind\na,b,c\n", "line 2: the row has 3 cells but the header has 2 columns"),
+            ("name,kind\n\n\nx,\"multi\nline\"\na,b,c\n", "line 6: the row has 3 cells"),
+            ("name,kind\r\na,b\r\n\"x\r\ny\",z\r\nq,r,s\r\n", "line 5: the row has 3 cells"),
+            ("name,kind\ra,b\rc,d,e\r", "line 3: the row has 3 cells"),
+            ("name,name\n", "line 1: the column name \"name\" appears twice (columns 1 and 2)"),
+            ("", "t.csv: is empty"),
+            ("\n\n", "t.csv: is empty"),
+            ("name\na\u{0}b\n", "line 2: a NUL byte"),
+        ])
+        func refused(text: String, expected: String) {
+            let error = inputError { () throws(InputError) in _ = try Self.table(text) }
+            expectOneLine(error, file: "t.csv", expected)
+        }
+
+        @Test("quoted cells, multi-line cells, blank lines and short rows read, each row with its line")
+        func accepted() throws {
+            let table = try Self.table("\u{FEFF}id, name ,note\n1,\"a, b\",\"say \"\"hi\"\"\"\n\n2 , \"x\" ,\"two\nlines\"\n3\n4,z,,\n,,\n")
+            #expect(table.header == ["id", "name", "note"])
+            #expect(table.rows == [["1", "a, b", "say \"hi\""], ["2 ", "x", "two\nlines"], ["3"], ["4", "z", ""]])
+            #expect(table.rowLines == [2, 4, 6, 7])
+            #expect(table.line(ofRow: 3) == 7)
+        }
+
+        @Test("a bad coordinate after a multi-line cell names its physical line")
+        func pointLines() {
+            let text = "name,lon,lat\n\"two\nlines\",120.1,30.2\n\nx,abc,30.3\n"
+            let error = inputError { () throws(InputError) in _ = try CSVPointReader.parse(text, file: "t.csv") }
+            #expect(error?.description == "t.csv: line 5: lon \"abc\" is not a number")
+        }
+
+        @Test("a cell with control characters is quoted escaped in messages")
+        func escapedCell() {
+            let error = inputError { () throws(InputError) in _ = try CSVPointReader.parse("lon,lat\n\u{1B}[2J,30\n", file: "t.csv") }
+            expectOneLine(error, file: "t.csv", "line 2: lon \"\\u{1B}[2J\" is not a number")
+        }
+
+        @Test("the names import of a file with an unclosed quote imports nothing and names the line")
+        func namesImport() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let csv = try folder.write("names.csv", "name,type,district\n云栖路,road,330106\n\"梅灵路,road,330106\n龙井路,road,330106\n九溪路,road,330106\n")
+            let db = folder.file("names.sqlite")
+            let result = try CLI.run(["names", "import", csv, "--db", db])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("names.csv: line 3: a quoted cell opened on line 3 is never closed"), "\(result.stderr)")
+            #expect(!result.stdout.contains("imported"))
+        }
+    }
+
+    @Suite("CSV encodings")
+    struct Encodings {
+        static func gbk(_ text: String) throws -> [UInt8] {
+            try #require(try TextDecoding.convert(Array(text.utf8), from: "UTF-8", to: "GB18030"))
+        }
+
+        @Test("UTF-8 lines mixed with GBK lines are refused, naming the first line that is not UTF-8")
+        func mixed() throws {
+            let bytes = Array("name,kind,经度,纬度\n文三路食堂,老年食堂,120.1,30.2\n".utf8) + (try Self.gbk("古荡食堂,老年食堂,120.2,30.3\n"))
+                + Array("翠苑食堂,老年食堂,120.3,30.4\n".utf8)
+            let error = inputError { () throws(InputError) in _ = try TextDecoding.decode(bytes, file: "m.csv") }
+            expectOneLine(error, file: "m.csv", "m.csv: line 3: mixed encodings")
+            // GBK first, a UTF-8 line later.
+            let reversed = (try Self.gbk("name,kind\n古荡食堂,老年食堂\n")) + Array("翠苑食堂,老年食堂\n".utf8)
+            let second = inputError { () throws(InputError) in _ = try TextDecoding.decode(reversed, file: "m.csv") }
+            expectOneLine(second, file: "m.csv", "m.csv: line 2: mixed encodings", "line 3 is UTF-8")
+        }
+
+        @Test("a long all-GBK file of Chinese names is not mistaken for mixed")
+        func pureGBK() throws {
+            // Many two- to six-character names from the common ideographs, seeded.
+            var generator = SeededGenerator(seed: 8)
+            var lines = ["名称,类型,备注"]
+            let common = Array("一二三四五六七八九十东西南北中山水路街道社区花园老年食堂服务站文三古荡翠苑西湖拱墅上城滨江萧山余杭钱塘临平富阳桐庐淳安建德临安莫干龙井云栖梅灵九溪")
+            for _ in 0..<20_000 {
+                let n = Int.random(in: 2...6, using: &generator)
+                let name = String((0..<n).map { _ in common.randomElement(using: &generator)! })
+                lines.append("\(name),\(common.randomElement(using: &generator)!)路,\(name)（备注）")
+            }
+            let text = lines.joined(separator: "\n") + "\n"
+            let decoded = try TextDecoding.decode(try Self.gbk(text), file: "g.csv")
+            #expect(decoded == text)
+        }
+
+        @Test("UTF-16 and NUL bytes are refused without NULs in the message")
+        func wide() {
+            let text = "name,kind\n文三路,road\n"
+            let utf16: [UInt8] = [0xFF, 0xFE] + Array(text.utf16).flatMap { unit -> [UInt8] in [UInt8(unit & 0xFF), UInt8(unit >> 8)] }
+            expectOneLine(inputError { () throws(InputError) in _ = try TextDecoding.decode(utf16, file: "w.csv") }, file: "w.csv", "text is UTF-16")
+            let nul = Array("name\nab\n".utf8) + [0] + Array("\n".utf8)
+            expectOneLine(inputError { () throws(InputError) in _ = try TextDecoding.decode(nul, file: "w.csv") }, file: "w.csv", "line 3: a NUL byte")
+        }
+    }
+
+    @Suite("Fuzzing regressions")
+    struct FuzzRegressions {
+        /// Inputs that libFuzzer found (tools/fuzz); each must give a one-line error or read cleanly.
+        static let geojson: [[UInt8]] = []
+        static let csv: [[UInt8]] = []
+
+        @Test("GeoJSON inputs found by the fuzzer")
+        func geojsonInputs() {
+            for bytes in Self.geojson {
+                do {
+                    let sequential = try GeoJSONReader.parse(bytes, file: "f.geojson")
+                    #expect(try GeoJSONReader.parse(bytes, file: "f.geojson", parallelAbove: 0, workers: 3) == sequential)
+                } catch {
+                    expectOneLine(error, file: "f.geojson")
+                }
+            }
+        }
+
+        @Test("CSV inputs found by the fuzzer")
+        func csvInputs() {
+            for bytes in Self.csv {
+                do {
+                    let table = try CSVTable.parse(try TextDecoding.decode(bytes, file: "f.csv"), file: "f.csv")
+                    #expect(table.rows.allSatisfy { $0.count <= table.header.count })
+                } catch {
+                    expectOneLine(error, file: "f.csv")
+                }
+            }
+        }
+    }
+}
+
+/// A small deterministic random generator (SplitMix64) for seeded test data.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
