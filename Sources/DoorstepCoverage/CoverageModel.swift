@@ -23,9 +23,18 @@ public struct CoverageSettings: Sendable, Equatable {
         self.quadrantSegments = quadrantSegments
     }
 
+    /// The radii a catchment may have, in metres: beyond 100 km nobody walks, and the arithmetic of
+    /// the indexes stays exact.
+    public static let radiusRange: ClosedRange<Double> = 1...100_000
+
     /// The radius of `kind`: the override, else the default, else an error.
     public func radius(of kind: String) throws(CoverageError) -> Double {
-        if let metres = radii[kind] { return metres }
+        if let metres = radii[kind] {
+            guard Self.radiusRange.contains(metres) else {
+                throw CoverageError("the radius of \(kind) is \(metres) m; it must be between 1 and 100000 m")
+            }
+            return metres
+        }
         if let metres = FacilityKind.defaultRadii.first(where: { $0.kind == kind })?.metres { return metres }
         throw CoverageError(
             "facility kind \"\(kind)\" has no default radius; give one with --radius \(kind)=METRES "
@@ -77,8 +86,9 @@ public struct CoverageAssessment: Sendable {
     /// WGS84 unit geometries (snapped to 1e-7°), by unit code, for GeoJSON output; filled when asked
     /// for with `withGeometries` or `withParts`.
     public var unitGeometries: [String: GeometryValue]
-    public var projection: MetricProjection
     public var kinds: [(kind: String, radius: Double)]
+    /// Things the planner should know: kinds with no facility, facilities left out.
+    public var warnings: [String]
 }
 
 /// Computes, for every unit and facility kind, the elderly within reach and the uncovered area.
@@ -108,10 +118,97 @@ public enum CoverageModel {
         var kindRadii: [(kind: String, radius: Double)] = []
         for kind in kinds { kindRadii.append((kind, try settings.radius(of: kind))) }
 
-        guard let extent = Envelope(of: units.lazy.flatMap(\.geometry.coordinates)) else {
-            throw CoverageError("the units have no coordinates")
+        let warnings = kindWarnings(assessed: kindRadii.map(\.kind), facilities: layers.facilities)
+
+        // Each unit is measured in its own 3° zone, with the demand and facilities that can reach it:
+        // its figures never depend on which other units share the file.
+        var results = [UnitResult?](repeating: nil, count: units.count)
+        for (projection, members) in try zones(of: units) {
+            let zoneUnits = members.map { units[$0] }
+            let zoneResults = try assessZone(
+                zoneUnits, layers: nearby(layers, units: zoneUnits, reach: kindRadii.map(\.radius).max() ?? 0),
+                kindRadii: kindRadii, projection: projection, settings: settings, withParts: withParts,
+                withGeometries: withParts || withGeometries)
+            for (u, result) in zip(members, zoneResults) { results[u] = result }
         }
-        let projection = MetricProjection(around: extent)
+        var rows: [CoverageRow] = []
+        let order = units.indices.sorted { (units[$0].level, units[$0].code) < (units[$1].level, units[$1].code) }
+        for (k, plan) in kindRadii.enumerated() {
+            for u in order {
+                guard let unitResult = results[u] else { continue }
+                let result = unitResult.kinds[k]
+                rows.append(
+                    CoverageRow(
+                        code: units[u].code, name: units[u].name, level: units[u].level, kind: plan.kind,
+                        radius: plan.radius, elderlyTotal: unitResult.elderlyTotal, elderlyCovered: result.covered,
+                        facilities: result.facilities, capacity: result.capacity, uncoveredAreaM2: result.uncoveredArea,
+                        uncoveredParts: result.parts))
+            }
+        }
+        var geometries: [String: GeometryValue] = [:]
+        if withParts || withGeometries {
+            for (u, result) in results.enumerated() { geometries[units[u].code] = result?.snappedGeometry }
+        }
+        return CoverageAssessment(rows: rows, unitGeometries: geometries, kinds: kindRadii, warnings: warnings)
+    }
+
+    /// The units grouped by the 3° zone of their middle (see ``MetricProjection``), zones west to east,
+    /// with the indexes of their units.
+    ///
+    /// ```swift
+    /// try CoverageModel.zones(of: hangzhouDistricts).map(\.0.centralMeridian)  // [120]
+    /// ```
+    public static func zones(of units: [PlanningUnit]) throws -> [(MetricProjection, [Int])] {
+        var groups: [MetricProjection: [Int]] = [:]
+        for (u, unit) in units.enumerated() {
+            guard let envelope = Envelope(of: unit.geometry.coordinates) else {
+                throw CoverageError("unit \(unit.code) has no coordinates")
+            }
+            groups[MetricProjection(around: envelope), default: []].append(u)
+        }
+        return groups.sorted { $0.key.centralMeridian < $1.key.centralMeridian }.map { ($0.key, $0.value) }
+    }
+
+    /// The demand inside the units' longitude/latitude envelope and the facilities that can reach it.
+    static func nearby(_ layers: Layers, units: [PlanningUnit], reach metres: Double) -> Layers {
+        guard let box = Envelope(of: units.lazy.flatMap(\.geometry.coordinates)) else { return layers }
+        // Degrees of longitude shrink with latitude: the margin is generous (a degree of latitude is ≥ 110.5 km).
+        let widest = max(abs(box.minY), abs(box.maxY))
+        let margin = 1.5 * metres / 110_000 / max(cos(min(widest, 85) * .pi / 180), 0.05) + 0.001
+        let inside = box.expanded(by: 1e-7), reaching = box.expanded(by: margin)
+        return Layers(
+            units: units, facilities: layers.facilities.filter { reaching.contains($0.location) },
+            demand: layers.demand.filter { inside.contains($0.location) })
+    }
+
+    /// Says which assessed kinds have no facility, and how many facilities are left out because their
+    /// kind is one Doorstep does not know (a garbled encoding, a kind in another column), listing the
+    /// kinds found: a coverage of 0 must never come without a reason.
+    static func kindWarnings(assessed: [String], facilities: [Facility]) -> [String] {
+        var counts: [String: Int] = [:]
+        for facility in facilities { counts[facility.kind, default: 0] += 1 }
+        let found = FacilityKind.reportOrder(counts.keys).map { "\($0) (\(counts[$0] ?? 0))" }.joined(separator: ", ")
+        var warnings: [String] = []
+        for kind in assessed where counts[kind] == nil {
+            warnings.append("no facility of kind \(kind) in the facilities layers; the kinds found are: \(found.isEmpty ? "none" : found)")
+        }
+        let known = Set(FacilityKind.defaultRadii.map(\.kind))
+        let unknown = counts.filter { !known.contains($0.key) && !assessed.contains($0.key) }
+        if !unknown.isEmpty {
+            let kinds = unknown.keys.sorted().prefix(10).map { "\"\($0)\"" }.joined(separator: ", ")
+            warnings.append(
+                "\(unknown.values.reduce(0, +)) facilities left out: their kind is not one Doorstep knows "
+                    + "(\(kinds)\(unknown.count > 10 ? " …" : "")); the kinds found are: \(found) "
+                    + "(use --facilities-kind-field if the kind is in another column, or --radius KIND=M to assess it)")
+        }
+        return warnings
+    }
+
+    /// The results of the units of one zone, in their order, measured in `projection`.
+    static func assessZone(
+        _ units: [PlanningUnit], layers: Layers, kindRadii: [(kind: String, radius: Double)], projection: MetricProjection,
+        settings: CoverageSettings, withParts: Bool, withGeometries: Bool
+    ) throws -> [UnitResult] {
         let projector = try projection.makeProjector()
         let demandXY = try projector.project(layers.demand.map(\.location))
         let facilityXY = try projector.project(layers.facilities.map(\.location))
@@ -119,39 +216,21 @@ public enum CoverageModel {
         projectedUnits.reserveCapacity(units.count)
         for unit in units { projectedUnits.append(try projector.project(unit.geometry)) }
 
-        let demandIndex = PointIndex(points: demandXY, cellSize: 250)
-        let facilityIndex = PointIndex(points: facilityXY, cellSize: 250)
+        // Membership is tested in longitude/latitude, where GeoJSON edges are straight: the totals are
+        // those QGIS, PostGIS and GeoPandas count. Distances and areas are measured in metres.
+        let demandIndex = PointIndex(points: layers.demand.map(\.location), cellSize: 0.0025)
+        let facilityIndex = PointIndex(points: layers.facilities.map(\.location), cellSize: 0.0025)
         let plans = kindRadii.map { entry in
             let members = layers.facilities.indices.filter { layers.facilities[$0].kind == entry.kind }
             let index = PointIndex(points: members.map { facilityXY[$0] }, cellSize: entry.radius)
             let covered = demandXY.map { index.nearestDistance(to: $0, within: entry.radius) != nil }
             return KindPlan(kind: entry.kind, radius: entry.radius, members: members, index: index, covered: covered)
         }
-
         let work = UnitWork(
-            units: units, projectedUnits: projectedUnits, demand: layers.demand, demandIndex: demandIndex,
+            units: units, projectedUnits: projectedUnits, demand: layers.demand, demandXY: demandXY, demandIndex: demandIndex,
             facilities: layers.facilities, facilityIndex: facilityIndex, plans: plans, projection: projection,
-            quadrantSegments: settings.quadrantSegments, withParts: withParts, withGeometries: withParts || withGeometries)
-        let results = try work.run()
-
-        var rows: [CoverageRow] = []
-        let order = units.indices.sorted { (units[$0].level, units[$0].code) < (units[$1].level, units[$1].code) }
-        for (k, plan) in plans.enumerated() {
-            for u in order {
-                let result = results[u].kinds[k]
-                rows.append(
-                    CoverageRow(
-                        code: units[u].code, name: units[u].name, level: units[u].level, kind: plan.kind,
-                        radius: plan.radius, elderlyTotal: results[u].elderlyTotal, elderlyCovered: result.covered,
-                        facilities: result.facilities, capacity: result.capacity, uncoveredAreaM2: result.uncoveredArea,
-                        uncoveredParts: result.parts))
-            }
-        }
-        var geometries: [String: GeometryValue] = [:]
-        if withParts || withGeometries {
-            for (u, result) in results.enumerated() { geometries[units[u].code] = result.snappedGeometry }
-        }
-        return CoverageAssessment(rows: rows, unitGeometries: geometries, projection: projection, kinds: kindRadii)
+            quadrantSegments: settings.quadrantSegments, withParts: withParts, withGeometries: withGeometries)
+        return try work.run()
     }
 }
 
@@ -319,6 +398,8 @@ struct UnitWork: Sendable {
     var units: [PlanningUnit]
     var projectedUnits: [GeometryValue]
     var demand: [DemandPoint]
+    /// The demand in metres, and an index over its longitude/latitude.
+    var demandXY: [Coordinate]
     var demandIndex: PointIndex
     var facilities: [Facility]
     var facilityIndex: PointIndex
@@ -332,7 +413,11 @@ struct UnitWork: Sendable {
     static let outputGrid = 1e-7
 
     func run() throws -> [UnitResult] {
-        let envelopes = projectedUnits.map { Envelope(of: $0.coordinates)! }
+        var envelopes: [Envelope] = []
+        for (unit, geometry) in zip(units, projectedUnits) {
+            guard let envelope = Envelope(of: geometry.coordinates) else { throw CoverageError("unit \(unit.code) has no coordinates") }
+            envelopes.append(envelope)
+        }
         let tiles = try plans.map { try CatchmentTiles(plan: $0, covering: envelopes, quadrantSegments: quadrantSegments) }
         // Largest units first, so that no worker is left with one big district at the end.
         let order = projectedUnits.indices.sorted {
@@ -346,17 +431,18 @@ struct UnitWork: Sendable {
     func assess(unit u: Int, worker: Worker, tiles: [CatchmentTiles]) throws -> UnitResult {
         let context = worker.context
         let geometry = try Geometry(projectedUnits[u], in: context)
-        let prepared = try geometry.prepared()
-        guard let envelope = geometry.envelope else { return UnitResult(kinds: plans.map { _ in .init() }) }
-        let members = try demand(inside: prepared, envelope: envelope, context: context)
+        let lonLat = try Geometry(units[u].geometry, in: context)
+        let lonLatPrepared = try lonLat.prepared()
+        guard let envelope = geometry.envelope, let lonLatEnvelope = lonLat.envelope else {
+            throw CoverageError("unit \(units[u].code) has no coordinates")
+        }
+        let members = try demand(inside: lonLatPrepared, envelope: lonLatEnvelope, context: context)
         let facilitiesInside = Set(
-            facilityIndex.indexes(in: envelope).filter { prepared.covers(facilityIndex.points[$0]) })
+            facilityIndex.indexes(in: lonLatEnvelope).filter { lonLatPrepared.covers(facilityIndex.points[$0]) })
 
         var result = UnitResult()
         result.elderlyTotal = members.reduce(0) { $0 + demand[$1].elderly }
-        if withGeometries {
-            result.snappedGeometry = try Geometry(units[u].geometry, in: context).snappedValue(toGrid: Self.outputGrid)
-        }
+        if withGeometries { result.snappedGeometry = try lonLat.snappedValue(toGrid: Self.outputGrid) }
         for (k, plan) in plans.enumerated() {
             var perKind = UnitResult.PerKind()
             var uncoveredMembers: [Int] = []
@@ -383,7 +469,7 @@ struct UnitWork: Sendable {
         }
         return result
     }
-    /// The demand points inside a unit, boundary included, ascending. Grid cells wholly inside the unit
+    /// The demand points inside a unit (in longitude/latitude), boundary included, ascending. Grid cells wholly inside the unit
     /// are taken whole and cells outside it skipped, so only points near the boundary are tested one by one.
     func demand(inside unit: PreparedGeometry, envelope: Envelope, context: GEOSContext) throws -> [Int] {
         var members: [Int] = []
@@ -411,7 +497,7 @@ struct UnitWork: Sendable {
             let part = try Geometry(.polygon(polygon), in: region.context)
             let prepared = try part.prepared()
             let elderly = uncovered.reduce(0.0) { sum, m in
-                prepared.covers(demandIndex.points[m]) ? sum + demand[m].elderly : sum
+                prepared.covers(demandXY[m]) ? sum + demand[m].elderly : sum
             }
             let lonLat = try projector.unproject(.polygon(polygon))
             let snapped = try Geometry(lonLat, in: region.context).snappedValue(toGrid: Self.outputGrid)

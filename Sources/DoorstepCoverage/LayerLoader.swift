@@ -41,15 +41,35 @@ public struct LayerSource: Sendable, Equatable {
 ///     demand: LayerSource(path: "elderly.geojson"))
 /// ```
 public struct LayerLoader: Sendable {
-    public var fields: FieldNames
+    /// The property names of each layer: a Chinese-header facility ledger (`名称`) can sit beside units
+    /// with `name`.
+    public var unitFields: FieldNames
+    public var facilityFields: FieldNames
+    public var demandFields: FieldNames
 
+    /// The same property names for every layer.
     public init(fields: FieldNames = FieldNames()) {
-        self.fields = fields
+        self.init(units: fields, facilities: fields, demand: fields)
     }
 
-    public func load(units: LayerSource, facilities: [LayerSource], demand: LayerSource) throws(InputError) -> Layers {
+    public init(units: FieldNames, facilities: FieldNames, demand: FieldNames) {
+        unitFields = units
+        facilityFields = facilities
+        demandFields = demand
+    }
+
+    /// The widest a unit may be, in degrees of longitude or latitude. The largest Chinese county spans
+    /// under 10°; a polygon crossing the antimeridian or drawn around the world spans 180° or more and
+    /// would silently count nobody.
+    public static let maximumUnitSpan = 20.0
+
+    /// A unit with no other unit within this many degrees (about 100 km) is probably a typo.
+    public static let isolationDistance = 1.0
+
+    public func load(units unitsSource: LayerSource, facilities: [LayerSource], demand: LayerSource) throws(InputError) -> Layers {
         var warnings: [String] = []
-        let units = try loadUnits(units, warnings: &warnings)
+        let units = try loadUnits(unitsSource, warnings: &warnings)
+        warnings += isolationWarnings(units, file: unitsSource.path)
         var allFacilities: [Facility] = []
         for source in facilities { allFacilities += try loadFacilities(source, warnings: &warnings) }
         let demand = try loadDemand(demand, warnings: &warnings)
@@ -171,7 +191,7 @@ public struct LayerLoader: Sendable {
     }
 
     func loadUnits(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [PlanningUnit] {
-        let file = source.path
+        let file = source.path, fields = unitFields
         let features = try read(source, warnings: &warnings)
         guard !features.isEmpty else { throw InputError(file: file, message: "the units layer has no features") }
         let context = GEOSContext()
@@ -179,7 +199,7 @@ public struct LayerLoader: Sendable {
         var firstFeatureOfCode: [String: Int] = [:]
         for (index, feature) in features.enumerated() {
             guard let code = text(feature, fields.code) else {
-                throw .feature(index, in: file, "unit has no \"\(fields.code)\" (use --code-field to name the code property)")
+                throw .feature(index, in: file, "unit has no \"\(fields.code)\" (use --units-code-field to name the code property)")
             }
             if let earlier = firstFeatureOfCode[code] {
                 throw .feature(index, in: file, "unit code \(code) is already used by feature \(earlier); codes must be unique")
@@ -204,6 +224,7 @@ public struct LayerLoader: Sendable {
             guard geometry.isPolygonal else {
                 throw .feature(index, in: file, "unit \(code) is a \(geometry.typeName); a unit must be a Polygon or MultiPolygon")
             }
+            try checkExtent(geometry, code: code, index: index, file: file)
             let valid = try repaired(geometry, context: context, code: code, index: index, file: file, warnings: &warnings)
             units.append(
                 PlanningUnit(
@@ -211,6 +232,39 @@ public struct LayerLoader: Sendable {
                     parent: text(feature, fields.parent), geometry: valid))
         }
         return units
+    }
+
+    /// Refuses a unit with no coordinates, or one wider than any Chinese unit (see ``maximumUnitSpan``).
+    func checkExtent(_ geometry: GeometryValue, code: String, index: Int, file: String) throws(InputError) {
+        guard let box = Envelope(of: geometry.coordinates) else {
+            throw .feature(index, in: file, "unit \(code) has an empty \(geometry.typeName) (no coordinates); a unit needs an area")
+        }
+        let width = box.maxX - box.minX, height = box.maxY - box.minY
+        guard max(width, height) <= Self.maximumUnitSpan else {
+            throw .feature(
+                index, in: file,
+                "unit \(code) spans \(Self.degrees(width))° of longitude and \(Self.degrees(height))° of latitude; no planning unit "
+                    + "spans more than \(Int(Self.maximumUnitSpan))° (a polygon crossing the antimeridian or around the world?)")
+        }
+    }
+
+    static func degrees(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// Warns, naming them, about units with no other unit within ``isolationDistance``: one longitude
+    /// typo puts a community in another province.
+    func isolationWarnings(_ units: [PlanningUnit], file: String) -> [String] {
+        guard units.count > 1 else { return [] }
+        let boxes = units.compactMap { Envelope(of: $0.geometry.coordinates) }
+        guard boxes.count == units.count, let tree = try? STRtree(envelopes: boxes, in: GEOSContext()) else { return [] }
+        var warnings: [String] = []
+        for (u, box) in boxes.enumerated() {
+            guard let near = try? tree.query(box.expanded(by: Self.isolationDistance)), !near.contains(where: { $0 != u }) else { continue }
+            let centre = box.center
+            warnings.append(
+                "\(file): unit \(units[u].code) (\(units[u].name)) at \(Self.degrees(centre.x)), \(Self.degrees(centre.y)) lies more "
+                    + "than 1° (about 100 km) from every other unit; check its coordinates")
+        }
+        return warnings
     }
 
     static let chineseLevels: [String: UnitLevel] = [
@@ -226,11 +280,14 @@ public struct LayerLoader: Sendable {
     ) throws(InputError) -> GeometryValue {
         do {
             let geos = try Geometry(geometry, in: context)
-            if geos.isValid { return geometry }
+            if geos.isValid {
+                guard geos.area > 0 else { throw InputError.feature(index, in: file, "unit \(code) has no area (a zero-area polygon)") }
+                return geometry
+            }
             let reason = geos.validityReason
             let fixed = try geos.makeValid()
             let polygons = fixed.value().polygons
-            guard !polygons.isEmpty else {
+            guard !polygons.isEmpty, fixed.area > 0 else {
                 throw InputError.feature(index, in: file, "unit \(code) is invalid (\(reason)) and has no area after repair")
             }
             warnings.append("\(file): feature \(index): unit \(code) is invalid (\(reason)); repaired with MakeValid")
@@ -243,14 +300,14 @@ public struct LayerLoader: Sendable {
     }
 
     func loadFacilities(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [Facility] {
-        let file = source.path
+        let file = source.path, fields = facilityFields
         let features = try read(source, warnings: &warnings)
         var facilities: [Facility] = []
         facilities.reserveCapacity(features.count)
         for (index, feature) in features.enumerated() {
             let location = try point(feature, index: index, file: file, layer: "facility")
             guard let kind = text(feature, fields.kind) else {
-                throw .feature(index, in: file, "facility has no \"\(fields.kind)\" (use --kind-field to name the kind property)")
+                throw .feature(index, in: file, "facility has no \"\(fields.kind)\" (use --facilities-kind-field to name the kind property)")
             }
             let id = text(feature, fields.id) ?? feature.id?.textValue ?? "\(URL(fileURLWithPath: file).lastPathComponent)#\(index)"
             facilities.append(
@@ -263,7 +320,7 @@ public struct LayerLoader: Sendable {
     }
 
     func loadDemand(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [DemandPoint] {
-        let file = source.path
+        let file = source.path, fields = demandFields
         let features = try read(source, warnings: &warnings)
         guard !features.isEmpty else { throw InputError(file: file, message: "the demand layer has no features") }
         var demand: [DemandPoint] = []

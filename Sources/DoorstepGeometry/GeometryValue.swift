@@ -67,6 +67,41 @@ public indirect enum GeometryValue: Hashable, Sendable {
         }
     }
 
+    /// The same geometry with points added along every edge longer than `maxStep` (in its own units),
+    /// evenly, so that no piece is longer than that. Points are returned as they are.
+    ///
+    /// ```swift
+    /// GeometryValue.lineString([.init(0, 0), .init(1, 0)]).densified(maxStep: 0.5)  // (0 0, 0.5 0, 1 0)
+    /// ```
+    public func densified(maxStep: Double) -> GeometryValue {
+        func densify(_ line: [Coordinate]) -> [Coordinate] {
+            guard line.count > 1 else { return line }
+            var result: [Coordinate] = []
+            result.reserveCapacity(line.count)
+            for (a, b) in zip(line, line.dropFirst()) {
+                result.append(a)
+                let length = ((b.x - a.x) * (b.x - a.x) + (b.y - a.y) * (b.y - a.y)).squareRoot()
+                guard length > maxStep, length.isFinite else { continue }
+                // Capped so that a hostile edge cannot ask for billions of points.
+                let pieces = Int(min((length / maxStep).rounded(.up), 100_000))
+                for step in 1..<pieces {
+                    let t = Double(step) / Double(pieces)
+                    result.append(Coordinate(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t))
+                }
+            }
+            if let last = line.last { result.append(last) }
+            return result
+        }
+        switch self {
+        case .point, .multiPoint: return self
+        case .lineString(let line): return .lineString(densify(line))
+        case .multiLineString(let lines): return .multiLineString(lines.map(densify))
+        case .polygon(let rings): return .polygon(rings.map(densify))
+        case .multiPolygon(let polygons): return .multiPolygon(polygons.map { $0.map(densify) })
+        case .geometryCollection(let parts): return .geometryCollection(parts.map { $0.densified(maxStep: maxStep) })
+        }
+    }
+
     /// The polygons of a `Polygon` or `MultiPolygon` (or of the polygonal parts of a collection).
     public var polygons: [[[Coordinate]]] {
         switch self {

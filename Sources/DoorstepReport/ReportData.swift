@@ -38,6 +38,13 @@ public struct ReportData: Sendable {
     public var warnings: [String]
     public var generated: Date
 
+    /// The uncovered areas the report lists, most elderly left out first: only those where someone lives.
+    public var topAreas: ArraySlice<GapList.AreaGap> { Self.topAreas(of: gaps) }
+
+    static func topAreas(of gaps: GapList) -> ArraySlice<GapList.AreaGap> {
+        gaps.areaGaps.filter { $0.part.elderlyUncovered > 0 }.prefix(ReportHTML.topAreas)
+    }
+
     /// Overall numbers per kind: from the coarsest level present, so nobody is counted twice.
     public func overall(_ kind: String, _ rows: [CoverageRow]? = nil) -> (total: Double, covered: Double) {
         let source = rows ?? (districtRows.isEmpty ? self.rows : districtRows)
@@ -79,7 +86,7 @@ public struct ReportData: Sendable {
         var labels: [Int: String] = [:]
         if let labeler {
             progress("naming the uncovered areas")
-            for gap in gaps.areaGaps.prefix(ReportHTML.topAreas) {
+            for gap in topAreas(of: gaps) {
                 labels[gap.rank] = try labeler(gap.part.geometry)
             }
         }
@@ -87,6 +94,6 @@ public struct ReportData: Sendable {
             kinds: assessment.kinds, level: level, rows: assessment.rows, districtRows: districtRows, gaps: gaps,
             unitGeometries: assessment.unitGeometries, facilities: layers.facilities, compareRows: compareRows,
             compareFacilities: compare, newFacilities: newFacilities, areaLabels: labels, targets: targets,
-            radiiOverridden: Set(settings.radii.keys), sources: sources, warnings: layers.warnings, generated: Date())
+            radiiOverridden: Set(settings.radii.keys), sources: sources, warnings: layers.warnings + assessment.warnings, generated: Date())
     }
 }

@@ -125,12 +125,12 @@ public struct ReportHTML {
 
     func topAreas() -> String {
         var rows = ""
-        for gap in data.gaps.areaGaps.prefix(Self.topAreas) {
+        for gap in data.topAreas {
             let place = data.areaLabels[gap.rank].map(Self.escape) ?? ""
             rows += "<tr><td class=n>\(gap.rank)</td><td>\(Self.escape(gap.row.name))</td><td>\(Self.escape(language.kindName(gap.row.kind)))</td>"
                 + "<td class=n>\(Self.integer(gap.part.areaM2))</td><td class=n>\(Self.integer(gap.part.elderlyUncovered))</td><td>\(place)</td></tr>\n"
         }
-        if data.gaps.areaGaps.isEmpty { rows = "<tr><td colspan=6>\(t(.none))</td></tr>" }
+        if data.topAreas.isEmpty { rows = "<tr><td colspan=6>\(t(.none))</td></tr>" }
         return """
             <h2>\(t(.topAreas))</h2>
             <table><thead><tr><th>\(t(.rank))</th><th>\(t(.name))</th><th>\(t(.kind))</th><th>\(t(.area))</th><th>\(language == .zh ? "未覆盖老人" : "Elderly uncovered")</th><th>\(t(.place))</th></tr></thead>

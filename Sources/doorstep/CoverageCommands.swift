@@ -23,7 +23,7 @@ struct Coverage: ParsableCommand {
     func run() throws {
         if let output { try OutputFile.checkWritable(output) }
         let layers = try input.loadLayers()
-        let assessment = try CoverageModel.assess(layers, settings: try input.settings(), withGeometries: format == .geojson)
+        let assessment = try input.assess(layers, withGeometries: format == .geojson)
         let table = CoverageTable(assessment)
         let bytes: [UInt8] =
             switch format {
@@ -68,7 +68,7 @@ struct Gaps: ParsableCommand {
         if let output { try OutputFile.checkWritable(output) }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
-        let assessment = try CoverageModel.assess(layers, settings: try input.settings(), withParts: true)
+        let assessment = try input.assess(layers, withParts: true)
         let gaps = GapList(assessment, targets: GapTargets(minRatio: minRatio, minFacilities: minFacilities, minAreaM2: minArea))
         let features = try labeler?.annotate(gaps.features) ?? gaps.features
         try emit(GeoJSONWriter().featureCollection(features), to: output)

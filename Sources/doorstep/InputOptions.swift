@@ -30,15 +30,27 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Catchment radius for a kind, e.g. canteen=1000 (repeatable).")
     var radius: [String] = []
 
-    @Option(help: "Unit level: district, street, community or all.")
+    @Option(help: "Unit level: district, street or community; coverage and gaps also take all.")
     var level: String = "street"
 
-    @Option(help: "Property holding the unit code.") var codeField = "code"
-    @Option(help: "Property holding the unit or facility name.") var nameField = "name"
+    @Option(help: "Property holding the unit code (all layers; see --units-code-field).") var codeField = "code"
+    @Option(help: "Property holding the unit or facility name (default for every layer).") var nameField = "name"
     @Option(help: "Property holding the unit level.") var levelField = "level"
     @Option(help: "Property holding the facility kind.") var kindField = "kind"
     @Option(help: "Property holding the facility capacity.") var capacityField = "capacity"
     @Option(help: "Property holding the number of elderly at a demand point.") var weightField = "elderly"
+
+    // Per layer: a Chinese-header ledger (名称, 类型) beside units with `name` needs its own names.
+    @Option(help: "Property holding the unit code (overrides --code-field).") var unitsCodeField: String?
+    @Option(help: "Property holding the unit name (overrides --name-field).") var unitsNameField: String?
+    @Option(help: "Property holding the unit level (overrides --level-field).") var unitsLevelField: String?
+    @Option(help: "Property holding the parent unit's code.") var unitsParentField: String?
+    @Option(help: "Property holding the facility id.") var facilitiesIdField: String?
+    @Option(help: "Property holding the facility name (overrides --name-field).") var facilitiesNameField: String?
+    @Option(help: "Property holding the facility kind (overrides --kind-field).") var facilitiesKindField: String?
+    @Option(help: "Property holding the facility capacity (overrides --capacity-field).") var facilitiesCapacityField: String?
+    @Option(help: "Property holding the demand point id.") var demandIdField: String?
+    @Option(help: "Property holding the elderly at a demand point (overrides --weight-field).") var demandWeightField: String?
 
     func validate() throws {
         let given = [units != nil, !facilities.isEmpty, demand != nil]
@@ -59,10 +71,15 @@ struct InputOptions: ParsableArguments {
 
     func radii() throws -> [String: Double] {
         var radii: [String: Double] = [:]
+        let range = CoverageSettings.radiusRange
         for entry in radius {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, let metres = Double(parts[1]), metres > 0, metres.isFinite else {
-                throw ValidationError("--radius \(entry): write KIND=METRES with a positive number, e.g. canteen=1000")
+            guard parts.count == 2, !parts[0].trimmingSpaces().isEmpty, let metres = Double(parts[1].trimmingSpaces()) else {
+                throw ValidationError("--radius \(entry): write KIND=METRES, e.g. canteen=1000")
+            }
+            guard range.contains(metres) else {
+                throw ValidationError(
+                    "--radius \(entry): the radius must be between \(Int(range.lowerBound)) and \(Int(range.upperBound)) metres")
             }
             radii[FacilityKind.normalized(parts[0])] = metres
         }
@@ -74,15 +91,27 @@ struct InputOptions: ParsableArguments {
             kinds: kind.isEmpty ? nil : kind.map(FacilityKind.normalized), radii: try radii(), levels: try levels())
     }
 
-    var fields: FieldNames {
-        var fields = FieldNames()
-        fields.code = codeField
-        fields.name = nameField
-        fields.level = levelField
-        fields.kind = kindField
-        fields.capacity = capacityField
-        fields.weight = weightField
-        return fields
+    /// The shared field flags, overridden per layer by the `--units-…`, `--facilities-…` and `--demand-…` ones.
+    var loader: LayerLoader {
+        var shared = FieldNames()
+        shared.code = codeField
+        shared.name = nameField
+        shared.level = levelField
+        shared.kind = kindField
+        shared.capacity = capacityField
+        shared.weight = weightField
+        var units = shared, facilities = shared, demand = shared
+        units.code = unitsCodeField ?? units.code
+        units.name = unitsNameField ?? units.name
+        units.level = unitsLevelField ?? units.level
+        units.parent = unitsParentField ?? units.parent
+        facilities.id = facilitiesIdField ?? facilities.id
+        facilities.name = facilitiesNameField ?? facilities.name
+        facilities.kind = facilitiesKindField ?? facilities.kind
+        facilities.capacity = facilitiesCapacityField ?? facilities.capacity
+        demand.id = demandIdField ?? demand.id
+        demand.weight = demandWeightField ?? demand.weight
+        return LayerLoader(units: units, facilities: facilities, demand: demand)
     }
 
     /// The files of the three layers: those the flags name, or the embedded sample city's.
@@ -107,12 +136,19 @@ struct InputOptions: ParsableArguments {
         }
         let unitsCRS = try crs(unitsCrs), facilitiesCRS = try crs(facilitiesCrs), demandCRS = try crs(demandCrs)
         let paths = try layerPaths()
-        let layers = try LayerLoader(fields: fields).load(
+        let layers = try loader.load(
             units: LayerSource(path: paths.units, crs: unitsCRS),
             facilities: paths.facilities.map { LayerSource(path: $0, crs: facilitiesCRS) },
             demand: LayerSource(path: paths.demand, crs: demandCRS))
         for warning in layers.warnings { Console.warn(warning) }
         return layers
+    }
+
+    /// Assesses the layers with the flags' settings, printing what the planner should know.
+    func assess(_ layers: Layers, withParts: Bool = false, withGeometries: Bool = false) throws -> CoverageAssessment {
+        let assessment = try CoverageModel.assess(layers, settings: try settings(), withParts: withParts, withGeometries: withGeometries)
+        for warning in assessment.warnings { Console.warn(warning) }
+        return assessment
     }
 }
 

@@ -56,7 +56,7 @@ struct Report: ParsableCommand {
             let crs = try input.facilitiesCrs.map { try CoordinateSystem(parsing: $0) }
             var facilities: [Facility] = []
             for path in compare {
-                let loaded = try LayerLoader(fields: input.fields).loadFacilities(LayerSource(path: path, crs: crs))
+                let loaded = try input.loader.loadFacilities(LayerSource(path: path, crs: crs))
                 facilities += loaded.facilities
                 for warning in loaded.warnings { Console.warn(warning) }
             }
@@ -67,6 +67,7 @@ struct Report: ParsableCommand {
             layers: layers, settings: try input.settings(), level: try input.levels().first!,
             targets: GapTargets(minRatio: minRatio, minFacilities: minFacilities, minAreaM2: minArea), compare: scenario,
             labeler: labeler.map { labeler in { try labeler.label(inside: $0)?.text } }, sources: sources, progress: progress)
+        for warning in data.warnings.dropFirst(layers.warnings.count) { Console.warn(warning) }
         progress("writing \(output)")
         let html = ReportHTML(data: data, language: ReportLanguage(rawValue: lang)!, version: Doorstep.configuration.version).render()
         if let tables {
