@@ -17,11 +17,11 @@ struct Coverage: ParsableCommand {
     @Option(help: "Output format: table, csv, json or geojson.")
     var format: Format = .table
 
-    @Option(help: "Write to this file (atomically) instead of standard output.")
+    @Option(help: "Write to this file (atomically; - for standard output) instead of standard output.")
     var output: String?
 
     func run() throws {
-        if let output { try OutputFile.checkWritable(output) }
+        if let output { try OutputFile.checkWritable(output, inputs: try input.inputPaths()) }
         let layers = try input.loadLayers()
         let assessment = try input.assess(layers, withGeometries: format == .geojson)
         let table = CoverageTable(assessment)
@@ -43,39 +43,46 @@ struct Gaps: ParsableCommand {
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "A unit whose coverage ratio is below this is a gap.")
-    var minRatio: Double = 0.9
+    @OptionGroup var targets: TargetOptions
 
-    @Option(help: "A unit with fewer facilities of the kind than this is a gap.")
-    var minFacilities: Int = 1
-
-    @Option(help: "Uncovered parts smaller than this many m² are left out.")
-    var minArea: Double = 100
-
-    @Option(help: "Write the GeoJSON here (atomically) instead of standard output.")
+    @Option(help: "Write the GeoJSON here (atomically; - for standard output) instead of standard output.")
     var output: String?
 
     @Option(help: "A place-name registry: adds the nearest in-use road and the community to every gap.")
     var names: String?
 
-    func validate() throws {
-        guard minRatio.isFinite, (0...1).contains(minRatio) else { throw ValidationError("--min-ratio must be between 0 and 1") }
-        guard minFacilities >= 0 else { throw ValidationError("--min-facilities must be 0 or more") }
-        guard minArea.isFinite, minArea >= 0 else { throw ValidationError("--min-area must be 0 or more") }
-    }
-
     func run() throws {
-        if let output { try OutputFile.checkWritable(output) }
+        if let output { try OutputFile.checkWritable(output, inputs: try input.inputPaths()) }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
         let assessment = try input.assess(layers, withParts: true)
-        let gaps = GapList(assessment, targets: GapTargets(minRatio: minRatio, minFacilities: minFacilities, minAreaM2: minArea))
+        let gaps = GapList(assessment, targets: targets.gapTargets)
         let features = try labeler?.annotate(gaps.features) ?? gaps.features
         try emit(GeoJSONWriter().featureCollection(features), to: output)
-        if let output {
+        if let output, output != OutputFile.standardOutput {
             Console.note("\(gaps.unitGaps.count) unit gaps and \(gaps.areaGaps.count) uncovered areas written to \(output)")
         }
     }
+}
+
+/// The targets a unit must meet: shared by `gaps` and `report`.
+struct TargetOptions: ParsableArguments {
+    @Option(help: "A unit whose coverage ratio is below this misses its target (0 to 1).")
+    var minRatio: Double = 0.9
+
+    @Option(help: "A unit with fewer facilities of the kind than this misses its target (0 to 10000).")
+    var minFacilities: Int = 1
+
+    @Option(help: "Uncovered parts smaller than this many m² are left out (0 to 10000000).")
+    var minArea: Double = 100
+
+    func validate() throws {
+        try FlagRange.check(minRatio, "--min-ratio", 0...1)
+        try FlagRange.check(minFacilities, "--min-facilities", 0...10_000)
+        try FlagRange.check(minArea, "--min-area", 0...10_000_000, unit: "m²")
+    }
+
+    var gapTargets: GapTargets { GapTargets(minRatio: minRatio, minFacilities: minFacilities, minAreaM2: minArea) }
 }
 
 struct Sample: ParsableCommand {
@@ -93,7 +100,7 @@ struct Sample: ParsableCommand {
     var scale: Double = 1
 
     func validate() throws {
-        guard scale.isFinite, scale > 0, scale <= 100 else { throw ValidationError("--scale must be above 0 and at most 100") }
+        try FlagRange.check(scale, "--scale", 0.001...100)
     }
 
     func run() throws {
@@ -106,9 +113,5 @@ struct Sample: ParsableCommand {
 
 /// Writes to the file atomically, or to standard output.
 func emit(_ bytes: [UInt8], to output: String?) throws {
-    if let output {
-        try OutputFile.write(bytes, to: output)
-    } else {
-        FileHandle.standardOutput.write(Data(bytes))
-    }
+    try OutputFile.write(bytes, to: output ?? OutputFile.standardOutput)
 }

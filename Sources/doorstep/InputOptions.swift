@@ -77,10 +77,7 @@ struct InputOptions: ParsableArguments {
             guard parts.count == 2, !parts[0].trimmingSpaces().isEmpty, let metres = Double(parts[1].trimmingSpaces()) else {
                 throw ValidationError("--radius \(entry): write KIND=METRES, e.g. canteen=1000")
             }
-            guard range.contains(metres) else {
-                throw ValidationError(
-                    "--radius \(entry): the radius must be between \(Int(range.lowerBound)) and \(Int(range.upperBound)) metres")
-            }
+            try FlagRange.check(metres, "--radius \(parts[0])", range, unit: "metres")
             radii[FacilityKind.normalized(parts[0])] = metres
         }
         return radii
@@ -122,6 +119,12 @@ struct InputOptions: ParsableArguments {
             sample + "/" + SampleCity.fileNames.units, [sample + "/" + SampleCity.fileNames.facilities],
             sample + "/" + SampleCity.fileNames.demand
         )
+    }
+
+    /// Every file the command reads, which no output may replace.
+    func inputPaths() throws -> [String] {
+        let paths = try layerPaths()
+        return [paths.units, paths.demand] + paths.facilities
     }
 
     /// Reads the layers the flags name, or the embedded sample city when none are named.
@@ -171,6 +174,24 @@ enum SampleLocation {
             throw ValidationError("no input flags and no sample city found (looked for \(relative)/\(units)); run `doorstep sample --output \(relative)`")
         }
         return found
+    }
+}
+
+/// The range every numeric flag must lie in, checked in `validate()`: a usage error (exit 2) naming the
+/// flag and the range, never a trap on 1e308 further down.
+enum FlagRange {
+    static func check<Value: Comparable>(_ value: Value, _ flag: String, _ range: ClosedRange<Value>, unit: String = "") throws {
+        // `contains` is false for NaN, so "nan" is refused as well.
+        guard range.contains(value) else {
+            throw ValidationError(
+                "\(flag) \(text(value)): must be between \(text(range.lowerBound)) and \(text(range.upperBound))\(unit.isEmpty ? "" : " " + unit)")
+        }
+    }
+
+    /// 100000 rather than 100000.0.
+    static func text(_ value: some Comparable) -> String {
+        if let number = value as? Double, number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }
+        return "\(value)"
     }
 }
 

@@ -23,27 +23,25 @@ struct Report: ParsableCommand {
     @Option(help: "Facilities of a scenario to compare (repeatable), e.g. the existing ones and the proposed sites.") var compare: [String] = []
     @Option(help: "Also write the tables here: coverage.csv, gaps.csv, gaps.geojson.") var tables: String?
     @Option(help: "A place-name registry: names the top uncovered areas.") var names: String?
-    @Option(help: "A unit whose coverage ratio is below this misses its target.") var minRatio: Double = 0.9
-    @Option(help: "A unit with fewer facilities of the kind than this misses its target.") var minFacilities: Int = 1
-    @Option(help: "Uncovered parts smaller than this many m² are left out.") var minArea: Double = 100
+    @OptionGroup var targets: TargetOptions
     @Flag(help: "No progress messages.") var quiet = false
 
     func validate() throws {
         guard ReportLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be zh or en") }
         guard input.level != "all" else { throw ValidationError("--level must be district, street or community for a report") }
-        guard minRatio.isFinite, (0...1).contains(minRatio) else { throw ValidationError("--min-ratio must be between 0 and 1") }
     }
 
     func run() throws {
         let showProgress = !quiet && isatty(STDERR_FILENO) == 1
         func progress(_ step: String) { if showProgress { FileHandle.standardError.write(Data("… \(step)\n".utf8)) } }
         // Everything is read and checked before anything is written.
-        try OutputFile.checkWritable(output)
+        let inputs = try input.inputPaths() + compare
+        try OutputFile.checkWritable(output, inputs: inputs)
         if let tables {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: tables, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else { throw CLIError("\(tables): --tables must be a folder") }
-                try OutputFile.checkWritable(tables + "/coverage.csv")
+                for name in Self.tableNames { try OutputFile.checkWritable(tables + "/" + name, inputs: inputs) }
             } else {
                 try OutputFile.checkWritable(tables, allowFolder: true)  // created in its parent
             }
@@ -65,22 +63,44 @@ struct Report: ParsableCommand {
         let sources = try reportSources()
         let data = try ReportData.build(
             layers: layers, settings: try input.settings(), level: try input.levels().first!,
-            targets: GapTargets(minRatio: minRatio, minFacilities: minFacilities, minAreaM2: minArea), compare: scenario,
+            targets: targets.gapTargets, compare: scenario,
             labeler: labeler.map { labeler in { try labeler.label(inside: $0)?.text } }, sources: sources, progress: progress)
         for warning in data.warnings.dropFirst(layers.warnings.count) { Console.warn(warning) }
         progress("writing \(output)")
         let html = ReportHTML(data: data, language: ReportLanguage(rawValue: lang)!, version: Doorstep.configuration.version).render()
+        // The report and its tables appear together or not at all.
+        var files: [(path: String, bytes: [UInt8])] = []
         if let tables {
-            try FileManager.default.createDirectory(atPath: tables, withIntermediateDirectories: true)
             var assessmentRows = data.districtRows + data.rows
             assessmentRows.sort { ($0.kind, $0.level, $0.code) < ($1.kind, $1.level, $1.code) }
-            let table = CoverageTable(rows: assessmentRows)
-            try OutputFile.write(Array(table.csv().utf8), to: tables + "/coverage.csv")
-            try OutputFile.write(Array(data.gaps.csv().utf8), to: tables + "/gaps.csv")
-            try OutputFile.write(GeoJSONWriter().featureCollection(data.gaps.features), to: tables + "/gaps.geojson")
+            let contents = [
+                Array(CoverageTable(rows: assessmentRows).csv().utf8), Array(data.gaps.csv().utf8),
+                GeoJSONWriter().featureCollection(data.gaps.features),
+            ]
+            files = zip(Self.tableNames, contents).map { (tables + "/" + $0, $1) }
         }
-        try OutputFile.write(Array(html.utf8), to: output)
+        files.append((output, Array(html.utf8)))
+        let createdFolder = try tables.map(Self.createFolder) ?? false
+        do {
+            try OutputFile.writeAll(files)
+        } catch {
+            if createdFolder, let tables { try? FileManager.default.removeItem(atPath: tables) }
+            throw error
+        }
         progress("done")
+    }
+
+    static let tableNames = ["coverage.csv", "gaps.csv", "gaps.geojson"]
+
+    /// Creates the tables folder when it is missing; true when this run created it.
+    static func createFolder(_ path: String) throws -> Bool {
+        guard !FileManager.default.fileExists(atPath: path) else { return false }
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        } catch {
+            throw CLIError("\(path): cannot create the folder: \(error.localizedDescription)")
+        }
+        return true
     }
 
     func reportSources() throws -> [ReportSource] {
