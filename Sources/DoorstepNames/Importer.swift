@@ -40,6 +40,13 @@ extension Registry {
     /// Imports a GeoJSON or CSV file (by its extension) as one transaction: every row is checked
     /// first, and a bad row names its line or feature and imports nothing.
     public func importFile(_ path: String, fields: ImportFields = ImportFields(), actor: String) throws -> ImportReport {
+        let drafts = try Self.readImport(path, fields: fields, types: try types())
+        return try importDrafts(drafts, from: path, actor: actor)
+    }
+
+    /// The records of a GeoJSON or CSV file, every row read and checked against `types`, without
+    /// touching a registry: a command can read its input before it creates one.
+    public static func readImport(_ path: String, fields: ImportFields = ImportFields(), types: [String: PlaceType]) throws -> [PlaceDraft] {
         let features: [Feature]
         let location: (Int) -> String
         if path.lowercased().hasSuffix(".csv") {
@@ -56,19 +63,27 @@ extension Registry {
             features = try GeoJSONReader.read(file: path).features
             location = { "feature \($0)" }
         }
-        let types = try types()
         var drafts: [PlaceDraft] = []
         drafts.reserveCapacity(features.count)
         for (index, feature) in features.enumerated() {
             do {
-                drafts.append(try Self.draft(from: feature, fields: fields, types: types))
+                let draft = try draft(from: feature, fields: fields, types: types)
+                try validate(draft)
+                drafts.append(draft)
             } catch let error as RegistryError {
                 throw InputError(file: path, location: location(index), message: error.message)
             }
         }
+        return drafts
+    }
+
+    /// Writes records read by ``readImport(_:fields:types:)`` in one transaction, each with an event.
+    public func importDrafts(_ drafts: [PlaceDraft], from path: String, actor: String) throws -> ImportReport {
+        try Self.validateEvent(actor: actor, reason: nil)
         Romanizer.shared.prepare(drafts.map(\.name))
         let file = URL(fileURLWithPath: path).lastPathComponent
         let count = try write { db in
+            let types = try Self.types(db)
             let statement = try db.makeStatement(
                 sql: "INSERT INTO event (place_id, at, actor, action, reason, before, after) VALUES (?, ?, ?, 'import', ?, NULL, ?)")
             let at = Self.now()
@@ -86,17 +101,39 @@ extension Registry {
         return value
     }
 
-    /// A code property only counts when it is digits (a 清波街道 in a "town" column is a name, not a code).
-    static func code(_ feature: Feature, _ keys: [String]) -> String? {
-        keys.lazy.compactMap { text(feature, $0) }.first { $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }
+    /// The first code among `keys`, which must have one of `lengths` digits. A value of letters
+    /// alone is a name in a code column (清波街道 in "town") and is passed over; any other value that
+    /// is not such a code is an error naming the column, never stored as given.
+    static func code(_ feature: Feature, _ keys: [String], lengths: Set<Int>) throws -> String? {
+        for key in keys {
+            guard let value = text(feature, key) else { continue }
+            if lengths.contains(where: { RegistryInput.isDigits(value, count: $0) }) { return value }
+            if value.allSatisfy({ $0.isLetter || $0 == "·" }) { continue }
+            let expected = lengths.sorted().map(String.init).joined(separator: " or ")
+            throw RegistryError("\(key) \(RegistryInput.shown(value)) is not a code of \(expected) digits")
+        }
+        return nil
+    }
+
+    /// An NBS code the row carries for itself (6 digits: district, 9: town, 12: community). Under
+    /// "code" a value that is not all digits is another numbering (G104) and is passed over.
+    static func ownCode(_ feature: Feature) throws -> String? {
+        for key in ["code", "adcode", "town_code_2022", "town_code"] {
+            guard let value = text(feature, key) else { continue }
+            if [6, 9, 12].contains(where: { RegistryInput.isDigits(value, count: $0) }) { return value }
+            if key == "code", !value.allSatisfy({ $0.isASCII && $0.isNumber }) { continue }
+            throw RegistryError("\(key) \(RegistryInput.shown(value)) is not an NBS code (6, 9 or 12 digits)")
+        }
+        return nil
     }
 
     static func draft(from feature: Feature, fields: ImportFields, types: [String: PlaceType]) throws -> PlaceDraft {
         guard let name = text(feature, fields.name) else { throw RegistryError("has no \"\(fields.name)\"") }
+        let shown = RegistryInput.shown(name)
         let typeID: String
         if let given = text(feature, fields.type) ?? fields.defaultType {
             guard types[given] != nil else {
-                throw RegistryError("\(name): unknown type \"\(given)\"; known: \(types.keys.sorted().joined(separator: ", "))")
+                throw RegistryError("\(shown): unknown type \"\(RegistryInput.shown(given))\"; known: \(types.keys.sorted().joined(separator: ", "))")
             }
             typeID = given
         } else if let inferred = PlaceType.infer(from: name, types: types) {
@@ -105,24 +142,24 @@ extension Registry {
             guard types[fallback] != nil else { throw RegistryError("unknown fallback type \"\(fallback)\"") }
             typeID = fallback
         } else {
-            throw RegistryError("\(name): no \"\(fields.type)\" and its 通名 does not tell the type; add a type column, --type or --fallback-type")
+            throw RegistryError("\(shown): no \"\(fields.type)\" and its 通名 does not tell the type; add a type column, --type or --fallback-type")
         }
         var status = PlaceStatus.inUse
         if let label = text(feature, fields.status) {
             guard let parsed = PlaceStatus(rawValue: label) else {
-                throw RegistryError("\(name): status \"\(label)\"; expected \(PlaceStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw RegistryError("\(shown): status \"\(RegistryInput.shown(label))\"; expected \(PlaceStatus.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             status = parsed
         }
         // Codes: the named columns, else NBS codes carried by the row (12 digits: community, 9: town).
-        let ownCode = code(feature, ["code", "adcode", "town_code_2022", "town_code"])
-        var district = code(feature, [fields.district, "district_code", "district_adcode_2022", "adcode"])
-        var town = code(feature, [fields.town, "town_code", "town_code_2022"])
+        let ownCode = try ownCode(feature)
+        var district = try code(feature, [fields.district, "district_code", "district_adcode_2022"], lengths: [6])
+        var town = try code(feature, [fields.town, "town_code", "town_code_2022"], lengths: [9])
         if let ownCode, ownCode.count >= 9 {
             district = district ?? String(ownCode.prefix(6))
             if ownCode.count >= 12 || types[typeID]?.scope == .town { town = town ?? String(ownCode.prefix(9)) }
             if ownCode.count == 9, ["subdistrict", "town"].contains(typeID) { town = town ?? ownCode }
-        } else if let ownCode, ownCode.count == 6, typeID == "district" {
+        } else if let ownCode, ownCode.count == 6 {
             district = district ?? ownCode
         }
         var isProtected = false
@@ -130,12 +167,12 @@ extension Registry {
             switch flag {
             case "true", "1", "yes", "y", "是": isProtected = true
             case "false", "0", "no", "n", "否": isProtected = false
-            default: throw RegistryError("\(name): protected is \"\(flag)\"; use true or false")
+            default: throw RegistryError("\(shown): protected is \"\(RegistryInput.shown(flag))\"; use true or false")
             }
         }
         for key in ["approval_date", "notice_date"] {
             if let date = text(feature, key), !isISODate(date) {
-                throw RegistryError("\(name): \(key) \"\(date)\" is not a date like 2024-05-01")
+                throw RegistryError("\(shown): \(key) \"\(RegistryInput.shown(date))\" is not a date like 2024-05-01")
             }
         }
         func names(_ key: String) -> [NameEntry] {
@@ -176,14 +213,15 @@ extension Registry {
                 for (rule, key, distinct) in [("duplicate", "name", "COUNT(*)"), ("homophone", "sound_key", "COUNT(DISTINCT name)")] {
                     let rows = try Row.fetchAll(
                         db, sql: """
-                            SELECT \(key) AS k, \(group) AS g, group_concat(id) AS ids, group_concat(name, '|') AS names FROM place
+                            SELECT \(key) AS k, \(group) AS g, group_concat(id) AS ids, group_concat(name, char(31)) AS names FROM place
                             WHERE type IN (\(marks)) AND status NOT IN ('retired','deprecated')
                             GROUP BY k, g HAVING \(distinct) > 1 ORDER BY k
                             """,
                         arguments: StatementArguments(ids))
                     for row in rows {
                         let idList = (row["ids"] as String).split(separator: ",").compactMap { Int64($0) }
-                        let nameList = (row["names"] as String).split(separator: "|").map(String.init)
+                        // Names cannot hold control characters, so the unit separator (U+001F) cannot occur in one.
+                        let nameList = (row["names"] as String).split(separator: "\u{1F}").map(String.init)
                         let g: String = row["g"]
                         let scopeText = switch scope {
                         case .city: "the city"

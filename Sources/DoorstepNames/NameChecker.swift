@@ -93,20 +93,44 @@ struct NameRules {
     init(db: Database, proposal: NameProposal, registryPath: String) throws {
         self.db = db
         self.proposal = proposal
+        try Self.validate(proposal)
         let types = try Registry.types(db)
         guard let type = types[proposal.type] else {
             throw RegistryError("unknown place type \"\(proposal.type)\"; known: \(types.keys.sorted().joined(separator: ", "))")
         }
         self.type = type
         self.parts = NameParts(proposal.name, type: type)
-        self.settings = try Registry.settings(db)
+        self.settings = try Registry.settings(db, path: registryPath)
     }
 
+    /// Text no rule can judge (a NUL byte would cut the name short in every query) and codes that
+    /// are not codes are errors, not findings.
+    static func validate(_ proposal: NameProposal) throws {
+        if proposal.name.isEmpty { throw RegistryError("the name is empty") }
+        if let problem = RegistryInput.scalarProblem(proposal.name, allowLineBreaks: false) {
+            throw RegistryError("the name \(RegistryInput.shown(proposal.name)) \(problem)")
+        }
+        if let district = proposal.district, let problem = RegistryInput.districtProblem(district) { throw RegistryError("district: \(problem)") }
+        if let town = proposal.town, let problem = RegistryInput.townProblem(town, district: proposal.district) {
+            throw RegistryError("town: \(problem)")
+        }
+    }
+
+    /// The name as messages quote it: cut when long, hidden characters written out.
+    var shown: String { RegistryInput.shown(proposal.name) }
+
     func report() throws -> CheckReport {
+        // The length rule goes first: a name past the limit is rejected on that alone, so the cost of
+        // the other rules never depends on how long a name someone pastes is.
+        let lengthFindings = length()
+        if proposal.name.count > settings.maxLength {
+            let pinyin = proposal.name.count <= RegistryInput.maxNameLength ? romanizer.romanize(proper: parts.proper, generic: parts.generic) : ""
+            return CheckReport(name: proposal.name, pinyin: pinyin, findings: lengthFindings)
+        }
         var findings: [Finding] = []
         findings += generic()
         findings += characters()
-        findings += length()
+        findings += lengthFindings
         findings += words("grandiose", settings.grandioseWords, "is a grandiose word (大、洋、怪、重) that names must avoid")
         findings += blockedWords()
         findings += try duplicates()
@@ -127,24 +151,25 @@ struct NameRules {
     func generic() -> [Finding] {
         let allowed = type.generics.joined(separator: "、")
         if parts.generic.isEmpty {
-            return [finding("generic", .reject, "\(proposal.name) does not end in a 通名 of a \(type.id) (\(allowed))")]
+            return [finding("generic", .reject, "\(shown) does not end in a 通名 of a \(type.id) (\(allowed))")]
         }
         if parts.proper.isEmpty {
             return [finding("generic", .reject, "\(parts.generic) is a 通名 alone; a name needs a 专名 before it")]
         }
         if let stacked = type.generic(of: parts.proper) {
-            return [finding("generic", .reject, "\(proposal.name) stacks two 通名 (\(stacked) + \(parts.generic))")]
+            return [finding("generic", .reject, "\(shown) stacks two 通名 (\(stacked) + \(parts.generic))")]
         }
         return []
     }
 
     func characters() -> [Finding] {
         let foreign = proposal.name.filter { character in
-            !(character.unicodeScalars.count == 1 && Romanizer.isHan(character.unicodeScalars.first!))
+            let scalars = character.unicodeScalars
+            return !(scalars.count == 1 && scalars.allSatisfy(Romanizer.isHan))
         }
         if !foreign.isEmpty {
-            let shown = Array(Set(foreign)).sorted().map { "“\($0)”" }.joined(separator: " ")
-            return [finding("characters", .reject, "only standard Chinese characters are allowed; \(proposal.name) contains \(shown) (letters, digits, spaces or punctuation)")]
+            let listed = Array(Set(foreign)).sorted().prefix(20).map { "“\(RegistryInput.shown(String($0)))”" }.joined(separator: " ")
+            return [finding("characters", .reject, "only standard Chinese characters are allowed; \(shown) contains \(listed) (letters, digits, spaces or punctuation)")]
         }
         guard settings.reviewRareCharacters else { return [] }
         let rare = proposal.name.filter { !CommonCharacters.contains($0) }
@@ -158,10 +183,10 @@ struct NameRules {
         var findings: [Finding] = []
         let count = proposal.name.count
         if count < settings.minLength || count > settings.maxLength {
-            findings.append(finding("length", .reject, "\(proposal.name) has \(count) characters; names have \(settings.minLength) to \(settings.maxLength)"))
+            findings.append(finding("length", .reject, "\(shown) has \(count) characters; names have \(settings.minLength) to \(settings.maxLength)"))
         }
         if let limit = settings.maxProperLength, parts.proper.count > limit {
-            findings.append(finding("length", .reject, "the 专名 \(parts.proper) has \(parts.proper.count) characters; at most \(limit)"))
+            findings.append(finding("length", .reject, "the 专名 \(RegistryInput.shown(parts.proper)) has \(parts.proper.count) characters; at most \(limit)"))
         }
         return findings
     }
@@ -222,9 +247,9 @@ struct NameRules {
         var findings: [Finding] = []
         if !rows.isEmpty {
             if let missing {
-                findings.append(finding("duplicate", .review, "\(proposal.name) exists already: \(describe(rows)); give --\(missing) to tell whether it is in the same \(missing)", rows))
+                findings.append(finding("duplicate", .review, "\(shown) exists already: \(describe(rows)); give --\(missing) to tell whether it is in the same \(missing)", rows))
             } else {
-                findings.append(finding("duplicate", .reject, "\(proposal.name) exists already in \(scopeLabel): \(describe(rows))", rows))
+                findings.append(finding("duplicate", .reject, "\(shown) exists already in \(scopeLabel): \(describe(rows))", rows))
             }
         }
         let former = try Row.fetchAll(
@@ -234,7 +259,7 @@ struct NameRules {
                 """,
             arguments: [proposal.name, excluded] + scopeArguments)
         if !former.isEmpty {
-            findings.append(finding("duplicate", .review, "\(proposal.name) is a former name or alias of \(describe(former)); reusing it confuses old addresses", former))
+            findings.append(finding("duplicate", .review, "\(shown) is a former name or alias of \(describe(former)); reusing it confuses old addresses", former))
         }
         return findings
     }
@@ -247,43 +272,32 @@ struct NameRules {
             arguments: [sound, proposal.name, excluded] + scopeArguments)
         var findings: [Finding] = []
         if !same.isEmpty {
-            findings.append(finding("homophone", .reject, "\(proposal.name) sounds the same (\(sound)) as \(describe(same)) in \(scopeLabel)", same))
+            findings.append(finding("homophone", .reject, "\(shown) sounds the same (\(sound)) as \(describe(same)) in \(scopeLabel)", same))
         }
         if settings.reviewNearSounds {
             let near = try Row.fetchAll(
                 db, sql: "SELECT id, name, district, town, status FROM place WHERE near_key = ? AND sound_key != ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
                 arguments: [romanizer.nearSoundKey(proposal.name), sound, excluded] + scopeArguments)
             if !near.isEmpty {
-                findings.append(finding("homophone", .review, "\(proposal.name) sounds almost like \(describe(near)) (zh/z, n/l, -ng/-n …)", near))
+                findings.append(finding("homophone", .review, "\(shown) sounds almost like \(describe(near)) (zh/z, n/l, -ng/-n …)", near))
             }
         }
         return findings
     }
 
-    /// Every run of two or more characters in the name.
-    var substrings: [String] {
-        let characters = Array(proposal.name)
-        var result: Set<String> = []
-        for start in characters.indices {
-            for end in (start + 2)...max(start + 2, characters.count) where end <= characters.count {
-                result.insert(String(characters[start..<end]))
-            }
-        }
-        return result.sorted()
-    }
-
     /// A name that contains a district's or street's name should lie in that district / along that street.
+    ///
+    /// SQLite looks for each area's and road's name inside the proposal (`instr`): one pass over the
+    /// rows, where listing every substring of the name would grow with the square of its length.
     func areaMismatch() throws -> [Finding] {
-        let pieces = substrings.filter { $0 != proposal.name }
-        guard !pieces.isEmpty else { return [] }
-        let marks = Array(repeating: "?", count: pieces.count).joined(separator: ",")
         var findings: [Finding] = []
         let areas = try Row.fetchAll(
             db, sql: """
                 SELECT id, name, proper, type, district, town, geometry, status FROM place
-                WHERE type IN ('district','subdistrict','town') AND proper IN (\(marks)) AND \(Self.active) AND id != ?
+                WHERE type IN ('district','subdistrict','town') AND length(proper) >= 2 AND proper != ? AND instr(?, proper) > 0
+                  AND \(Self.active) AND id != ?
                 """,
-            arguments: StatementArguments(pieces) + [excluded])
+            arguments: [proposal.name, proposal.name, excluded])
         for area in areas {
             let areaType: String = area["type"]
             let code: String? = areaType == "district" ? area["district"] : area["town"]
@@ -291,30 +305,34 @@ struct NameRules {
             var outside: String?
             if let code, let given, !given.hasPrefix(code), !code.hasPrefix(given) {
                 outside = "the proposal is in \(given), not \(code)"
-            } else if let location = proposal.location, let geometry = Registry.geometry(from: area["geometry"]), geometry.isPolygonal {
+            } else if let location = proposal.location, let geometry = try Registry.geometry(from: area["geometry"], id: area["id"]),
+                geometry.isPolygonal
+            {
                 let context = GEOSContext()
                 if let prepared = try? Geometry(geometry, in: context).prepared(), !prepared.covers(location) {
                     outside = "the place at \(location.x), \(location.y) lies outside it"
                 }
             }
             if let outside {
-                findings.append(finding("area-mismatch", .review, "\(proposal.name) contains \(area["proper"] as String) of \(area["name"] as String), but \(outside)", [area]))
+                findings.append(finding("area-mismatch", .review, "\(shown) contains \(area["proper"] as String) of \(area["name"] as String), but \(outside)", [area]))
             }
         }
         guard let location = proposal.location else { return findings }
         let roads = try Row.fetchAll(
             db, sql: """
                 SELECT id, name, geometry, status FROM place
-                WHERE type IN ('road','street','lane','avenue') AND name IN (\(marks)) AND geometry IS NOT NULL AND \(Self.active) AND id != ?
+                WHERE type IN ('road','street','lane','avenue') AND length(name) >= 2 AND name != ? AND instr(?, name) > 0
+                  AND geometry IS NOT NULL AND \(Self.active) AND id != ?
                 """,
-            arguments: StatementArguments(pieces) + [excluded])
+            arguments: [proposal.name, proposal.name, excluded])
         for road in roads {
-            guard let geometry = Registry.geometry(from: road["geometry"]),
-                let metres = try? PlaceDistance.metres(from: location, to: geometry), metres > PlaceDistance.alongRoad
+            // A distance PROJ cannot give (a road half a world away) is no evidence either way.
+            guard let geometry = try Registry.geometry(from: road["geometry"], id: road["id"]),
+                let metres = try? PlaceDistance.metres(from: location, to: geometry), metres.isFinite, metres > PlaceDistance.alongRoad
             else { continue }
             findings.append(finding(
                 "area-mismatch", .review,
-                "\(proposal.name) contains the road name \(road["name"] as String), but lies \(Int(metres.rounded())) m from it (more than \(Int(PlaceDistance.alongRoad)) m)", [road]))
+                "\(shown) contains the road name \(road["name"] as String), but lies \(String(format: "%.0f", metres)) m from it (more than \(Int(PlaceDistance.alongRoad)) m)", [road]))
         }
         return findings
     }
@@ -328,7 +346,7 @@ struct NameRules {
             arguments: [excluded, proposal.name, proposal.name])
         var findings: [Finding] = []
         if !rows.isEmpty {
-            findings.append(finding("historic", .review, "\(proposal.name) is a protected historic name (地名文化遗产) of \(describe(rows)); another place may not take it without the protection authority's review", rows))
+            findings.append(finding("historic", .review, "\(shown) is a protected historic name (地名文化遗产) of \(describe(rows)); another place may not take it without the protection authority's review", rows))
         }
         if let id = proposal.recordID, let row = try Row.fetchOne(db, sql: "SELECT id, name, protected FROM place WHERE id = ?", arguments: [id]),
             row["protected"] as Bool, row["name"] as String != proposal.name
@@ -343,7 +361,7 @@ struct NameRules {
             db, sql: "SELECT id, name, district, town, status FROM place WHERE status = 'reserved' AND name = ? AND id != ? ORDER BY id",
             arguments: [proposal.name, excluded])
         guard !rows.isEmpty else { return [] }
-        return [finding("reserved", .reject, "\(proposal.name) is held in the name bank (地名储备库): \(describe(rows)); approve that reserved record instead", rows)]
+        return [finding("reserved", .reject, "\(shown) is held in the name bank (地名储备库): \(describe(rows)); approve that reserved record instead", rows)]
     }
 }
 

@@ -49,3 +49,43 @@ extension NameSettings {
         reviewNearSounds = try c.decodeIfPresent(Bool.self, forKey: .reviewNearSounds) ?? reviewNearSounds
     }
 }
+
+extension NameSettings {
+    /// Why these settings cannot be used, or `nil`: limits that leave no name possible or that no
+    /// name reaches, and words that match nothing or carry control characters.
+    public var problem: String? {
+        guard minLength >= 1 else { return "minLength is \(minLength); at least 1" }
+        guard (minLength...RegistryInput.maxNameLength).contains(maxLength) else {
+            return "maxLength is \(maxLength); between minLength (\(minLength)) and \(RegistryInput.maxNameLength)"
+        }
+        if let maxProperLength, !(1...maxLength).contains(maxProperLength) {
+            return "maxProperLength is \(maxProperLength); between 1 and maxLength (\(maxLength))"
+        }
+        let lists = [
+            ("grandioseWords", grandioseWords), ("blockedPersons", blockedPersons), ("blockedForeign", blockedForeign),
+            ("blockedCompanies", blockedCompanies),
+        ]
+        for (key, words) in lists {
+            for word in words {
+                if let problem = RegistryInput.nameProblem(word) { return "\(key): \(RegistryInput.shown(word)) \(problem)" }
+            }
+        }
+        return nil
+    }
+
+    /// One line for a settings file that does not decode: which key, and what was wrong with it.
+    public static func describe(_ error: any Error) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.isEmpty ? "the file" : codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        guard let error = error as? DecodingError else { return "\(error)" }
+        switch error {
+        case .typeMismatch(let type, let context): return "\(path(context.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let context): return "\(path(context.codingPath)): expected \(type), found null"
+        case .keyNotFound(let key, _): return "\(key.stringValue) is missing"
+        case .dataCorrupted(let context):
+            return "\(path(context.codingPath)): not valid JSON" + (context.underlyingError.map { " (\(String(describing: $0).prefix(120)))" } ?? "")
+        @unknown default: return "\(error)"
+        }
+    }
+}

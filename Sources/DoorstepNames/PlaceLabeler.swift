@@ -30,17 +30,21 @@ public final class PlaceLabeler {
     let communityPoints: [(name: String, point: Coordinate)]
 
     public init(registry: Registry) throws {
-        let places = try registry.all(status: .inUse)
-        let located = places.filter { $0.geometry != nil }
-        let extent = Envelope(of: located.flatMap { $0.geometry!.coordinates }) ?? Envelope(minX: 120, minY: 30, maxX: 120, maxY: 30)
+        // A geometry with no positions (a Polygon without rings, a MultiPolygon of no parts) locates
+        // nothing: such a place is left out, as one without geometry is.
+        let located = try registry.all(status: .inUse).compactMap { place in
+            place.geometry.flatMap { $0.coordinates.isEmpty ? nil : (name: place.name, type: place.type, geometry: $0) }
+        }
+        let extent = Envelope(of: located.flatMap { $0.geometry.coordinates }) ?? Envelope(minX: 120, minY: 30, maxX: 120, maxY: 30)
         projector = try MetricProjection(around: extent).makeProjector()
-        var roads: [(String, Geometry)] = []
+        var roads: [(String, Geometry, Envelope)] = []
         var areas: [(String, PreparedGeometry)] = []
         var points: [(String, Coordinate)] = []
         for place in located {
-            let metric = try projector.project(place.geometry!)
+            let metric = try projector.project(place.geometry)
             if PlaceType.roadTypes.contains(place.type) {
-                roads.append((place.name, try Geometry(metric, in: context)))
+                let road = try Geometry(metric, in: context)
+                if let envelope = road.envelope { roads.append((place.name, road, envelope)) }
             } else if PlaceType.communityTypes.contains(place.type) {
                 if metric.isPolygonal {
                     areas.append((place.name, try Geometry(metric, in: context).prepared()))
@@ -49,8 +53,8 @@ public final class PlaceLabeler {
                 }
             }
         }
-        self.roads = roads
-        self.roadIndex = roads.isEmpty ? nil : try STRtree(envelopes: roads.map { $0.1.envelope! }, in: context)
+        self.roads = roads.map { ($0.0, $0.1) }
+        self.roadIndex = roads.isEmpty ? nil : try STRtree(envelopes: roads.map(\.2), in: context)
         self.communityAreas = areas
         self.communityPoints = points
     }
@@ -59,7 +63,7 @@ public final class PlaceLabeler {
     /// `community` added, each for a point inside the feature's geometry.
     public func annotate(_ features: [Feature]) throws -> [Feature] {
         try features.map { feature in
-            guard let geometry = feature.geometry, let label = try label(inside: geometry) else { return feature }
+            guard let geometry = feature.geometry, !geometry.coordinates.isEmpty, let label = try label(inside: geometry) else { return feature }
             var feature = feature
             feature.properties["place_label"] = .string(label.text)
             feature.properties["road"] = label.road.map(JSONValue.string) ?? .null
@@ -71,7 +75,8 @@ public final class PlaceLabeler {
 
     /// The label of a point inside a WGS84 geometry (its GEOS point on surface).
     public func label(inside geometry: GeometryValue) throws -> Label? {
-        guard case .point(let inside) = try Geometry(geometry, in: context).pointOnSurface().value() else { return nil }
+        let shape = try Geometry(geometry, in: context)
+        guard !shape.isEmpty, case .point(let inside) = try shape.pointOnSurface().value() else { return nil }
         return try label(inside)
     }
 

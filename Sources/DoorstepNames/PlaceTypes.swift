@@ -51,6 +51,11 @@ public struct PlaceType: Codable, Sendable, Equatable {
         PlaceType(id: "district", label: "区县", generics: ["区", "县", "市"], scope: .province),
     ]
 
+    /// The defaults by id: the types a registry starts with.
+    public static var defaultsByID: [String: PlaceType] {
+        Dictionary(defaults.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// The order in which a type is guessed from a name's 通名 when a row does not say: the longest
     /// 通名 wins, and among equal ones the earlier type (社区 is a community before a residential area).
     public static let inferenceOrder = [

@@ -61,27 +61,41 @@ extension Registry {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Reads a stored geometry back through the one GeoJSON reader Doorstep has.
-    static func geometry(from text: String?) -> GeometryValue? {
+    /// Reads a stored geometry back through the one GeoJSON reader Doorstep has. One that does not
+    /// read is an error naming the record: taking it as "no geometry" would hide the place from
+    /// every map and distance without a word.
+    static func geometry(from text: String?, id: Int64) throws -> GeometryValue? {
         guard let text else { return nil }
         let wrapped = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":"# + text + "}]}"
-        return try? GeoJSONReader.parse(Array(wrapped.utf8), file: "registry").features.first?.geometry ?? nil
+        do {
+            return try GeoJSONReader.parse(Array(wrapped.utf8), file: "registry").features.first?.geometry ?? nil
+        } catch {
+            throw RegistryError("record \(id): the stored geometry does not read (\(error.message)); set it again with `doorstep names update \(id) --at LON,LAT`")
+        }
     }
 
-    static func place(from row: Row, names: [Row]) -> Place {
-        func entries(_ kind: String) -> [NameEntry] {
-            names.filter { $0["kind"] as String == kind }.map { NameEntry(name: $0["name"], from: $0["valid_from"], to: $0["valid_to"]) }
+    static func place(from row: Row, names: [Row]) throws -> Place {
+        let id: Int64 = try row.stored("id", of: "a record")
+        func entries(_ kind: String) throws -> [NameEntry] {
+            try names.filter { try $0.stored("kind", of: "record \(id)") as String == kind }.map {
+                NameEntry(name: try $0.stored("name", of: "record \(id)"), from: $0["valid_from"], to: $0["valid_to"])
+            }
+        }
+        let statusText: String = try row.stored("status", of: "record \(id)")
+        guard let status = PlaceStatus(rawValue: statusText) else {
+            throw RegistryError("record \(id): the stored status \(RegistryInput.shown(statusText)) is not one Doorstep knows")
         }
         return Place(
-            id: row["id"],
+            id: id,
             record: PlaceDraft(
-                name: row["name"], type: row["type"], district: row["district"], town: row["town"],
-                geometry: geometry(from: row["geometry"]), approvedPinyin: row["pinyin"],
-                status: PlaceStatus(rawValue: row["status"]) ?? .proposed, isProtected: row["protected"],
+                name: try row.stored("name", of: "record \(id)"), type: try row.stored("type", of: "record \(id)"),
+                district: row["district"], town: row["town"],
+                geometry: try geometry(from: row["geometry"], id: id), approvedPinyin: row["pinyin"],
+                status: status, isProtected: try row.stored("protected", of: "record \(id)"),
                 approvalBody: row["approval_body"], approvalDate: row["approval_date"],
                 approvalDocument: row["approval_document"], noticeDate: row["notice_date"], sources: row["sources"],
-                remarks: row["remarks"], formerNames: entries("former"), aliases: entries("alias")),
-            proper: row["proper"], generic: row["generic"])
+                remarks: row["remarks"], formerNames: try entries("former"), aliases: try entries("alias")),
+            proper: try row.stored("proper", of: "record \(id)"), generic: try row.stored("generic", of: "record \(id)"))
     }
 
     static func places(_ db: Database, where condition: String, _ arguments: StatementArguments = []) throws -> [Place] {
@@ -99,7 +113,7 @@ extension Registry {
                 names[row["place_id"], default: []].append(row)
             }
         }
-        return rows.map { place(from: $0, names: names[$0["id"] as Int64] ?? []) }
+        return try rows.map { try place(from: $0, names: names[$0["id"] as Int64] ?? []) }
     }
 
     public func place(_ id: Int64) throws -> Place? {
@@ -116,8 +130,9 @@ extension Registry {
     /// Inserts a record and its names, returning its id. No event: callers record theirs.
     static func insert(_ draft: PlaceDraft, types: [String: PlaceType], at now: String = Registry.now(), in db: Database) throws -> Int64 {
         guard let type = types[draft.type] else {
-            throw RegistryError("unknown place type \"\(draft.type)\"; known: \(types.keys.sorted().joined(separator: ", "))")
+            throw RegistryError("unknown place type \"\(RegistryInput.shown(draft.type))\"; known: \(types.keys.sorted().joined(separator: ", "))")
         }
+        try validate(draft)
         let parts = NameParts(draft.name, type: type)
         let envelope = draft.geometry.flatMap { Envelope(of: $0.coordinates) }
         let keys = NameKeys(draft.name)
@@ -144,10 +159,53 @@ extension Registry {
     }
 
     static func addName(_ entry: NameEntry, kind: String, to id: Int64, in db: Database) throws {
+        try validate(entry, as: kind == "alias" ? "alias" : "former name")
         let keys = NameKeys(entry.name)
         try db.cachedStatement(
             sql: "INSERT INTO place_alias (place_id, name, kind, sound_key, initials, valid_from, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)"
         ).execute(arguments: [id, entry.name, kind, keys.sound, keys.initials, entry.from, entry.to])
+    }
+
+    /// Why a record cannot be stored, naming the field: every way in (import, propose, update, the
+    /// library) passes here, so a NUL, a stray escape sequence or a code that is not a code never lands.
+    static func validate(_ draft: PlaceDraft) throws {
+        if let problem = RegistryInput.nameProblem(draft.name) { throw RegistryError("the name \(RegistryInput.shown(draft.name)) \(problem)") }
+        if let district = draft.district, let problem = RegistryInput.districtProblem(district) { throw RegistryError("district: \(problem)") }
+        if let town = draft.town, let problem = RegistryInput.townProblem(town, district: draft.district) { throw RegistryError("town: \(problem)") }
+        if let geometry = draft.geometry { try validate(geometry) }
+        let texts: [(String, String?, Bool)] = [
+            ("pinyin", draft.approvedPinyin, false), ("approval body", draft.approvalBody, false),
+            ("approval document", draft.approvalDocument, false), ("sources", draft.sources, true), ("remarks", draft.remarks, true),
+        ]
+        for (field, value, multiline) in texts {
+            if let value, let problem = RegistryInput.textProblem(value, multiline: multiline) {
+                throw RegistryError("\(field) \(RegistryInput.shown(value)) \(problem)")
+            }
+        }
+        for (field, value) in [("approval date", draft.approvalDate), ("notice date", draft.noticeDate)] {
+            if let value, !isISODate(value) { throw RegistryError("\(field) \(RegistryInput.shown(value)) is not a date like 2024-05-01") }
+        }
+        for entry in draft.formerNames { try validate(entry, as: "former name") }
+        for entry in draft.aliases { try validate(entry, as: "alias") }
+    }
+
+    static func validate(_ entry: NameEntry, as kind: String) throws {
+        if let problem = RegistryInput.nameProblem(entry.name) { throw RegistryError("\(kind) \(RegistryInput.shown(entry.name)) \(problem)") }
+        for date in [entry.from, entry.to].compactMap({ $0 }) where !isISODate(date) {
+            throw RegistryError("\(kind) \(entry.name): \(RegistryInput.shown(date)) is not a date like 2024-05-01")
+        }
+    }
+
+    /// A stored geometry is WGS84 longitude/latitude with at least one position: an empty Polygon or
+    /// MultiPolygon is "no geometry" said wrongly, and would break every map and label made from it.
+    static func validate(_ geometry: GeometryValue) throws {
+        let coordinates = geometry.coordinates
+        guard !coordinates.isEmpty else {
+            throw RegistryError("the \(geometry.typeName) has no positions (an empty geometry); give null for a place without one")
+        }
+        if let bad = coordinates.first(where: { !(-180...180).contains($0.x) || !(-90...90).contains($0.y) }) {
+            throw RegistryError("the \(geometry.typeName) has the position \(bad.x), \(bad.y), outside longitude -180…180 / latitude -90…90")
+        }
     }
 
     /// The values an event records, for history: the name, its status and the facts around it.
@@ -197,6 +255,7 @@ extension Registry {
             let before = try existing(db, id)
             var after = before
             try change(&after, db)
+            try Self.validate(after.record)
             let parts = NameParts(after.name, type: try Self.types(db)[after.type])
             let keys = NameKeys(after.name)
             let envelope = after.geometry.flatMap { Envelope(of: $0.coordinates) }
@@ -354,22 +413,28 @@ extension Registry {
     public func search(_ text: String, limit: Int = 200) throws -> [Place] {
         let query = text.trimmingCharacters(in: .whitespaces)
         guard !query.isEmpty else { return [] }
+        if let problem = RegistryInput.scalarProblem(query, allowLineBreaks: false) { throw RegistryError("the search text \(problem)") }
+        // No stored name is longer, and SQLite refuses LIKE patterns past 50,000 characters.
+        guard query.count <= RegistryInput.maxNameLength else {
+            throw RegistryError("the search text has \(query.count) characters; a name has at most \(RegistryInput.maxNameLength)")
+        }
         let latin = query.lowercased().filter { $0.isLetter && $0.isASCII }
         let isLatin = !latin.isEmpty && query.allSatisfy { $0.isASCII }
         return try read { db in
             var ids: [Int64] = []
+            // The text is matched literally: %, _ and \ in it are escaped, not wildcards.
             if isLatin {
-                let like = "%" + latin + "%"
+                let like = "%" + Self.likeEscaped(latin) + "%", prefix = Self.likeEscaped(latin) + "%"
                 ids += try Int64.fetchAll(
-                    db, sql: "SELECT id FROM place WHERE sound_key LIKE ? OR initials LIKE ? OR lower(replace(pinyin, ' ', '')) LIKE ? LIMIT ?",
-                    arguments: [like, latin + "%", like, limit])
+                    db, sql: #"SELECT id FROM place WHERE sound_key LIKE ? ESCAPE '\' OR initials LIKE ? ESCAPE '\' OR lower(replace(pinyin, ' ', '')) LIKE ? ESCAPE '\' LIMIT ?"#,
+                    arguments: [like, prefix, like, limit])
                 ids += try Int64.fetchAll(
-                    db, sql: "SELECT place_id FROM place_alias WHERE sound_key LIKE ? OR initials LIKE ? LIMIT ?",
-                    arguments: [like, latin + "%", limit])
+                    db, sql: #"SELECT place_id FROM place_alias WHERE sound_key LIKE ? ESCAPE '\' OR initials LIKE ? ESCAPE '\' LIMIT ?"#,
+                    arguments: [like, prefix, limit])
             } else {
-                let like = "%" + query + "%"
-                ids += try Int64.fetchAll(db, sql: "SELECT id FROM place WHERE name LIKE ? LIMIT ?", arguments: [like, limit])
-                ids += try Int64.fetchAll(db, sql: "SELECT place_id FROM place_alias WHERE name LIKE ? LIMIT ?", arguments: [like, limit])
+                let like = "%" + Self.likeEscaped(query) + "%"
+                ids += try Int64.fetchAll(db, sql: #"SELECT id FROM place WHERE name LIKE ? ESCAPE '\' LIMIT ?"#, arguments: [like, limit])
+                ids += try Int64.fetchAll(db, sql: #"SELECT place_id FROM place_alias WHERE name LIKE ? ESCAPE '\' LIMIT ?"#, arguments: [like, limit])
             }
             var seen = Set<Int64>()
             let unique = ids.filter { seen.insert($0).inserted }.prefix(limit)
@@ -377,6 +442,16 @@ extension Registry {
             let marks = Array(repeating: "?", count: unique.count).joined(separator: ",")
             return try Self.places(db, where: "id IN (\(marks))", StatementArguments(Array(unique)))
         }
+    }
+
+    /// `text` for a LIKE pattern with `ESCAPE '\'`: its wildcards and the escape character literal.
+    static func likeEscaped(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character == "\\" || character == "%" || character == "_" { out.append("\\") }
+            out.append(character)
+        }
+        return out
     }
 
     /// Records, optionally of one status, in id order.

@@ -14,17 +14,27 @@ import GRDB
 public final class Registry: @unchecked Sendable {
     public let path: String
     let database: DatabaseQueue
+    /// Whether this process made the file: a new registry, removed again by
+    /// ``removeIfCreatedEmpty()`` when the command that made it fails.
+    let created: Bool
 
-    /// Opens the registry at `path`, creating it when `create` is true. Refuses a file written by a
-    /// newer schema.
+    /// Opens the registry at `path` to write, creating it when missing; with `create: false`, opens
+    /// an existing registry read-only, for commands that only read (a registry on a read-only file
+    /// or folder can still be searched). Refuses a file written by a newer schema.
     public init(path: String, create: Bool = true) throws {
         self.path = path
-        if !create, !FileManager.default.fileExists(atPath: path) {
-            throw RegistryError("\(path): no such registry (create one with `doorstep names import`)")
+        guard create else {
+            database = try Self.openForReading(path)
+            created = false
+            return
         }
-        // Two processes opening a new registry at once would both try to create the schema: the first
-        // to take this lock creates it, the other waits and finds it there. The lock is on the folder,
-        // not the database: closing any descriptor of the database would drop SQLite's own locks.
+        (database, created) = try Self.withFolderLock(of: path) { try Self.openForWriting(path) }
+    }
+
+    /// Two processes opening a new registry at once would both try to create the schema: the first
+    /// to take this lock creates it, the other waits and finds it there. The lock is on the folder,
+    /// not the database: closing any descriptor of the database would drop SQLite's own locks.
+    static func withFolderLock<T>(of path: String, _ body: () throws -> T) rethrows -> T {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         let lockDescriptor = open(folder, O_RDONLY)
         if lockDescriptor >= 0 { flock(lockDescriptor, LOCK_EX) }
@@ -34,11 +44,18 @@ public final class Registry: @unchecked Sendable {
                 close(lockDescriptor)
             }
         }
+        return try body()
+    }
+
+    /// Opens (creating when missing) and migrates; says whether the file was made here.
+    static func openForWriting(_ path: String) throws -> (DatabaseQueue, Bool) {
+        let created = !FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.foreignKeysEnabled = true
         // Another process writing: wait for it rather than fail at once.
         configuration.busyMode = .timeout(30)
+        let database: DatabaseQueue
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
         } catch {
@@ -56,6 +73,79 @@ public final class Registry: @unchecked Sendable {
             throw error
         } catch {
             throw RegistryError("\(path): \(Self.describe(error))")
+        }
+        return (database, created)
+    }
+
+    /// Removes the registry file when this process created it and nothing has been recorded in it
+    /// since, so a command that fails leaves no empty registry behind. Under the creation lock, and
+    /// only while it holds no record, event or setting: a file another process has written to stays.
+    public func removeIfCreatedEmpty() {
+        guard created else { return }
+        Self.withFolderLock(of: path) {
+            let sql = "SELECT (SELECT COUNT(*) FROM place) + (SELECT COUNT(*) FROM event) + (SELECT COUNT(*) FROM setting)"
+            guard (try? database.read { db in try Int.fetchOne(db, sql: sql) }) == 0 else { return }
+            guard (try? database.close()) != nil else { return }
+            for suffix in ["", "-wal", "-shm"] { unlink(path + suffix) }
+        }
+    }
+
+    /// Opens an existing registry read-only and checks its schema, without migrating or locking.
+    static func openForReading(_ path: String) throws -> DatabaseQueue {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw RegistryError("\(path): no such registry (create one with `doorstep names import`)")
+        }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        do {
+            let database = try DatabaseQueue(path: path, configuration: configuration)
+            try database.read { db in try checkSchema(db, path: path) }
+            return database
+        } catch let error as RegistryError {
+            throw error
+        } catch let error as DatabaseError where [.SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+            return try openImmutable(path, after: error)
+        } catch {
+            throw RegistryError("\(path): cannot read the registry: \(Self.describe(error))")
+        }
+    }
+
+    /// SQLite reads a WAL database through a `-shm` file beside it, which a read-only folder cannot
+    /// hold. With no write-ahead log waiting, nothing is lost by reading the file as it stands
+    /// (`immutable`); with one, that would show an old state, so it is an error.
+    static func openImmutable(_ path: String, after error: DatabaseError) throws -> DatabaseQueue {
+        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        guard wal == 0 else {
+            throw RegistryError(
+                "\(path): cannot read the registry: its write-ahead log (\(path)-wal) holds changes and the folder is read-only; open it once where it can be written")
+        }
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._-~".utf8)
+        let encoded = absolute.utf8.map { allowed.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+        var configuration = Configuration()
+        configuration.readonly = true
+        do {
+            let database = try DatabaseQueue(path: "file:\(encoded)?immutable=1", configuration: configuration)
+            try database.read { db in try checkSchema(db, path: path) }
+            return database
+        } catch let failure as RegistryError {
+            throw failure
+        } catch {
+            throw RegistryError("\(path): cannot read the registry: \(Self.describe(error))")
+        }
+    }
+
+    /// A registry to read must have this version's schema: a newer one is refused, and one without
+    /// it (an empty file, an older registry) is said to be so rather than migrated by a reader.
+    static func checkSchema(_ db: Database, path: String) throws {
+        let migrator = Self.migrator
+        if try migrator.hasBeenSuperseded(db) {
+            throw RegistryError(
+                "\(path): the registry was written by a newer version of Doorstep (schema \(try migrator.appliedIdentifiers(db).sorted().joined(separator: ", "))); upgrade doorstep to use it")
+        }
+        guard try migrator.hasCompletedMigrations(db) else {
+            throw RegistryError("\(path): not a Doorstep registry, or one of an older version (open it once with a command that writes, such as `doorstep names import`)")
         }
     }
 
@@ -129,7 +219,8 @@ public final class Registry: @unchecked Sendable {
                     result = try body(db)
                     return .commit
                 }
-                return result!
+                guard let result else { throw RegistryError("\(path): the transaction ended without a result") }
+                return result
             }
         } catch let error as RegistryError {
             throw error
@@ -167,12 +258,22 @@ public final class Registry: @unchecked Sendable {
     func recordEvent(
         _ db: Database, place: Int64?, action: String, actor: String, reason: String?, before: JSONObject?, after: JSONObject?
     ) throws {
+        try Self.validateEvent(actor: actor, reason: reason)
         try db.execute(
             sql: "INSERT INTO event (place_id, at, actor, action, reason, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [
                 place, Self.now(), actor, action, reason, before.map { GeoJSONWriter.json(.object($0)) },
                 after.map { GeoJSONWriter.json(.object($0)) },
             ])
+    }
+
+    /// The actor and reason of an event are shown by `history`: text that reads back as it was given.
+    static func validateEvent(actor: String, reason: String?) throws {
+        if actor.isEmpty { throw RegistryError("the actor is empty") }
+        if let problem = RegistryInput.textProblem(actor) { throw RegistryError("the actor \(RegistryInput.shown(actor)) \(problem)") }
+        if let reason, let problem = RegistryInput.textProblem(reason, multiline: true) {
+            throw RegistryError("the reason \(RegistryInput.shown(reason)) \(problem)")
+        }
     }
 
     // MARK: Types and settings
@@ -188,19 +289,39 @@ public final class Registry: @unchecked Sendable {
         try read { db in try Self.types(db) }
     }
 
+    /// The stored types. A type whose stored scope is not one Doorstep knows is an error: taking it
+    /// as "the city" would check its names against the wrong places without a word.
     static func types(_ db: Database) throws -> [String: PlaceType] {
         var types: [String: PlaceType] = [:]
         for row in try Row.fetchAll(db, sql: "SELECT id, label, generics, scope FROM place_type") {
-            let generics: String = row["generics"]
-            types[row["id"]] = PlaceType(
-                id: row["id"], label: row["label"], generics: generics.split(separator: ",").map(String.init),
-                scope: DuplicateScope(rawValue: row["scope"]) ?? .city)
+            let id: String = try row.stored("id", of: "a place type")
+            let generics: String = try row.stored("generics", of: "place type \(id)")
+            let scopeText: String = try row.stored("scope", of: "place type \(id)")
+            guard let scope = DuplicateScope(rawValue: scopeText) else {
+                throw RegistryError("the stored place type \(id) has the unknown scope \(RegistryInput.shown(scopeText)); save it again with `doorstep names types --add`")
+            }
+            types[id] = PlaceType(
+                id: id, label: try row.stored("label", of: "place type \(id)"), generics: generics.split(separator: ",").map(String.init), scope: scope)
         }
         return types
     }
 
+    /// Why a type cannot be saved: an id for flags and files, a label, and 通名 that are names.
+    public static func validate(_ type: PlaceType) throws {
+        guard !type.id.isEmpty, type.id.utf8.count <= 40, type.id.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else {
+            throw RegistryError("type id \(RegistryInput.shown(type.id)): use lowercase letters, digits and '-' (e.g. greenway)")
+        }
+        if let problem = RegistryInput.textProblem(type.label) { throw RegistryError("type \(type.id): the label \(problem)") }
+        guard !type.generics.isEmpty else { throw RegistryError("type \(type.id): give at least one 通名") }
+        for generic in type.generics {
+            if let problem = RegistryInput.nameProblem(generic) { throw RegistryError("type \(type.id): the 通名 \(RegistryInput.shown(generic)) \(problem)") }
+            if generic.contains(",") { throw RegistryError("type \(type.id): a 通名 cannot contain ','") }
+        }
+    }
+
     /// Adds a place type or replaces one, with an event.
     public func saveType(_ type: PlaceType, actor: String) throws {
+        try Self.validate(type)
         try write { db in
             let before = try Self.types(db)[type.id]
             try Self.save(type, in: db)
@@ -212,18 +333,30 @@ public final class Registry: @unchecked Sendable {
     }
 
     public func settings() throws -> NameSettings {
-        try read { db in try Self.settings(db) }
+        try read { db in try Self.settings(db, path: path) }
     }
 
-    static func settings(_ db: Database) throws -> NameSettings {
+    /// The stored settings, or the defaults when none were ever stored. Stored settings that do not
+    /// read are an error: an audited registry never checks names by rules nobody chose.
+    static func settings(_ db: Database, path: String) throws -> NameSettings {
         guard let text = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'rules'") else {
             return NameSettings()
         }
-        return (try? JSONDecoder().decode(NameSettings.self, from: Data(text.utf8))) ?? NameSettings()
+        let settings: NameSettings
+        do {
+            settings = try JSONDecoder().decode(NameSettings.self, from: Data(text.utf8))
+        } catch {
+            throw RegistryError("\(path): the stored rules setting is corrupt (\(NameSettings.describe(error))); load good ones with `doorstep names settings --load FILE`")
+        }
+        if let problem = settings.problem {
+            throw RegistryError("\(path): the stored rules setting is corrupt (\(problem)); load good ones with `doorstep names settings --load FILE`")
+        }
+        return settings
     }
 
     /// Replaces the rule settings, keeping the old ones in the event history.
     public func setSettings(_ settings: NameSettings, actor: String, reason: String?) throws {
+        if let problem = settings.problem { throw RegistryError("settings: \(problem)") }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let text = String(decoding: try encoder.encode(settings), as: UTF8.self)
@@ -233,6 +366,18 @@ public final class Registry: @unchecked Sendable {
             try recordEvent(
                 db, place: nil, action: "settings", actor: actor, reason: reason,
                 before: before.map { ["rules": .string($0)] }, after: ["rules": .string(text)])
+        }
+    }
+}
+
+extension Row {
+    /// A column's value, or an error naming the column and the record: a registry edited by hand
+    /// may hold NULL or text where GRDB's subscript would stop the program.
+    func stored<Value: DatabaseValueConvertible>(_ column: String, of record: String) throws -> Value {
+        do {
+            return try decode(Value.self, forColumn: column)
+        } catch {
+            throw RegistryError("\(record): the stored \(column) is \(self[column] as DatabaseValue) where \(Value.self) belongs")
         }
     }
 }

@@ -18,7 +18,8 @@ public final class Romanizer: Sendable {
     /// The first characters of the dictionary's phrases, so most characters skip the phrase search.
     private static let phraseStarts = Set(PlaceNameReadings.phrases.keys.compactMap { $0.unicodeScalars.first?.value })
     private static let fixed = Dictionary(
-        uniqueKeysWithValues: PlaceNameReadings.characters.map { ($0.key.unicodeScalars.first!.value, $0.value) })
+        PlaceNameReadings.characters.compactMap { entry in entry.key.unicodeScalars.first.map { ($0.value, entry.value) } },
+        uniquingKeysWith: { first, _ in first })
 
     public init() {}
 

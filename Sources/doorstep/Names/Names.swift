@@ -26,8 +26,24 @@ struct RegistryOptions: ParsableArguments {
     @Option(help: "Who makes the change (default: the OS user).")
     var actor: String?
 
-    /// Opens the registry; commands that only read refuse to create an empty one.
-    func open(create: Bool = true) throws -> Registry { try Registry(path: db, create: create) }
+    /// Opens the registry to write, creating it when missing.
+    func open() throws -> Registry { try Registry(path: db) }
+
+    /// Opens an existing registry to write: commands on a record id never create an empty file.
+    func openExisting() throws -> Registry {
+        guard FileManager.default.fileExists(atPath: db) else {
+            throw RegistryError("\(db): no such registry (create one with `doorstep names import`)")
+        }
+        return try Registry(path: db)
+    }
+
+    /// Opens an existing registry read-only: reading never creates a file, and works on a registry
+    /// that cannot be written (a read-only file or folder).
+    func read() throws -> Registry { try Registry(path: db, create: false) }
+
+    func validate() throws {
+        if let actor, let problem = RegistryInput.textProblem(actor) { throw ValidationError("--actor \(RegistryInput.shown(actor)): \(problem)") }
+    }
 
     var who: String {
         if let actor, !actor.isEmpty { return actor }
@@ -51,6 +67,11 @@ struct PlaceOptions: ParsableArguments {
 
     func location() throws -> Coordinate? { try at.map(parseLonLat) }
 
+    func validate() throws {
+        try validateCodes(district: ("--district", district), town: ("--town", town))
+        _ = try location()
+    }
+
     func proposal(_ name: String, recordID: Int64? = nil) throws -> NameProposal {
         NameProposal(name: name, type: type, district: district, town: town, location: try location(), recordID: recordID)
     }
@@ -60,15 +81,37 @@ struct PlaceOptions: ParsableArguments {
 func parseLonLat(_ text: String) throws -> Coordinate {
     let parts = text.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces)) }
     guard parts.count == 2, let lon = parts[0], let lat = parts[1], (-180...180).contains(lon), (-90...90).contains(lat) else {
-        throw ValidationError("--at \(text): write LON,LAT in WGS84 degrees, e.g. 120.1301,30.2802")
+        throw ValidationError("--at \(RegistryInput.shown(text)): write LON,LAT in WGS84 degrees, e.g. 120.1301,30.2802")
     }
     return Coordinate(lon, lat)
+}
+
+/// Rejects a `--district` that is not 6 digits and a `--town` that is not 9 digits in that district.
+func validateCodes(district: (flag: String, value: String?), town: (flag: String, value: String?)) throws {
+    if let value = district.value, let problem = RegistryInput.districtProblem(value) { throw ValidationError("\(district.flag): \(problem)") }
+    if let value = town.value, let problem = RegistryInput.townProblem(value, district: district.value) {
+        throw ValidationError("\(town.flag): \(problem)")
+    }
+}
+
+/// Rejects free-text flags (a reason, remarks) that hold a NUL, control characters or U+FFFD.
+func validateTexts(_ texts: [(flag: String, value: String?, multiline: Bool)]) throws {
+    for (flag, value, multiline) in texts {
+        if let value, let problem = RegistryInput.textProblem(value, multiline: multiline) {
+            throw ValidationError("\(flag) \(RegistryInput.shown(value)): \(problem)")
+        }
+    }
+}
+
+/// Rejects a name argument (an alias, a new name) that cannot be stored.
+func validateName(_ name: String, _ what: String) throws {
+    if let problem = RegistryInput.nameProblem(name) { throw ValidationError("\(what) \(RegistryInput.shown(name)) \(problem)") }
 }
 
 /// Rejects a date flag that is not YYYY-MM-DD before anything is written.
 func validateDates(_ dates: [(flag: String, value: String?)]) throws {
     for (flag, value) in dates {
-        if let value, !Registry.isISODate(value) { throw ValidationError("\(flag) \(value): write a date like 2024-06-01") }
+        if let value, !Registry.isISODate(value) { throw ValidationError("\(flag) \(RegistryInput.shown(value)): write a date like 2024-06-01") }
     }
 }
 
@@ -92,7 +135,7 @@ extension CheckReport {
     }
 
     var text: String {
-        var lines = ["\(name)  \(pinyin)  → \(verdict.rawValue)"]
+        var lines = ["\(RegistryInput.shown(name))  \(pinyin)  → \(verdict.rawValue)"]
         for finding in findings { lines.append("  [\(finding.severity.rawValue)] \(finding.rule): \(finding.message)") }
         return lines.joined(separator: "\n")
     }

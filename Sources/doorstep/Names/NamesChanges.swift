@@ -19,7 +19,19 @@ struct NamesImport: ParsableCommand {
         var fields = ImportFields()
         fields.defaultType = type
         fields.fallbackType = fallbackType
-        let report = try registry.open().importFile(file, fields: fields, actor: registry.who)
+        // The file is read and every row checked before a new registry is created: a failed import
+        // never leaves an empty one behind. A new registry has the default types. (An existing one is
+        // opened as a writer, which waits while another process is still creating its schema.)
+        let types = FileManager.default.fileExists(atPath: registry.db) ? try registry.open().types() : PlaceType.defaultsByID
+        let drafts = try Registry.readImport(file, fields: fields, types: types)
+        let target = try registry.open()
+        let report: ImportReport
+        do {
+            report = try target.importDrafts(drafts, from: file, actor: registry.who)
+        } catch {
+            target.removeIfCreatedEmpty()
+            throw error
+        }
         print("imported \(report.imported) names from \(file)")
         if !report.conflicts.isEmpty {
             print("legacy conflicts (reported, not refused): \(report.conflicts.count)")
@@ -43,7 +55,7 @@ struct NamesCheck: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        let report = try registry.open().check(try place.proposal(name))
+        let report = try registry.read().check(try place.proposal(name))
         switch format {
         case .json: printJSON(report.json)
         case .text: print(report.text)
@@ -62,6 +74,8 @@ struct NamesPropose: ParsableCommand {
     @Option(help: "Why.") var reason: String?
     @OptionGroup var registry: RegistryOptions
 
+    func validate() throws { try validateTexts([("--reason", reason, true)]) }
+
     func run() throws {
         try createChecked(name: name, place: place, registry: registry, status: .proposed, action: "propose", reason: reason)
     }
@@ -77,6 +91,8 @@ struct NamesReserve: ParsableCommand {
     @Option(help: "Why.") var reason: String?
     @OptionGroup var registry: RegistryOptions
 
+    func validate() throws { try validateTexts([("--reason", reason, true)]) }
+
     func run() throws {
         try createChecked(name: name, place: place, registry: registry, status: .reserved, action: "reserve", reason: reason)
     }
@@ -84,10 +100,13 @@ struct NamesReserve: ParsableCommand {
 
 func createChecked(name: String, place: PlaceOptions, registry options: RegistryOptions, status: PlaceStatus, action: String, reason: String?) throws {
     let registry = try options.open()
-    let report = try registry.check(try place.proposal(name))
-    if report.verdict == .reject {
-        FileHandle.standardError.write(Data((report.text + "\n").utf8))
-        throw ExitCode(1)
+    let report: CheckReport
+    do {
+        report = try registry.check(try place.proposal(name))
+        try refuseRejected(report)
+    } catch {
+        registry.removeIfCreatedEmpty()  // a refused first name leaves no empty registry
+        throw error
     }
     let location = try place.location()
     let id = try registry.create(
@@ -95,6 +114,14 @@ func createChecked(name: String, place: PlaceOptions, registry options: Registry
         action: action, actor: options.who, reason: reason)
     print("\(id)  \(name)  \(report.pinyin)  \(status.rawValue)\(report.verdict == .review ? "  (needs review)" : "")")
     for finding in report.findings { print("  [\(finding.severity.rawValue)] \(finding.rule): \(finding.message)") }
+}
+
+/// A rejected name: the findings on standard error, exit 1.
+func refuseRejected(_ report: CheckReport) throws {
+    if report.verdict == .reject {
+        FileHandle.standardError.write(Data((report.text + "\n").utf8))
+        throw ExitCode(1)
+    }
 }
 
 struct NamesApprove: ParsableCommand {
@@ -109,10 +136,13 @@ struct NamesApprove: ParsableCommand {
     @Option(help: "Why.") var reason: String?
     @OptionGroup var registry: RegistryOptions
 
-    func validate() throws { try validateDates([("--date", date)]) }
+    func validate() throws {
+        try validateDates([("--date", date)])
+        try validateTexts([("--body", body, false), ("--document", document, false), ("--reason", reason, true)])
+    }
 
     func run() throws {
-        print(try registry.open().approve(id, body: body, date: date, document: document, actor: registry.who, reason: reason).text)
+        print(try registry.openExisting().approve(id, body: body, date: date, document: document, actor: registry.who, reason: reason).text)
     }
 }
 
@@ -128,7 +158,7 @@ struct NamesUse: ParsableCommand {
     func validate() throws { try validateDates([("--notice-date", noticeDate)]) }
 
     func run() throws {
-        print(try registry.open().putInUse(id, noticeDate: noticeDate, actor: registry.who).text)
+        print(try registry.openExisting().putInUse(id, noticeDate: noticeDate, actor: registry.who).text)
     }
 }
 
@@ -144,18 +174,18 @@ struct NamesRename: ParsableCommand {
     @Option(help: "For a protected (historic) name: the protection measures taken.") var protectionMeasures: String?
     @OptionGroup var registry: RegistryOptions
 
-    func validate() throws { try validateDates([("--date", date)]) }
+    func validate() throws {
+        try validateDates([("--date", date)])
+        try validateTexts([("--reason", reason, true), ("--protection-measures", protectionMeasures, true)])
+    }
 
     func run() throws {
-        let registry = try registry.open()
+        let registry = try registry.openExisting()
         guard let current = try registry.place(id) else { throw ValidationError("no record with id \(id)") }
         let report = withoutMetHistoric(
             try registry.check(NameProposal(name: name, type: current.type, district: current.district, town: current.town, recordID: id)),
             measures: protectionMeasures)
-        if report.verdict == .reject {
-            FileHandle.standardError.write(Data((report.text + "\n").utf8))
-            throw ExitCode(1)
-        }
+        try refuseRejected(report)
         print(try registry.rename(id, to: name, date: date, actor: self.registry.who, reason: reason, protectionMeasures: protectionMeasures).text)
     }
 }
@@ -171,10 +201,13 @@ struct NamesRetire: ParsableCommand {
     @Option(help: "For a protected (historic) name: the protection measures taken.") var protectionMeasures: String?
     @OptionGroup var registry: RegistryOptions
 
-    func validate() throws { try validateDates([("--date", date)]) }
+    func validate() throws {
+        try validateDates([("--date", date)])
+        try validateTexts([("--reason", reason, true), ("--protection-measures", protectionMeasures, true)])
+    }
 
     func run() throws {
-        print(try registry.open().retire(id, date: date, actor: registry.who, reason: reason, protectionMeasures: protectionMeasures).text)
+        print(try registry.openExisting().retire(id, date: date, actor: registry.who, reason: reason, protectionMeasures: protectionMeasures).text)
     }
 }
 
@@ -187,8 +220,10 @@ struct NamesDeprecate: ParsableCommand {
     @Option(help: "Why.") var reason: String
     @OptionGroup var registry: RegistryOptions
 
+    func validate() throws { try validateTexts([("--reason", reason, true)]) }
+
     func run() throws {
-        print(try registry.open().deprecate(id, actor: registry.who, reason: reason).text)
+        print(try registry.openExisting().deprecate(id, actor: registry.who, reason: reason).text)
     }
 }
 
@@ -202,8 +237,10 @@ struct NamesProtect: ParsableCommand {
     @Option(help: "Why.") var reason: String?
     @OptionGroup var registry: RegistryOptions
 
+    func validate() throws { try validateTexts([("--reason", reason, true)]) }
+
     func run() throws {
-        print(try registry.open().setProtected(id, !off, actor: registry.who, reason: reason).text)
+        print(try registry.openExisting().setProtected(id, !off, actor: registry.who, reason: reason).text)
     }
 }
 
@@ -214,17 +251,25 @@ struct NamesUpdate: ParsableCommand {
 
     @Argument(help: "Record id.") var id: Int64
     @Option(help: "The approved romanisation, which wins over the computed one.") var pinyin: String?
-    @Option(help: "District (county) code.") var district: String?
-    @Option(help: "Town/street code.") var town: String?
+    @Option(help: "District (county) code, 6 digits.") var district: String?
+    @Option(help: "Town/street code, 9 digits.") var town: String?
     @Option(help: "Where the place is, WGS84 longitude,latitude.") var at: String?
     @Option(help: "Sources.") var sources: String?
     @Option(help: "Remarks (replace the old ones, which stay in the history).") var remarks: String?
     @Option(help: "Why.") var reason: String?
     @OptionGroup var registry: RegistryOptions
 
+    func validate() throws {
+        try validateCodes(district: ("--district", district), town: ("--town", town))
+        try validateTexts([
+            ("--pinyin", pinyin, false), ("--sources", sources, true), ("--remarks", remarks, true), ("--reason", reason, true),
+        ])
+        _ = try at.map(parseLonLat)
+    }
+
     func run() throws {
         let location = try at.map(parseLonLat)
-        let place = try registry.open().updateDetails(id, actor: registry.who, reason: reason) { record in
+        let place = try registry.openExisting().updateDetails(id, actor: registry.who, reason: reason) { record in
             if let pinyin { record.approvedPinyin = pinyin }
             if let district { record.district = district }
             if let town { record.town = town }
@@ -248,9 +293,13 @@ struct NamesAlias: ParsableCommand {
     @Option(help: "Why.") var reason: String?
     @OptionGroup var registry: RegistryOptions
 
-    func validate() throws { try validateDates([("--from", from), ("--to", to)]) }
+    func validate() throws {
+        try validateName(name, "the alias")
+        try validateDates([("--from", from), ("--to", to)])
+        try validateTexts([("--reason", reason, true)])
+    }
 
     func run() throws {
-        print(try registry.open().addAlias(id, NameEntry(name: name, from: from, to: to), actor: registry.who, reason: reason).text)
+        print(try registry.openExisting().addAlias(id, NameEntry(name: name, from: from, to: to), actor: registry.who, reason: reason).text)
     }
 }

@@ -12,7 +12,7 @@ struct NamesShow: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        guard let place = try registry.open(create: false).place(id) else { throw ValidationError("no record with id \(id) in \(registry.db)") }
+        guard let place = try registry.read().place(id) else { throw ValidationError("no record with id \(id) in \(registry.db)") }
         switch format {
         case .json: printJSON(.object(place.properties))
         case .text: print(place.text)
@@ -30,7 +30,7 @@ struct NamesSearch: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        let places = try registry.open(create: false).search(text)
+        let places = try registry.read().search(text)
         switch format {
         case .json: printJSON(.array(places.map { .object($0.properties) }))
         case .text:
@@ -52,7 +52,7 @@ struct NamesHistory: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        let events = try registry.open(create: false).history(id)
+        let events = try registry.read().history(id)
         switch format {
         case .json:
             printJSON(.array(events.map { event in
@@ -86,7 +86,7 @@ struct NamesExport: ParsableCommand {
 
     func run() throws {
         if let output { try OutputFile.checkWritable(output) }
-        let registry = try registry.open(create: false)
+        let registry = try registry.read()
         let bytes = format == .geojson ? try registry.exportGeoJSON(status: status) : Array(try registry.exportCSV(status: status).utf8)
         try emit(bytes, to: output)
     }
@@ -103,7 +103,7 @@ struct NamesPlan: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        let plan = try registry.open(create: false).planSummary()
+        let plan = try registry.read().planSummary()
         func counts(_ pairs: [(String, Int)]) -> JSONValue {
             .object(JSONObject(pairs.map { ($0.0, JSONValue.number(Double($0.1))) }))
         }
@@ -137,19 +137,38 @@ struct NamesSettings: ParsableCommand {
     @Option(help: "Why (with --load).") var reason: String?
     @OptionGroup var registry: RegistryOptions
 
+    func validate() throws { try validateTexts([("--reason", reason, true)]) }
+
     func run() throws {
-        let registry = try registry.open()
+        let settings: NameSettings
         if let load {
-            let bytes = try GeoJSONReader.readBytes(of: load)
-            let settings: NameSettings
-            do { settings = try JSONDecoder().decode(NameSettings.self, from: Data(bytes)) } catch {
-                throw InputError(file: load, message: "not a settings file: \(error.localizedDescription)")
+            // The file is read and checked before the registry is opened (or created).
+            let loaded = try Self.read(load)
+            let target = try registry.open()
+            do {
+                try target.setSettings(loaded, actor: registry.who, reason: reason)
+                settings = try target.settings()
+            } catch {
+                target.removeIfCreatedEmpty()
+                throw error
             }
-            try registry.setSettings(settings, actor: self.registry.who, reason: reason)
+        } else {
+            // Showing reads only; without a registry, the defaults a new one starts with.
+            settings = FileManager.default.fileExists(atPath: registry.db) ? try registry.read().settings() : NameSettings()
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(try registry.settings()), as: UTF8.self))
+        print(String(decoding: try encoder.encode(settings), as: UTF8.self))
+    }
+
+    static func read(_ file: String) throws -> NameSettings {
+        let bytes = try GeoJSONReader.readBytes(of: file)
+        let settings: NameSettings
+        do { settings = try JSONDecoder().decode(NameSettings.self, from: Data(bytes)) } catch {
+            throw InputError(file: file, message: "not a settings file: \(NameSettings.describe(error))")
+        }
+        if let problem = settings.problem { throw InputError(file: file, message: problem) }
+        return settings
     }
 }
 
@@ -164,17 +183,36 @@ struct NamesTypes: ParsableCommand {
     @Option(help: "Duplicate scope: city, county, province or town.") var scope: String?
     @OptionGroup var registry: RegistryOptions
 
-    func run() throws {
-        let registry = try registry.open()
-        if let add {
-            guard let generics, let scopeText = scope, let parsed = DuplicateScope(rawValue: scopeText) else {
-                throw ValidationError("--add needs --generics A,B and --scope city|county|province|town")
-            }
-            try registry.saveType(
-                PlaceType(id: add, label: label ?? add, generics: generics.split(separator: ",").map(String.init), scope: parsed),
-                actor: self.registry.who)
+    /// The type `--add` describes, or `nil` without `--add`.
+    func newType() throws -> PlaceType? {
+        guard let add else { return nil }
+        guard let generics, let scopeText = scope, let parsed = DuplicateScope(rawValue: scopeText) else {
+            throw ValidationError("--add needs --generics A,B and --scope city|county|province|town")
         }
-        for type in try registry.types().values.sorted(by: { $0.id < $1.id }) {
+        let type = PlaceType(
+            id: add, label: label ?? add, generics: generics.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) },
+            scope: parsed)
+        do { try Registry.validate(type) } catch let error as RegistryError { throw ValidationError(error.message) }
+        return type
+    }
+
+    func validate() throws { _ = try newType() }
+
+    func run() throws {
+        let types: [String: PlaceType]
+        if let type = try newType() {
+            let target = try registry.open()
+            do {
+                try target.saveType(type, actor: registry.who)
+                types = try target.types()
+            } catch {
+                target.removeIfCreatedEmpty()
+                throw error
+            }
+        } else {
+            types = FileManager.default.fileExists(atPath: registry.db) ? try registry.read().types() : PlaceType.defaultsByID
+        }
+        for type in types.values.sorted(by: { $0.id < $1.id }) {
             print("\(type.id)\t\(type.label)\t\(type.scope.rawValue)\t\(type.generics.joined(separator: "、"))")
         }
     }
