@@ -36,6 +36,12 @@ struct BadInputTests {
         BadInput(label: "empty demand layer", layer: .demand, text: collection([]), expected: "demand.geojson: the demand layer has no features"),
         BadInput(label: "unknown CRS name", layer: .units, text: TinyCity.unitsText, extra: ["--units-crs", "mars"], expected: "--units-crs: unknown coordinate system \"mars\""),
         BadInput(label: "file not UTF-8", layer: .units, text: "", expected: "units.geojson: feature 0: text is not UTF-8"),
+        BadInput(label: "Polygon with no rings", layer: .units, text: collection([#"{"type":"Feature","properties":{"code":"330106001"},"geometry":{"type":"Polygon","coordinates":[]}}"#]), expected: "feature 0: unit 330106001 has an empty Polygon (no coordinates)"),
+        BadInput(label: "MultiPolygon with no parts", layer: .units, text: collection([#"{"type":"Feature","properties":{"code":"330106001"},"geometry":{"type":"MultiPolygon","coordinates":[]}}"#]), expected: "feature 0: unit 330106001 has an empty MultiPolygon (no coordinates)"),
+        BadInput(label: "zero-area polygon", layer: .units, text: collection([polygonFeature([(120.00, 30.00), (120.01, 30.00), (120.02, 30.00), (120.00, 30.00)], #""code":"330106001""#)]), expected: "feature 0: unit 330106001 "),
+        BadInput(label: "polygon of one repeated point", layer: .units, text: collection([polygonFeature([(120.00, 30.00), (120.00, 30.00), (120.00, 30.00), (120.00, 30.00)], #""code":"330106001""#)]), expected: "feature 0: unit 330106001 "),
+        BadInput(label: "polygon around the world", layer: .units, text: collection([polygonFeature([(-180, -90), (180, -90), (180, 90), (-180, 90), (-180, -90)], #""code":"330106001""#)]), expected: "feature 0: unit 330106001 spans 360.0° of longitude and 180.0° of latitude; no planning unit spans more than 20°"),
+        BadInput(label: "polygon crossing the antimeridian", layer: .units, text: collection([polygonFeature([(179.9, 50), (-179.9, 50), (-179.9, 50.1), (179.9, 50.1), (179.9, 50)], #""code":"330106001""#)]), expected: "spans 359.8° of longitude"),
         BadInput(label: "unknown kind without radius", layer: .facilities, text: collection([pointFeature(120.002, 30.005, #""kind":"clinic""#)]), expected: "facility kind \"clinic\" has no default radius"),
     ]
 
