@@ -139,7 +139,7 @@ extension Registry {
         } else if let inferred = PlaceType.infer(from: name, types: types) {
             typeID = inferred.id
         } else if let fallback = fields.fallbackType {
-            guard types[fallback] != nil else { throw RegistryError("unknown fallback type \"\(fallback)\"") }
+            guard types[fallback] != nil else { throw RegistryError("unknown fallback type \"\(RegistryInput.shown(fallback))\"") }
             typeID = fallback
         } else {
             throw RegistryError("\(shown): no \"\(fields.type)\" and its 通名 does not tell the type; add a type column, --type or --fallback-type")
@@ -192,7 +192,8 @@ extension Registry {
     /// Whether `text` is a calendar date written YYYY-MM-DD.
     public static func isISODate(_ text: String) -> Bool {
         let parts = text.split(separator: "-")
-        return parts.count == 3 && parts[0].count == 4 && parts.allSatisfy { $0.allSatisfy(\.isNumber) }
+        // ASCII digits only: Character.isNumber would take ２０２４ or २०२४ as a year.
+        return parts.count == 3 && parts[0].utf8.count == 4 && parts.allSatisfy { $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }
             && (1...12).contains(Int(parts[1]) ?? 0) && (1...31).contains(Int(parts[2]) ?? 0)
     }
 

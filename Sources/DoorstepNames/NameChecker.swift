@@ -96,7 +96,7 @@ struct NameRules {
         try Self.validate(proposal)
         let types = try Registry.types(db)
         guard let type = types[proposal.type] else {
-            throw RegistryError("unknown place type \"\(proposal.type)\"; known: \(types.keys.sorted().joined(separator: ", "))")
+            throw RegistryError("unknown place type \"\(RegistryInput.shown(proposal.type))\"; known: \(types.keys.sorted().joined(separator: ", "))")
         }
         self.type = type
         self.parts = NameParts(proposal.name, type: type)

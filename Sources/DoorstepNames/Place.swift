@@ -82,5 +82,7 @@ public struct RegistryEvent: Sendable, Equatable {
 public struct RegistryError: Error, CustomStringConvertible, Sendable, Equatable {
     public var message: String
     public init(_ message: String) { self.message = message }
-    public var description: String { message }
+    /// One line whatever the message quotes (a path, a type given on the command line): control
+    /// characters are written out, never sent to the terminal.
+    public var description: String { RegistryInput.shown(message, limit: .max) }
 }

@@ -135,6 +135,35 @@ struct NamesHardeningTests {
             #expect(updated.remarks == "第一行\n第二行")
         }
 
+        @Test("bytes that are not UTF-8 in an argument arrive as U+FFFD and are refused, not stored")
+        func invalidUTF8Argument() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let db = folder.file("n.sqlite")
+            #expect(try CLI.run(["names", "propose", "云栖路", "--type", "road", "--db", db]).status == 0)
+            // Foundation passes arguments as Strings, so the shell writes the raw byte 0xFF.
+            for (command, flags) in [("alias 1", ""), ("propose", "--type road")] {
+                let script = #"exec "$0" names \#(command) "$(printf '梅灵\377路')" \#(flags) --db "$1""#
+                let result = try runProcess("/bin/sh", ["-c", script, CLI.executable, db])
+                #expect(result.status != 0, "\(command): \(result.stdout)")
+                #expect(result.stderr.contains("U+FFFD"), "\(command): \(result.stderr)")
+            }
+            #expect(try Registry(path: db, create: false).count() == 1)
+            #expect(try Registry(path: db, create: false).place(1)?.aliases.isEmpty == true)
+        }
+
+        @Test("dates are ASCII YYYY-MM-DD: other digits are not a year")
+        func dates() throws {
+            let tiny = try TinyRegistry()
+            defer { tiny.folder.cleanup() }
+            #expect(!Registry.isISODate("२०२४-06-01") && !Registry.isISODate("２０２４-06-01") && Registry.isISODate("2024-06-01"))
+            #expect(throws: RegistryError.self) {
+                try tiny.registry.create(PlaceDraft(name: "云栖路", type: "road", approvalDate: "२०२४-06-01"), action: "add", actor: "t")
+            }
+            let result = try CLI.run(["names", "approve", "1", "--date", "२०२४-06-01", "--db", tiny.path])
+            #expect(result.status == 2, "\(result.stderr)")
+        }
+
         @Test("the CLI refuses an alias or an actor with control characters (exit 2), and never echoes them raw")
         func cli() throws {
             let folder = try TemporaryFolder()
