@@ -380,6 +380,15 @@ struct NamesHardeningTests {
             }
         }
 
+        @Test("export --output onto the registry itself is refused and the registry stays whole")
+        func exportOverRegistry() throws {
+            let tiny = try TinyRegistry()
+            defer { tiny.folder.cleanup() }
+            let result = try CLI.run(["names", "export", "--output", tiny.path, "--db", tiny.path])
+            #expect(result.status == 1 && result.stderr.contains("input"), "\(result.stderr)")
+            #expect(try Registry(path: tiny.path, create: false).count() == 5)
+        }
+
         @Test("a failed import into an existing registry leaves it as it was")
         func existing() throws {
             let tiny = try TinyRegistry()

@@ -85,7 +85,8 @@ struct NamesExport: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        if let output { try OutputFile.checkWritable(output) }
+        // The export never replaces the registry it reads (or its write-ahead files).
+        if let output { try OutputFile.checkWritable(output, inputs: ["", "-wal", "-shm"].map { self.registry.db + $0 }) }
         let registry = try registry.read()
         let bytes = format == .geojson ? try registry.exportGeoJSON(status: status) : Array(try registry.exportCSV(status: status).utf8)
         try emit(bytes, to: output)
