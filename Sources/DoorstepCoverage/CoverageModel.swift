@@ -25,14 +25,26 @@ public struct CoverageSettings: Sendable, Equatable {
 
     /// The radii a catchment may have, in metres: beyond 100 km nobody walks, and the arithmetic of
     /// the indexes stays exact.
-    public static let radiusRange: ClosedRange<Double> = 1...100_000
+    public static let radiusRange = SettingRange<Double>("--radius", 1...100_000, unit: "metres")
+
+    /// A `--radius KIND=METRES` entry: the normalised kind and the metres, checked against ``radiusRange``.
+    ///
+    /// ```swift
+    /// try CoverageSettings.radiusOverride("老年食堂=800")  // ("canteen", 800)
+    /// ```
+    public static func radiusOverride(_ entry: String) throws(CoverageError) -> (kind: String, metres: Double) {
+        let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].trimmingSpaces().isEmpty, let metres = Double(parts[1].trimmingSpaces()) else {
+            throw CoverageError("--radius \(entry): write KIND=METRES, e.g. canteen=1000")
+        }
+        if let problem = radiusRange.problem(with: metres, naming: "--radius \(parts[0])") { throw CoverageError(problem) }
+        return (FacilityKind.normalized(parts[0]), metres)
+    }
 
     /// The radius of `kind`: the override, else the default, else an error.
     public func radius(of kind: String) throws(CoverageError) -> Double {
         if let metres = radii[kind] {
-            guard Self.radiusRange.contains(metres) else {
-                throw CoverageError("the radius of \(kind) is \(metres) m; it must be between 1 and 100000 m")
-            }
+            if let problem = Self.radiusRange.problem(with: metres, naming: "the radius of \(kind)") { throw CoverageError(problem) }
             return metres
         }
         if let metres = FacilityKind.defaultRadii.first(where: { $0.kind == kind })?.metres { return metres }

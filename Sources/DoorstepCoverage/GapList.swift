@@ -10,6 +10,16 @@ public struct GapTargets: Sendable, Equatable {
     /// `--min-area`: uncovered parts smaller than this many m² are left out.
     public var minAreaM2: Double
 
+    public static let minRatioRange = SettingRange<Double>("--min-ratio", 0...1)
+    public static let minFacilitiesRange = SettingRange<Int>("--min-facilities", 0...10_000)
+    public static let minAreaRange = SettingRange<Double>("--min-area", 0...10_000_000, unit: "m²")
+
+    /// What is wrong with these targets, or nil.
+    public var problem: String? {
+        Self.minRatioRange.problem(with: minRatio) ?? Self.minFacilitiesRange.problem(with: minFacilities)
+            ?? Self.minAreaRange.problem(with: minAreaM2)
+    }
+
     public init(minRatio: Double = 0.9, minFacilities: Int = 1, minAreaM2: Double = 100) {
         self.minRatio = minRatio
         self.minFacilities = minFacilities

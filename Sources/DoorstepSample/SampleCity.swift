@@ -55,7 +55,11 @@ public struct SampleCity: Sendable {
     static let islandRadius = 60.0
     static let centre = Coordinate(120.16, 30.27)
 
+    /// Scale 100 is 3 million demand points; below 0.001 no district is left.
+    public static let scaleRange = SettingRange<Double>("--scale", 0.001...100)
+
     public static func generate(seed: UInt64 = 2024, scale: Double = 1) throws -> SampleCity {
+        if let problem = scaleRange.problem(with: scale) { throw CoverageError(problem) }
         var generator = Generator(seed: seed, scale: scale)
         return try generator.run()
     }

@@ -70,16 +70,14 @@ struct TargetOptions: ParsableArguments {
     @Option(help: "A unit whose coverage ratio is below this misses its target (0 to 1).")
     var minRatio: Double = 0.9
 
-    @Option(help: "A unit with fewer facilities of the kind than this misses its target (0 to 10000).")
+    @Option(help: "A unit with fewer facilities of the kind than this misses its target (0 to 10,000).")
     var minFacilities: Int = 1
 
-    @Option(help: "Uncovered parts smaller than this many m² are left out (0 to 10000000).")
+    @Option(help: "Uncovered parts smaller than this many m² are left out (0 to 10,000,000).")
     var minArea: Double = 100
 
     func validate() throws {
-        try FlagRange.check(minRatio, "--min-ratio", 0...1)
-        try FlagRange.check(minFacilities, "--min-facilities", 0...10_000)
-        try FlagRange.check(minArea, "--min-area", 0...10_000_000, unit: "m²")
+        if let problem = gapTargets.problem { throw ValidationError(problem) }
     }
 
     var gapTargets: GapTargets { GapTargets(minRatio: minRatio, minFacilities: minFacilities, minAreaM2: minArea) }
@@ -100,7 +98,7 @@ struct Sample: ParsableCommand {
     var scale: Double = 1
 
     func validate() throws {
-        try FlagRange.check(scale, "--scale", 0.001...100)
+        if let problem = SampleCity.scaleRange.problem(with: scale) { throw ValidationError(problem) }
     }
 
     func run() throws {

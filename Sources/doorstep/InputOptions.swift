@@ -71,14 +71,13 @@ struct InputOptions: ParsableArguments {
 
     func radii() throws -> [String: Double] {
         var radii: [String: Double] = [:]
-        let range = CoverageSettings.radiusRange
         for entry in radius {
-            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, !parts[0].trimmingSpaces().isEmpty, let metres = Double(parts[1].trimmingSpaces()) else {
-                throw ValidationError("--radius \(entry): write KIND=METRES, e.g. canteen=1000")
+            do {
+                let (kind, metres) = try CoverageSettings.radiusOverride(entry)
+                radii[kind] = metres
+            } catch {
+                throw ValidationError(error.message)
             }
-            try FlagRange.check(metres, "--radius \(parts[0])", range, unit: "metres")
-            radii[FacilityKind.normalized(parts[0])] = metres
         }
         return radii
     }
@@ -174,24 +173,6 @@ enum SampleLocation {
             throw ValidationError("no input flags and no sample city found (looked for \(relative)/\(units)); run `doorstep sample --output \(relative)`")
         }
         return found
-    }
-}
-
-/// The range every numeric flag must lie in, checked in `validate()`: a usage error (exit 2) naming the
-/// flag and the range, never a trap on 1e308 further down.
-enum FlagRange {
-    static func check<Value: Comparable>(_ value: Value, _ flag: String, _ range: ClosedRange<Value>, unit: String = "") throws {
-        // `contains` is false for NaN, so "nan" is refused as well.
-        guard range.contains(value) else {
-            throw ValidationError(
-                "\(flag) \(text(value)): must be between \(text(range.lowerBound)) and \(text(range.upperBound))\(unit.isEmpty ? "" : " " + unit)")
-        }
-    }
-
-    /// 100000 rather than 100000.0.
-    static func text(_ value: some Comparable) -> String {
-        if let number = value as? Double, number.isFinite, number == number.rounded(), abs(number) < 1e15 { return String(Int(number)) }
-        return "\(value)"
     }
 }
 

@@ -14,6 +14,7 @@ let package = Package(
             dependencies: [
                 .product(name: "DoorstepNames", package: "Doorstep"), .product(name: "DoorstepGeoJSON", package: "Doorstep"),
             ]),
+        .executableTarget(name: "FuzzFlags", dependencies: [.product(name: "DoorstepCoverage", package: "Doorstep")]),
     ],
     swiftLanguageModes: [.v6]
 )

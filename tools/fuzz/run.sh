@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
 # Builds one libFuzzer harness with AddressSanitizer and runs it for SECONDS seconds.
-#   tools/fuzz/run.sh geojson|csv|names SECONDS [extra libFuzzer flags]
+#   tools/fuzz/run.sh geojson|csv|names|flags SECONDS [extra libFuzzer flags]
 # New corpus entries go to .corpus/NAME (not committed); the seeds in corpus/NAME are only read.
 # Crashing inputs are written to artifacts/NAME/ (crash-…, timeout-…, oom-…).
 set -euo pipefail
 cd "$(dirname "$0")"
-name=${1:?usage: run.sh geojson|csv|names SECONDS}
-seconds=${2:?usage: run.sh geojson|csv|names SECONDS}
+name=${1:?usage: run.sh geojson|csv|names|flags SECONDS}
+seconds=${2:?usage: run.sh geojson|csv|names|flags SECONDS}
 shift 2
 case $name in
   geojson) product=FuzzGeoJSON; flags=(-max_len=65536 -timeout=10) ;;
   csv) product=FuzzCSV; flags=(-max_len=16384 -timeout=10) ;;
   names) product=FuzzNames; flags=(-max_len=4096 -timeout=5) ;;
-  *) echo "run.sh: unknown harness $name (geojson, csv, names)" >&2; exit 2 ;;
+  flags) product=FuzzFlags; flags=(-max_len=256 -timeout=10) ;;
+  *) echo "run.sh: unknown harness $name (geojson, csv, names, flags)" >&2; exit 2 ;;
 esac
 swift build -c release --product "$product" \
   -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -g >&2
