@@ -433,11 +433,24 @@ private struct Parser {
     }
 
     /// The EPSG code of an old-style `{"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::4549"}}`.
+    ///
+    /// A `crs` member that is there but names no code is an error: read as longitude/latitude, data in
+    /// a projected system would land in the wrong place without a word.
     mutating func crs() throws(InputError) -> Int? {
-        guard case .object(let crs) = try value(), case .object(let properties)? = crs["properties"],
+        let start = position
+        let member = try value()
+        if member == .null { return nil }
+        guard case .object(let crs) = member, case .object(let properties)? = crs["properties"],
             let name = properties["name"]?.textValue
-        else { return nil }
-        return CRSName.epsgCode(in: name)
+        else {
+            position = start
+            throw fail("the \"crs\" member is not of the form {\"type\": \"name\", \"properties\": {\"name\": \"EPSG:…\"}}; remove it or name an EPSG code")
+        }
+        guard let code = CRSName.epsgCode(in: name) else {
+            position = start
+            throw fail("the \"crs\" member names \"\(InputError.quoted(name))\", not an EPSG code; remove it or name one (e.g. \"EPSG:4549\")")
+        }
+        return code
     }
 
     mutating func features() throws(InputError) -> [Feature] {
@@ -640,6 +653,10 @@ private struct Parser {
         return try build(type, coordinates)
     }
 
+    /// No coordinate system has coordinates this large (metres on a national grid stay below 1e8);
+    /// beyond it, GEOS and the writer would work with overflowing numbers.
+    static let maxCoordinate = 1e9
+
     static let geometryTypes: Set<String> = [
         "Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection",
     ]
@@ -668,6 +685,9 @@ private struct Parser {
                 _ = try number()
             }
             try expect(UInt8(ascii: "]"), "']' after a position")
+            guard abs(x) <= Self.maxCoordinate, abs(y) <= Self.maxCoordinate else {
+                throw fail("position [\(x), \(y)] is out of range for any coordinate system (beyond ±1e9)")
+            }
             return .position(Coordinate(x, y))
         }
     }
@@ -740,7 +760,8 @@ public enum CRSName {
         let upper = name.uppercased()
         if upper.hasSuffix("CRS84") { return 4326 }
         guard upper.contains("EPSG") else { return nil }
-        let digits = upper.reversed().prefix { $0.isNumber }
+        let digits = upper.reversed().prefix { $0.isASCII && $0.isNumber }
+        guard (1...9).contains(digits.count) else { return nil }
         return Int(String(digits.reversed()))
     }
 }

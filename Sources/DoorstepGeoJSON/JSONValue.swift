@@ -7,11 +7,12 @@ public enum JSONValue: Equatable, Sendable {
     case array([JSONValue])
     case object(JSONObject)
 
-    /// The number, or a string that spells a number (CSV cells and sloppy exports do this).
+    /// The number, or a string that spells a finite number (CSV cells and sloppy exports do this);
+    /// "nan", "inf" and "1e999" are not numbers here, as they are not in JSON.
     public var numberValue: Double? {
         switch self {
         case .number(let n): n
-        case .string(let s): Double(s.trimmingSpaces())
+        case .string(let s): Double(s.trimmingSpaces()).flatMap { $0.isFinite ? $0 : nil }
         default: nil
         }
     }

@@ -243,6 +243,43 @@ struct ReaderHardeningTests {
         }
     }
 
+    @Suite("GeoJSON crs and number text")
+    struct CRSAndNumbers {
+        @Test("a crs member that names no EPSG code is an error, not longitude/latitude", arguments: [
+            #"{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4549x"}}"#,
+            #"{"type":"name","properties":{"name":"EPSG:99999999999999999999"}}"#,
+            #"{"type":"name","properties":{"name":"EPSG:４５４９"}}"#,
+            #"{"type":"link","properties":{"href":"http://example.com/crs"}}"#,
+            #""EPSG:4549""#,
+        ])
+        func badCRS(crs: String) {
+            let text = #"{"type":"FeatureCollection","crs":\#(crs),"features":[]}"#
+            let error = inputError { () throws(InputError) in _ = try parse(text) }
+            expectOneLine(error, file: "h.geojson", "line 1: the \"crs\" member")
+        }
+
+        @Test("crs members that name a code, or null")
+        func goodCRS() throws {
+            for (crs, code) in [
+                (#"{"type":"name","properties":{"name":"urn:ogc:def:crs:EPSG::4490"}}"#, 4490),
+                (#"{"type":"name","properties":{"name":"EPSG:4549"}}"#, 4549),
+                (#"{"type":"name","properties":{"name":"urn:ogc:def:crs:OGC:1.3:CRS84"}}"#, 4326),
+            ] {
+                #expect(try parse(#"{"type":"FeatureCollection","crs":\#(crs),"features":[]}"#).declaredEPSG == code)
+            }
+            #expect(try parse(#"{"type":"FeatureCollection","crs":null,"features":[]}"#).declaredEPSG == nil)
+        }
+
+        @Test("text that spells nan, inf or a number beyond Double is not a number")
+        func numberText() {
+            for text in ["nan", "NaN", "inf", "-infinity", "1e999", "abc", ""] {
+                #expect(JSONValue.string(text).numberValue == nil, "\(text)")
+            }
+            #expect(JSONValue.string(" 80 ").numberValue == 80)
+            #expect(JSONValue.string("-0").numberValue == 0)
+        }
+    }
+
     @Suite("GeoJSON geometry shapes")
     struct Shapes {
         static func geometry(_ text: String) throws(InputError) -> GeometryValue? {
@@ -498,30 +535,51 @@ struct ReaderHardeningTests {
 
     @Suite("Fuzzing regressions")
     struct FuzzRegressions {
-        /// Inputs that libFuzzer found (tools/fuzz); each must give a one-line error or read cleanly.
-        static let geojson: [[UInt8]] = []
-        static let csv: [[UInt8]] = []
+        /// Inputs that libFuzzer found (tools/fuzz) and what they must give now: an error containing
+        /// the text, or (for `nil`) a clean read.
+        static let geojson: [(input: String, expected: String?)] = [
+            // A coordinate of 5.6e126 read fine and then trapped GeoJSONWriter (Double → UInt64).
+            (
+                #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"s":"a\"b\\c|/\n\t"},"geometry":{"type":"GeometryCollection","geometries":[{"type":"LineString","coordinates":[[0,0],[1,1]]},{"type":"MultiLineString","coordinatpe":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555555]]]}]}}]}"#,
+                "feature 0: position [0.0, 5.555555555555555e+125] is out of range for any coordinate system"
+            ),
+        ]
+        static let csv: [(input: [UInt8], expected: String?)] = []
 
         @Test("GeoJSON inputs found by the fuzzer")
         func geojsonInputs() {
-            for bytes in Self.geojson {
+            for (input, expected) in Self.geojson {
+                let bytes = Array(input.utf8)
                 do {
                     let sequential = try GeoJSONReader.parse(bytes, file: "f.geojson")
+                    #expect(expected == nil, "read, but expected \(expected ?? "")")
                     #expect(try GeoJSONReader.parse(bytes, file: "f.geojson", parallelAbove: 0, workers: 3) == sequential)
+                    let written = GeoJSONWriter().featureCollection(sequential.features)
+                    #expect(try GeoJSONReader.parse(written, file: "w.geojson").features.count == sequential.features.count)
                 } catch {
-                    expectOneLine(error, file: "f.geojson")
+                    expectOneLine(error, file: "f.geojson", expected ?? "(no error expected)")
                 }
             }
         }
 
+        @Test("coordinates beyond any coordinate system are refused; national-grid metres are not")
+        func coordinateRange() throws {
+            let far = collection([feature(#""properties":{},"#, geometry: point("[1e10,0]"))])
+            expectOneLine(inputError { () throws(InputError) in _ = try parse(far) }, file: "h.geojson", "feature 0: position [10000000000.0, 0.0] is out of range")
+            let grid = collection([feature(#""properties":{},"#, geometry: point("[40500000.5,3350000.25]"))])
+            #expect(try parse(grid).features[0].geometry == .point(Coordinate(40_500_000.5, 3_350_000.25)))
+        }
+
         @Test("CSV inputs found by the fuzzer")
         func csvInputs() {
-            for bytes in Self.csv {
+            for (bytes, expected) in Self.csv {
                 do {
                     let table = try CSVTable.parse(try TextDecoding.decode(bytes, file: "f.csv"), file: "f.csv")
+                    #expect(expected == nil, "read, but expected \(expected ?? "")")
                     #expect(table.rows.allSatisfy { $0.count <= table.header.count })
+                    if CSVPointReader.hasCoordinates(table) { _ = try CSVPointReader.points(table, file: "f.csv") }
                 } catch {
-                    expectOneLine(error, file: "f.csv")
+                    expectOneLine(error, file: "f.csv", expected ?? "(no error expected)")
                 }
             }
         }
