@@ -14,12 +14,9 @@ let package = Package(
             dependencies: [
                 .product(name: "DoorstepNames", package: "Doorstep"), .product(name: "DoorstepGeoJSON", package: "Doorstep"),
             ]),
-<<<<<<< ours
         .executableTarget(name: "FuzzFlags", dependencies: [.product(name: "DoorstepCoverage", package: "Doorstep")]),
-=======
         // Not a fuzzer: times the readers on large files (see tools/fuzz/README.md).
         .executableTarget(name: "ReadBench", dependencies: [.product(name: "DoorstepGeoJSON", package: "Doorstep")]),
->>>>>>> theirs
     ],
     swiftLanguageModes: [.v6]
 )
