@@ -149,14 +149,22 @@ public struct LayerLoader: Sendable {
     }
 
     /// A non-negative number from `field`, `fallback` when the field is absent or empty.
+    /// The most a count in a layer may be: no building houses ten million elderly and no canteen seats
+    /// them. Beyond it a sum could overflow to infinity and every ratio read NaN.
+    public static let largestCount = 10_000_000.0
+
+    /// A number from 0 to ``largestCount`` from `field`, `fallback` when the field is absent or empty.
     func number(_ feature: Feature, _ field: String, fallback: Double, index: Int, file: String) throws(InputError) -> Double {
         let value = feature.properties[field]
-        if case .number(let number)? = value, number >= 0 { return number }
+        if case .number(let number)? = value, number >= 0, number <= Self.largestCount { return number }
         guard let value, value != .null, value.textValue?.trimmingSpaces() != "" else { return fallback }
         guard let number = value.numberValue else {
             throw .feature(index, in: file, "\"\(field)\" is \(GeoJSONWriter.json(value)), not a number")
         }
         guard number.isFinite, number >= 0 else { throw .feature(index, in: file, "\"\(field)\" is \(number); it must be 0 or more") }
+        guard number <= Self.largestCount else {
+            throw .feature(index, in: file, "\"\(field)\" is \(number); it must be at most 10000000")
+        }
         return number
     }
 

@@ -36,6 +36,7 @@ struct BadInputTests {
         BadInput(label: "empty demand layer", layer: .demand, text: collection([]), expected: "demand.geojson: the demand layer has no features"),
         BadInput(label: "unknown CRS name", layer: .units, text: TinyCity.unitsText, extra: ["--units-crs", "mars"], expected: "--units-crs: unknown coordinate system \"mars\""),
         BadInput(label: "file not UTF-8", layer: .units, text: "", expected: "units.geojson: feature 0: text is not UTF-8"),
+        BadInput(label: "elderly beyond any building", layer: .demand, text: collection([pointFeature(120.002, 30.005, #""elderly":1e308"#)]), expected: "demand.geojson: feature 0: \"elderly\" is 1e+308; it must be at most 10000000"),
         BadInput(label: "Polygon with no rings", layer: .units, text: collection([#"{"type":"Feature","properties":{"code":"330106001"},"geometry":{"type":"Polygon","coordinates":[]}}"#]), expected: "feature 0: unit 330106001 has an empty Polygon (no coordinates)"),
         BadInput(label: "MultiPolygon with no parts", layer: .units, text: collection([#"{"type":"Feature","properties":{"code":"330106001"},"geometry":{"type":"MultiPolygon","coordinates":[]}}"#]), expected: "feature 0: unit 330106001 has an empty MultiPolygon (no coordinates)"),
         BadInput(label: "zero-area polygon", layer: .units, text: collection([polygonFeature([(120.00, 30.00), (120.01, 30.00), (120.02, 30.00), (120.00, 30.00)], #""code":"330106001""#)]), expected: "feature 0: unit 330106001 "),
