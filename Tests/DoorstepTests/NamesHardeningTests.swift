@@ -74,12 +74,13 @@ struct NamesHardeningTests {
             #expect(try tiny.registry.count() == before)
         }
 
-        @Test("a \\u0000 escape or a lone low surrogate in GeoJSON: an error naming the feature")
+        @Test("a \\u0000 escape or a lone surrogate in GeoJSON: an error naming the feature, never dropped")
         func escapesInGeoJSON() throws {
             let tiny = try TinyRegistry()
             defer { tiny.folder.cleanup() }
             let before = try tiny.registry.count()
-            for (escaped, expected) in [(#"梅灵\u0000路"#, "NUL"), (#"梅灵\udc00路"#, "surrogate")] {
+            let escapes = [(#"梅灵\u0000路"#, "NUL"), (#"梅灵\udc00路"#, "surrogate"), (#"梅灵\ud800路"#, "surrogate"), (#"梅灵路\ud800"#, "surrogate")]
+            for (escaped, expected) in escapes {
                 let file = try tiny.folder.write(
                     "names.geojson", collection([pointFeature(120.1, 30.2, #""name":"云栖路""#), pointFeature(120.1, 30.2, #""name":"\#(escaped)""#)]))
                 let error = #expect(throws: InputError.self) { try tiny.registry.importFile(file, fields: ImportFields(), actor: "t") }
