@@ -39,9 +39,10 @@ let package = Package(
             dependencies: ["DoorstepGeometry", .product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         .target(name: "DoorstepCRS", dependencies: ["CPROJ", "DoorstepGeometry"]),
+        .target(name: "DoorstepNetwork", dependencies: ["DoorstepGeometry", "DoorstepCRS"]),
         .target(
             name: "DoorstepCoverage",
-            dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS"]
+            dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepNetwork"]
         ),
         .target(name: "DoorstepSample", dependencies: ["DoorstepCoverage"]),
         .target(
@@ -60,7 +61,7 @@ let package = Package(
         .testTarget(
             name: "DoorstepTests",
             dependencies: [
-                "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepCoverage", "DoorstepSample", "DoorstepNames",
+                "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepNetwork", "DoorstepCoverage", "DoorstepSample", "DoorstepNames",
                 "DoorstepSiting", "DoorstepReport", "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
