@@ -47,22 +47,7 @@ extension Registry {
     /// The records of a GeoJSON or CSV file, every row read and checked against `types`, without
     /// touching a registry: a command can read its input before it creates one.
     public static func readImport(_ path: String, fields: ImportFields = ImportFields(), types: [String: PlaceType]) throws -> [PlaceDraft] {
-        let features: [Feature]
-        let location: (Int) -> String
-        if path.lowercased().hasSuffix(".csv") {
-            let table = try CSVTable.read(file: path)
-            features = CSVPointReader.hasCoordinates(table)
-                ? try CSVPointReader.points(table, file: path).features
-                : table.rows.map { row in
-                    var properties = JSONObject()
-                    for (column, name) in table.header.enumerated() where column < row.count { properties[name] = .string(row[column]) }
-                    return Feature(geometry: nil, properties: properties)
-                }
-            location = { "line \($0 + 2)" }
-        } else {
-            features = try GeoJSONReader.read(file: path).features
-            location = { "feature \($0)" }
-        }
+        let (features, locations) = try importRows(path)
         var drafts: [PlaceDraft] = []
         drafts.reserveCapacity(features.count)
         for (index, feature) in features.enumerated() {
@@ -71,10 +56,36 @@ extension Registry {
                 try validate(draft)
                 drafts.append(draft)
             } catch let error as RegistryError {
-                throw InputError(file: path, location: location(index), message: error.message)
+                throw InputError(file: path, location: locations[index], message: error.message)
             }
         }
         return drafts
+    }
+
+    /// The features of a GeoJSON or CSV file (by its extension), each with where it is in the file:
+    /// "feature 3", or the line its CSV row starts on (a quoted cell may span lines). Blank CSV rows
+    /// are passed over, as the point reader passes them over.
+    static func importRows(_ path: String) throws -> (features: [Feature], locations: [String]) {
+        guard path.lowercased().hasSuffix(".csv") else {
+            let features = try GeoJSONReader.read(file: path).features
+            return (features, features.indices.map { "feature \($0)" })
+        }
+        let table = try CSVTable.read(file: path)
+        let filled = table.rows.indices.filter { !table.rows[$0].allSatisfy { $0.trimmingSpaces().isEmpty } }
+        let locations = filled.map { "line \(table.line(ofRow: $0))" }
+        if CSVPointReader.hasCoordinates(table) {
+            let features = try CSVPointReader.points(table, file: path).features
+            guard features.count == locations.count else { throw InputError(file: path, message: "rows and points do not pair up; please report this file") }
+            return (features, locations)
+        }
+        let features = filled.map { index in
+            var properties = JSONObject()
+            for (column, name) in table.header.enumerated() where column < table.rows[index].count {
+                properties[name] = .string(table.rows[index][column])
+            }
+            return Feature(geometry: nil, properties: properties)
+        }
+        return (features, locations)
     }
 
     /// Writes records read by ``readImport(_:fields:types:)`` in one transaction, each with an event.

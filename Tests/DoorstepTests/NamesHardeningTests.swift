@@ -97,7 +97,20 @@ struct NamesHardeningTests {
             defer { tiny.folder.cleanup() }
             let csv = try tiny.folder.write("names.csv", "name,type\n\"云栖路,road\n梅灵路,road\n")
             #expect(throws: InputError.self) { try tiny.registry.importFile(csv, actor: "t") }
+            // A well-formed quoted cell across lines, after a blank row: refused at the line it starts on.
+            let quoted = try tiny.folder.write("quoted.csv", "name,type\n云栖路,road\n\n\"梅灵\n路\",road\n翠苑路,road\n")
+            let error = #expect(throws: InputError.self) { try tiny.registry.importFile(quoted, actor: "t") }
+            #expect(error?.location == "line 4" && error?.message.contains("line break") == true, "\(error.map(String.init(describing:)) ?? "")")
             #expect(try tiny.registry.count() == 0)
+            // Blank rows are passed over, and the lines of later rows stay right.
+            let blank = try tiny.folder.write("blank.csv", "name,type,longitude,latitude\n\n云栖路,road,120.1,30.2\n,,,\n梅灵路,road,120.1,x\n")
+            let point = #expect(throws: InputError.self) { try tiny.registry.importFile(blank, actor: "t") }
+            #expect(point?.location == "line 5", "\(point.map(String.init(describing:)) ?? "")")
+            let status = try tiny.folder.write("status.csv", "name,type,status,longitude,latitude\n\n云栖路,road,in-use,120.1,30.2\n\n梅灵路,road,gone,120.1,30.2\n")
+            let late = #expect(throws: InputError.self) { try tiny.registry.importFile(status, actor: "t") }
+            #expect(late?.location == "line 5", "\(late.map(String.init(describing:)) ?? "")")
+            let fine = try tiny.folder.write("fine.csv", "name,type\n云栖路,road\n\n梅灵路,road\n")
+            #expect(try tiny.registry.importFile(fine, actor: "t").imported == 2)
         }
 
         @Test(
