@@ -91,6 +91,21 @@ struct NamesHardeningTests {
             #expect(try tiny.registry.count() == before)
         }
 
+        @Test("bytes that are not UTF-8 in a GeoJSON or a UTF-8 CSV import: an error, nothing imported or dropped")
+        func invalidUTF8Files() throws {
+            let tiny = try TinyRegistry()
+            defer { tiny.folder.cleanup() }
+            let before = try tiny.registry.count()
+            let geojson = Array(collection([pointFeature(120.1, 30.2, #""name":"云栖路""#), pointFeature(120.1, 30.2, #""name":"梅灵XX路""#)]).utf8)
+            let broken = geojson.map { $0 == UInt8(ascii: "X") ? 0xFF : $0 }
+            let file = try tiny.folder.write("names.geojson", bytes: broken)
+            #expect(throws: InputError.self) { try tiny.registry.importFile(file, fields: ImportFields(), actor: "t") }
+            let csv = Array("name,type\n云栖路,road\n梅灵XX路,road\n".utf8).map { $0 == UInt8(ascii: "X") ? 0xFF : $0 }
+            let csvFile = try tiny.folder.write("names.csv", bytes: csv)
+            #expect(throws: InputError.self) { try tiny.registry.importFile(csvFile, actor: "t") }
+            #expect(try tiny.registry.count() == before)
+        }
+
         @Test("rows that an unclosed quote merged: a name with line breaks is refused")
         func lineBreaks() throws {
             let tiny = try TinyRegistry(seeded: false)
