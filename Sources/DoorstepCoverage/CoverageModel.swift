@@ -47,10 +47,10 @@ public struct CoverageSettings: Sendable, Equatable {
             if let problem = Self.radiusRange.problem(with: metres, naming: "the radius of \(kind)") { throw CoverageError(problem) }
             return metres
         }
-        if let metres = FacilityKind.defaultRadii.first(where: { $0.kind == kind })?.metres { return metres }
+        if let metres = FacilityKind.info(kind)?.defaultRadius { return metres }
         throw CoverageError(
             "facility kind \"\(kind)\" has no default radius; give one with --radius \(kind)=METRES "
-                + "(defaults exist for \(FacilityKind.defaultRadii.map(\.kind).joined(separator: ", ")))")
+                + "(defaults exist for \(FacilityKind.catalogue.map(\.id).joined(separator: ", ")))")
     }
 }
 
@@ -204,7 +204,7 @@ public enum CoverageModel {
         for kind in assessed where counts[kind] == nil {
             warnings.append("no facility of kind \(kind) in the facilities layers; the kinds found are: \(found.isEmpty ? "none" : found)")
         }
-        let known = Set(FacilityKind.defaultRadii.map(\.kind))
+        let known = Set(FacilityKind.catalogue.map(\.id))
         let unknown = counts.filter { !known.contains($0.key) && !assessed.contains($0.key) }
         if !unknown.isEmpty {
             let kinds = unknown.keys.sorted().prefix(10).map { "\"\($0)\"" }.joined(separator: ", ")

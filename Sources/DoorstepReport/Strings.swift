@@ -1,3 +1,5 @@
+import DoorstepCoverage
+
 /// The report's language: Chinese (default) or English.
 public enum ReportLanguage: String, Sendable, CaseIterable {
     case zh, en
@@ -67,10 +69,7 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
 
     func kindName(_ kind: String) -> String {
         guard self == .zh else { return kind }
-        return [
-            "canteen": "老年食堂/助餐点", "day-care": "日间照料中心", "embedded-care": "嵌入式养老机构", "care-home": "养老院",
-            "home-care-center": "居家养老服务中心",
-        ][kind] ?? kind
+        return FacilityKind.info(kind)?.nameZh ?? kind
     }
 
     func levelName(_ level: String) -> String {
@@ -80,16 +79,7 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
 
     /// Where each default radius comes from.
     func basis(_ kind: String) -> String {
-        let zh = [
-            "canteen": "GB 50180-2018 10分钟生活圈 (500 m)", "day-care": "GB 50180-2018 5分钟生活圈 (300 m)",
-            "embedded-care": "GB 50180-2018 15分钟生活圈 (1000 m)", "care-home": "GB 50180-2018 15分钟生活圈 (1000 m)",
-            "home-care-center": "镇街全覆盖政策; 15分钟生活圈 (1000 m)",
-        ]
-        let en = [
-            "canteen": "GB 50180-2018 10-minute life circle (500 m)", "day-care": "GB 50180-2018 5-minute life circle (300 m)",
-            "embedded-care": "GB 50180-2018 15-minute life circle (1000 m)", "care-home": "GB 50180-2018 15-minute life circle (1000 m)",
-            "home-care-center": "one per town/street policy; 15-minute life circle (1000 m)",
-        ]
-        return (self == .zh ? zh : en)[kind] ?? "–"
+        guard let info = FacilityKind.info(kind) else { return "–" }
+        return self == .zh ? info.basisZh : info.basisEn
     }
 }
