@@ -114,6 +114,9 @@ struct NameRules {
         if let town = proposal.town, let problem = RegistryInput.townProblem(town, district: proposal.district) {
             throw RegistryError("town: \(problem)")
         }
+        if let location = proposal.location, !(-180...180).contains(location.x) || !(-90...90).contains(location.y) {
+            throw RegistryError("the location \(location.x), \(location.y) is not a longitude/latitude in WGS84 degrees")
+        }
     }
 
     /// The name as messages quote it: cut when long, hidden characters written out.

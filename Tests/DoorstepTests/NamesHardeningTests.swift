@@ -271,6 +271,8 @@ struct NamesHardeningTests {
             }
             #expect(throws: RegistryError.self) { try tiny.registry.check(NameProposal(name: "云栖路", type: "road", district: "3301")) }
             #expect(throws: RegistryError.self) { try tiny.registry.check(NameProposal(name: "云栖路", type: "road", town: "x")) }
+            #expect(throws: RegistryError.self) { try tiny.check("西湖花园", "residential", at: Coordinate(.nan, 30.3)) }
+            #expect(throws: RegistryError.self) { try tiny.check("西湖花园", "residential", at: Coordinate(120.1, 91)) }
             let road = try #require(try tiny.registry.search("文三路").first)
             #expect(throws: RegistryError.self) { try tiny.registry.updateDetails(road.id, actor: "t", reason: nil) { $0.town = "330106" } }
             #expect(try tiny.registry.place(road.id)?.town == nil)
