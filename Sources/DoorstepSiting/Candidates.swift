@@ -4,21 +4,26 @@ import DoorstepGeometry
 
 extension SiteCandidate {
     /// Reads candidates (GeoJSON points or CSV with longitude/latitude) with `id`, `name` and
-    /// optional `capacity` and `cost`; ids must be unique.
+    /// optional `capacity` and `cost`; ids must be unique, and a file without candidates is an error.
     public static func load(_ source: LayerSource) throws -> [SiteCandidate] {
         let points = try LayerLoader().loadPoints(source, layer: "candidate")
+        guard !points.isEmpty else { throw InputError(file: source.path, message: "the candidates file has no candidates") }
         var seen: [String: Int] = [:]
         var candidates: [SiteCandidate] = []
         for (index, (feature, location)) in points.enumerated() {
-            let id = feature.properties["id"]?.textValue?.trimmingSpaces() ?? feature.id?.textValue ?? "C\(index + 1)"
+            let given = feature.properties["id"]?.textValue?.trimmingSpaces() ?? feature.id?.textValue?.trimmingSpaces()
+            let id = given.flatMap { $0.isEmpty ? nil : $0 } ?? "C\(index + 1)"
             if let earlier = seen[id] {
                 throw InputError.feature(index, in: source.path, "candidate id \(id) is already used by feature \(earlier); ids must be unique")
             }
             seen[id] = index
             func number(_ key: String) throws -> Double? {
                 guard let value = feature.properties[key], value != .null, value.textValue?.trimmingSpaces() != "" else { return nil }
-                guard let number = value.numberValue, number.isFinite, number >= 0 else {
-                    throw InputError.feature(index, in: source.path, "\"\(key)\" is \(GeoJSONWriter.json(value)); it must be a number, 0 or more")
+                let range = SitingRequest.candidateNumberRange
+                guard let number = value.numberValue, range.contains(number) else {
+                    throw InputError.feature(
+                        index, in: source.path,
+                        "candidate \(id): \"\(key)\" is \(GeoJSONWriter.json(value)); it must be a number from 0 to \(SitingRequest.number(range.upperBound))")
                 }
                 return number
             }

@@ -7,6 +7,8 @@ import Foundation
 /// is still the largest after refreshing is the true best (Minoux's lazy evaluation).
 struct GreedySolver {
     let problem: SitingProblem
+    /// A gain at or below this adds nothing: such a site is never proposed.
+    static let nothing = 1e-9
 
     /// State of the demand while sites are added.
     struct State {
@@ -14,10 +16,15 @@ struct GreedySolver {
         var chosen: [Int] = []
         var isChosen: [Bool]
         var value = 0.0
+        /// Weight taken so far in each unit (index = unit), for per-unit targets.
+        var perUnit: [Double]
     }
 
     func start(with fixed: [Int] = []) -> State {
-        var state = State(remaining: problem.weights, isChosen: [Bool](repeating: false, count: problem.candidateCount))
+        let units = Int(problem.groupUnit.max() ?? -1) + 1
+        var state = State(
+            remaining: problem.weights, isChosen: [Bool](repeating: false, count: problem.candidateCount),
+            perUnit: [Double](repeating: 0, count: max(0, units)))
         for j in fixed { add(j, to: &state) }
         return state
     }
@@ -35,7 +42,7 @@ struct GreedySolver {
             perUnit[problem.groupUnit[Int(g)], default: 0] += state.remaining[Int(g)]
         }
         var total = 0.0
-        for (unit, weight) in perUnit where unit >= 0 { total += min(weight, needs[Int(unit)]) }
+        for (unit, weight) in perUnit where unit >= 0 && Int(unit) < needs.count { total += min(weight, needs[Int(unit)]) }
         return min(total, problem.capacities[j])
     }
 
@@ -46,27 +53,38 @@ struct GreedySolver {
             state.remaining[Int(g)] -= take
             room -= take
             state.value += take
+            let u = Int(problem.groupUnit[Int(g)])
+            if u >= 0 { state.perUnit[u] += take }
         }
         state.chosen.append(j)
         state.isChosen[j] = true
     }
 
-    /// Adds sites while `keepGoing` says so, each the best by `score` (default: its gain).
-    func extend(_ state: inout State, score: ((Int, State) -> Double)? = nil, while keepGoing: (State) -> Bool) {
+    /// Adds sites while `keepGoing` says so, each the best by `score` (default: its gain), and never
+    /// one that adds nothing. Returns false when the deadline stopped it first.
+    @discardableResult
+    func extend(
+        _ state: inout State, score: ((Int, State) -> Double)? = nil, deadline: Deadline = Deadline(seconds: Deadline.longest),
+        while keepGoing: (State) -> Bool
+    ) -> Bool {
         let scoreOf = score ?? { gain($0, $1) }
+        var check = DeadlineCheck(deadline, every: 64)
         var heap = MaxHeap()
         for j in 0..<problem.candidateCount where !state.isChosen[j] {
+            if check.hasPassed() { return false }
             heap.push(scoreOf(j, state), j)
         }
         while keepGoing(state), let top = heap.pop() {
+            if check.hasPassed() { return false }
             let fresh = scoreOf(top.item, state)
             if let next = heap.peek(), fresh < next.priority - 1e-12 {
                 heap.push(fresh, top.item)  // stale: put back with its true gain
                 continue
             }
-            guard fresh > 1e-12 else { break }  // nothing left to gain
+            guard fresh > Self.nothing else { break }  // nothing left to gain
             add(top.item, to: &state)
         }
+        return true
     }
 }
 
@@ -75,7 +93,8 @@ struct GreedySolver {
 struct SwapSearch {
     let problem: SitingProblem
 
-    func improve(_ chosen: [Int], fixed: Set<Int>, deadline: Date) -> [Int] {
+    /// The improved sites, and whether the search ended by itself (false: the deadline stopped it).
+    func improve(_ chosen: [Int], fixed: Set<Int>, deadline: Deadline) -> (sites: [Int], finished: Bool) {
         guard !problem.isCapacitated else { return improveCapacitated(chosen, fixed: fixed, deadline: deadline) }
         var sites = chosen
         var count = [Int32](repeating: 0, count: problem.groupCount)
@@ -95,9 +114,11 @@ struct SwapSearch {
         var gain = gains()
         var delta = [Double](repeating: 0, count: problem.candidateCount)
         var improved = true
-        while improved, Date() < deadline {
+        while improved {
             improved = false
+            // One look at the clock per site tried: each try reads every candidate once.
             for (position, out) in sites.enumerated() where !fixed.contains(out) {
+                if deadline.hasPassed { return (sites, false) }
                 var loss = 0.0
                 var touched: [Int] = []
                 for g in problem.groups(of: out) where count[Int(g)] == 1 {
@@ -120,19 +141,18 @@ struct SwapSearch {
                 sites[position] = best.candidate
                 gain = gains()
                 improved = true
-                if Date() >= deadline { break }
             }
         }
-        return sites
+        return (sites, true)
     }
 
     /// With capacities the value of a set is recomputed for each trial swap (fine for the sizes where
     /// capacities are used; bounded by the deadline).
-    func improveCapacitated(_ chosen: [Int], fixed: Set<Int>, deadline: Date) -> [Int] {
+    func improveCapacitated(_ chosen: [Int], fixed: Set<Int>, deadline: Deadline) -> (sites: [Int], finished: Bool) {
         var sites = chosen
         var value = problem.servedWeight(sites)
         var improved = true
-        while improved, Date() < deadline {
+        while improved {
             improved = false
             for position in sites.indices where !fixed.contains(sites[position]) {
                 for j in 0..<problem.candidateCount where !sites.contains(j) {
@@ -144,11 +164,11 @@ struct SwapSearch {
                         value = trialValue
                         improved = true
                     }
-                    if Date() >= deadline { return sites }
+                    if deadline.hasPassed { return (sites, false) }
                 }
             }
         }
-        return sites
+        return (sites, true)
     }
 }
 
@@ -157,8 +177,9 @@ struct SwapSearch {
 struct LagrangianBound {
     let problem: SitingProblem
 
-    /// The bound for choosing `p` sites beyond `fixed` ones, and `lowerBound`, a known solution's value.
-    func bound(p: Int, fixed: [Int], lowerBound: Double, iterations: Int = 300, deadline: Date) -> Double {
+    /// The bound for choosing `p` sites beyond `fixed` ones, and `lowerBound`, a known solution's value;
+    /// nil when the deadline passed before a first bound; `finished` false when it stopped the steps.
+    func bound(p: Int, fixed: [Int], lowerBound: Double, iterations: Int = 300, deadline: Deadline) -> (value: Double, finished: Bool)? {
         let n = problem.groupCount, m = problem.candidateCount
         // Groups already covered by the fixed sites contribute their weight outright.
         var fixedCover = [Bool](repeating: false, count: n)
@@ -173,8 +194,14 @@ struct LagrangianBound {
         var stalled = 0
         var step = 2.0
         var scores = [Double](repeating: 0, count: m)
-        for iteration in 0..<iterations {
-            if iteration % 16 == 0, Date() >= deadline { break }
+        var steps = 0
+        var finished = true
+        for _ in 0..<iterations {
+            // Each step reads the whole matrix: look at the clock every time.
+            if deadline.hasPassed {
+                finished = false
+                break
+            }
             var value = base
             for g in 0..<n where !fixedCover[g] { value += max(0, problem.weights[g] - lambda[g]) }
             for j in 0..<m {
@@ -203,9 +230,10 @@ struct LagrangianBound {
             guard norm > 0 else { break }
             let t = step * (value - lowerBound) / norm
             for g in 0..<n where !fixedCover[g] { lambda[g] = min(problem.weights[g], max(0, lambda[g] + t * sub[g])) }
-            if iteration % 30 == 29 { step /= 2 }
+            if steps % 30 == 29 { step /= 2 }
+            steps += 1
         }
-        return best
+        return best.isFinite ? (best, finished) : nil
     }
 
     func topIndices(_ values: [Double], _ k: Int) -> [Int] {

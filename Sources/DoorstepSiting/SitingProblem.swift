@@ -1,3 +1,6 @@
+import DoorstepGeometry
+import Foundation
+
 /// A maximal-covering siting problem in compact form: demand groups with weights, candidates, and
 /// which candidates reach which groups (sparse, both ways).
 ///
@@ -82,5 +85,72 @@ public struct SitingProblem: Sendable {
     /// The objective of a solution: served weight with capacities, covered weight without.
     public func value(_ sites: [Int]) -> Double {
         isCapacitated ? servedWeight(sites) : coveredWeight(sites)
+    }
+}
+
+/// Builds a ``SitingProblem`` from points in metres: open demand points reached by exactly the same
+/// candidates (and in the same unit) become one group; each candidate lists its groups nearest first
+/// (by the group's first point). `members` are the demand points of each group.
+struct ProblemBuilder {
+    var radius: Double
+    /// At most this many (group, candidate) links: the model's memory grows with them.
+    var linkLimit: Int
+    /// The spacing of generated candidates, for the advice when the model is too large.
+    var spacing: Double?
+
+    func build(
+        open: [Double], demandXY: [Coordinate], demandUnit: [Int32], candidateXY: [Coordinate], candidateUnit: [Int32],
+        capacities: [Double], clock: inout PhaseClock
+    ) throws(SitingError) -> (problem: SitingProblem, members: [[Int]]) {
+        let candidateIndex = PointIndex(points: candidateXY, cellSize: radius)
+        var groupOf: [[Int32]: Int] = [:]
+        var weights: [Double] = [], members: [[Int]] = [], groupUnit: [Int32] = []
+        var reach = [[(group: Int, distance: Double)]](repeating: [], count: candidateXY.count)
+        var links = 0
+        let phase = "linking the elderly to the candidates within \(SitingRequest.number(radius)) m"
+        for i in demandXY.indices where open[i] > 0 {
+            try clock.check(phase)
+            let reaching = candidateIndex.indexes(within: radius, of: demandXY[i]).map { Int32($0) }
+            guard !reaching.isEmpty else { continue }
+            let key = reaching + [demandUnit[i]]
+            if let g = groupOf[key] {
+                weights[g] += open[i]
+                members[g].append(i)
+                continue
+            }
+            links += reaching.count
+            guard links <= linkLimit else { throw tooLarge(links: links, groups: weights.count + 1) }
+            let g = weights.count
+            groupOf[key] = g
+            weights.append(open[i])
+            members.append([i])
+            groupUnit.append(demandUnit[i])
+            for j in reaching {
+                let c = candidateXY[Int(j)]
+                reach[Int(j)].append((g, hypot(c.x - demandXY[i].x, c.y - demandXY[i].y)))
+            }
+        }
+        // Nearest first matters only to capacities (a site serves its nearest groups first); the sort
+        // is the costliest step after linking, so it is skipped without them.
+        var ordered: [[Int]] = []
+        ordered.reserveCapacity(reach.count)
+        let capacitated = capacities.contains { $0.isFinite }
+        for list in reach {
+            try clock.check(phase)
+            ordered.append(capacitated ? list.sorted { $0.distance < $1.distance }.map(\.group) : list.map(\.group))
+        }
+        return (
+            SitingProblem(weights: weights, reach: ordered, capacities: capacities, groupUnit: groupUnit, candidateUnit: candidateUnit),
+            members
+        )
+    }
+
+    func tooLarge(links: Int, groups: Int) -> SitingError {
+        let perPoint = links / max(1, groups)
+        let advice =
+            spacing.map { "use a coarser --candidate-spacing than \(SitingRequest.number($0)) m (the default is half the radius)" }
+            ?? "use fewer candidates"
+        return SitingError(
+            "the model would link more than \(linkLimit) (elderly, candidate) pairs: each elderly point is within \(SitingRequest.number(radius)) m of about \(perPoint) candidates; \(advice)")
     }
 }

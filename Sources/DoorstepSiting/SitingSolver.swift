@@ -26,7 +26,8 @@ public struct SitingError: Error, CustomStringConvertible, Sendable, Equatable {
 /// The chosen sites and how good the answer is.
 public struct SitingSolution: Sendable, Equatable {
     /// Candidate indexes in choice order: sites forced by `--min-facilities` first, then each the one
-    /// adding most given the earlier ones.
+    /// adding most given the earlier ones. Sites that would add nothing are never listed, except forced
+    /// ones (a unit short of facilities gets its site even where everyone is covered already).
     public var chosen: [Int]
     /// What each chosen site adds given the earlier ones.
     public var gains: [Double]
@@ -34,12 +35,19 @@ public struct SitingSolution: Sendable, Equatable {
     public var value: Double
     /// "exact MILP (COIN-OR CBC 2.10.8)" or "lazy greedy + swap local search".
     public var solver: String
+    /// `optimal` only with a proof (CBC's, or the Lagrangian bound meeting the answer).
     public var status: SolverOutcome.Status
     /// Best proven bound on the objective (covered weight for `add`, number of sites for targets).
     public var bound: Double?
     /// Relative gap between the answer and the bound (0 when optimal).
     public var gap: Double?
     public var seconds: Double
+    /// How many of `chosen` (the first ones) were forced by the per-unit minimums.
+    public var forcedCount = 0
+    /// The phases the deadline cut short, e.g. ["swap search", "exact solver"]; empty when none was.
+    public var cutShort: [String] = []
+
+    public var timeLimitReached: Bool { !cutShort.isEmpty }
 }
 
 /// Solves a `SitingProblem` for an objective, with per-unit minimum counts of new sites.
@@ -49,49 +57,91 @@ public struct SitingSolver: Sendable {
     /// New sites required inside each unit (index = unit), from `--min-facilities`.
     public var minimumPerUnit: [Int]
     public var choice: SolverChoice
+    /// Seconds from `solve()`, used when no `deadline` is given.
     public var timeLimit: Double
+    /// When the whole run must end; set by a caller that has spent time before solving.
+    public var deadline: Deadline?
     /// Above this many nonzeros `auto` does not start the exact solver.
     public var exactSizeLimit = 2_000_000
+    /// Below this many seconds left CBC is not started: loading the model alone would overrun.
+    static let shortestExactRun = 0.05
 
-    public init(problem: SitingProblem, objective: SitingObjective, minimumPerUnit: [Int] = [], choice: SolverChoice = .auto, timeLimit: Double = 60) {
+    public init(
+        problem: SitingProblem, objective: SitingObjective, minimumPerUnit: [Int] = [], choice: SolverChoice = .auto,
+        timeLimit: Double = 60, deadline: Deadline? = nil
+    ) {
         self.problem = problem
         self.objective = objective
         self.minimumPerUnit = minimumPerUnit
         self.choice = choice
         self.timeLimit = timeLimit
+        self.deadline = deadline
     }
 
     public func solve() throws(SitingError) -> SitingSolution {
-        let started = Date()
-        let deadline = started.addingTimeInterval(timeLimit)
+        let started = ContinuousClock.now
+        let deadline = self.deadline ?? Deadline(seconds: timeLimit)
+        let heuristicStarted = ContinuousClock.now
         let heuristic = try runHeuristic(deadline: deadline)
         var solution = heuristic
-        let model = buildModel()
-        let useExact = choice == .exact || (choice == .auto && model.model.nonzeros <= exactSizeLimit)
+        // CBC must leave time to read and order its answer: about what ordering the heuristic's took.
+        let reserve = min(seconds(since: heuristicStarted), 0.1 + Double(estimatedNonzeros) / 5_000_000)
+        // For `auto`, an answer the bound has proven optimal needs no MILP.
+        let useExact = choice == .exact || (choice == .auto && heuristic.status != .optimal && estimatedNonzeros <= exactSizeLimit)
         if useExact {
-            let remaining = max(0.5, timeLimit - Date().timeIntervalSince(started))
-            let outcome = CBC.minimize(model.model, timeLimit: remaining, start: model.start(heuristic.chosen))
-            switch outcome.status {
-            case .infeasible:
-                if choice == .exact {
-                    throw SitingError("the exact solver finds no set of candidates that meets the constraints")
-                }
-            case .optimal, .feasible:
-                let chosen = (0..<problem.candidateCount).filter { outcome.values[$0] > 0.5 }
-                let exactValue = problem.value(chosen)
-                // A proven optimum is taken as it is; a time-limited answer only when it beats the heuristic's.
-                let better = outcome.status == .optimal || isBetter(chosen: chosen, value: exactValue, than: heuristic)
-                var picked = better ? ordered(chosen, forced: forcedSites(in: chosen)) : heuristic
-                picked.solver = "exact MILP (COIN-OR CBC)"
-                picked.status = outcome.status
-                picked.bound = outcome.bound.map(modelToObjective)
-                picked.gap = gap(picked, bound: picked.bound)
-                if outcome.status == .optimal { picked.gap = 0 }
-                solution = picked
-            }
+            solution = try runExact(improving: heuristic, deadline: deadline, reserve: reserve)
         }
-        solution.seconds = Date().timeIntervalSince(started)
+        solution.seconds = seconds(since: started)
         return solution
+    }
+
+    func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = start.duration(to: .now).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+    }
+
+    /// CBC started from the heuristic's answer, with the time left; the heuristic's answer when CBC
+    /// cannot start in time or finds nothing better.
+    /// `reserve`: seconds kept back for reading and ordering CBC's answer.
+    func runExact(improving heuristic: SitingSolution, deadline: Deadline, reserve: Double) throws(SitingError) -> SitingSolution {
+        var unchanged = heuristic
+        unchanged.cutShort.append("exact solver")
+        // An optimum proven by the bound stays optimal, but a time-out is never reported as one.
+        if unchanged.status == .optimal { unchanged.cutShort = [] }
+        guard deadline.secondsLeft - reserve >= Self.shortestExactRun, let model = buildModel(deadline: deadline),
+            deadline.secondsLeft - reserve >= Self.shortestExactRun, model.model.columns.count < Int(Int32.max),
+            model.model.nonzeros < Int(Int32.max)
+        else { return unchanged }
+        let start = model.start(heuristic.chosen)
+        let outcome = CBC.minimize(model.model, timeLimit: deadline.secondsLeft - reserve, start: start)
+        switch outcome.status {
+        case .infeasible:
+            if choice == .exact {
+                throw SitingError("the exact solver finds no set of candidates that meets the constraints")
+            }
+            return heuristic
+        case .optimal, .feasible:
+            let chosen = (0..<problem.candidateCount).filter { outcome.values[$0] > 0.5 }
+            let exactValue = problem.value(chosen)
+            // A proven optimum is taken as it is; a time-limited answer only when it beats the heuristic's.
+            let better = outcome.status == .optimal || isBetter(chosen: chosen, value: exactValue, than: heuristic)
+            var picked = better ? ordered(chosen, forced: forcedSites(in: chosen)) : heuristic
+            picked.solver = "exact MILP (COIN-OR CBC)"
+            picked.status = outcome.status
+            picked.bound = outcome.bound.map(modelToObjective)
+            picked.gap = gap(picked, bound: picked.bound)
+            picked.cutShort = heuristic.cutShort.filter { $0 != "swap search" && $0 != "bound" }
+            if outcome.status == .optimal { picked.gap = 0 } else { picked.cutShort.append("exact solver") }
+            return picked
+        }
+    }
+
+    /// The exact model's size, counted without building it: a row per group (uncapacitated) or an
+    /// allocation column per (group, candidate) pair with two rows' entries (capacitated).
+    var estimatedNonzeros: Int {
+        problem.isCapacitated
+            ? 2 * problem.candidateGroups.count + problem.candidateCount
+            : problem.groupCount + problem.candidateGroups.count + problem.candidateCount
     }
 
     /// For `add`, more covered weight is better; for targets, fewer sites (then more weight).
@@ -111,7 +161,7 @@ public struct SitingSolver: Sendable {
     }
 
     func gap(_ solution: SitingSolution, bound: Double?) -> Double? {
-        guard let bound else { return nil }
+        guard let bound, bound.isFinite else { return nil }
         switch objective {
         case .add: return solution.value > 0 ? max(0, (bound - solution.value) / bound) : (bound > 0 ? 1 : 0)
         case .cover, .coverPerUnit:
@@ -124,66 +174,93 @@ public struct SitingSolver: Sendable {
 
     func units(of j: Int) -> Int { Int(problem.candidateUnit[j]) }
 
-    func runHeuristic(deadline: Date) throws(SitingError) -> SitingSolution {
+    func runHeuristic(deadline: Deadline) throws(SitingError) -> SitingSolution {
         let greedy = GreedySolver(problem: problem)
         var state = greedy.start()
         // 1. Units that must hold more facilities of the kind get their best candidates first.
-        var needs = minimumPerUnit
-        for (u, need) in needs.enumerated() where need > 0 {
-            let available = (0..<problem.candidateCount).filter { units(of: $0) == u }.count
-            if available < need {
-                throw SitingError("unit #\(u) needs \(need) new site(s) to reach --min-facilities but has only \(available) candidate(s) inside")
-            }
-        }
-        // Each time the candidate adding most among those in units still short, until none is short.
-        while needs.contains(where: { $0 > 0 }) {
-            var best: (gain: Double, candidate: Int)?
-            for j in 0..<problem.candidateCount where !state.isChosen[j] {
-                let u = units(of: j)
-                guard u >= 0, u < needs.count, needs[u] > 0 else { continue }
-                let gain = greedy.gain(j, state)
-                if best == nil || gain > best!.gain { best = (gain, j) }
-            }
-            guard let best else { break }  // cannot happen: availability was checked above
-            greedy.add(best.candidate, to: &state)
-            needs[units(of: best.candidate)] -= 1
-        }
+        try placeForced(&state, greedy: greedy, deadline: deadline)
         let forced = state.chosen
         // 2. The objective.
         switch objective {
-        case .add(let count):
-            greedy.extend(&state, while: { $0.chosen.count < forced.count + count })
-            let improved = SwapSearch(problem: problem).improve(state.chosen, fixed: Set(forced), deadline: deadline)
-            var solution = ordered(improved, forced: forced)
-            solution.solver = "lazy greedy + swap local search"
-            if !problem.isCapacitated {
-                let bound = LagrangianBound(problem: problem).bound(p: count, fixed: forced, lowerBound: solution.value, deadline: deadline.addingTimeInterval(-0.001))
-                solution.bound = max(bound, solution.value)
-                solution.gap = gap(solution, bound: solution.bound)
-                solution.status = (solution.gap ?? 1) <= 1e-9 ? .optimal : .feasible
+        case .add(let asked):
+            // No more sites than candidates: keeps `forced.count + count` far from overflow.
+            let count = min(max(asked, 0), problem.candidateCount)
+            let greedyDone = greedy.extend(&state, deadline: deadline, while: { $0.chosen.count < forced.count + count })
+            var solution: SitingSolution
+            if greedyDone {
+                let swap = SwapSearch(problem: problem).improve(state.chosen, fixed: Set(forced), deadline: deadline)
+                solution = ordered(swap.sites, forced: forced)
+                if !swap.finished { solution.cutShort.append("swap search") }
             } else {
-                solution.status = .feasible
+                // No site at all is no answer: say so rather than propose nothing.
+                guard !state.chosen.isEmpty else { throw timedOut(before: "a first site was chosen", sites: 0) }
+                solution = ordered(state.chosen, forced: forced)
+                solution.cutShort.append("greedy")
+            }
+            solution.solver = "lazy greedy + swap local search"
+            solution.status = .feasible
+            if !problem.isCapacitated, greedyDone {
+                let bound = LagrangianBound(problem: problem).bound(p: count, fixed: forced, lowerBound: solution.value, deadline: deadline)
+                if let bound {
+                    solution.bound = max(bound.value, solution.value)
+                    solution.gap = gap(solution, bound: solution.bound)
+                    if (solution.gap ?? 1) <= 1e-9 { solution.status = .optimal }
+                }
+                if bound?.finished != true { solution.cutShort.append("bound") }
             }
             return solution
         case .cover(let needed):
-            greedy.extend(&state, while: { $0.value < needed - 1e-9 })
+            let done = greedy.extend(&state, deadline: deadline, while: { $0.value < needed - 1e-9 })
             guard state.value >= needed - 1e-9 else {
+                if !done { throw timedOut(before: "the target was reached", sites: state.chosen.count) }
                 throw SitingError(String(format: "the target cannot be reached with these candidates: all of them together newly cover %.0f of the %.0f elderly needed", problem.value(Array(0..<problem.candidateCount)), needed))
             }
-            return pruned(state.chosen, forced: forced) { problem.value($0) >= needed - 1e-9 }
+            return pruned(state.chosen, forced: forced, deadline: deadline) { problem.value($0) >= needed - 1e-9 }
         case .coverPerUnit(let targets):
-            var remainingNeeds = targets
             let total = { (needs: [Double]) in needs.reduce(0) { $0 + max(0, $1) } }
-            greedy.extend(&state, score: { greedy.gain($0, $1, needs: remainingNeeds) }) { state in
-                remainingNeeds = self.unmet(targets, sites: state.chosen)
-                return total(remainingNeeds) > 1e-9
+            let done = greedy.extend(&state, score: { greedy.gain($0, $1, needs: self.unmet(targets, covered: $1.perUnit)) }, deadline: deadline) {
+                total(self.unmet(targets, covered: $0.perUnit)) > 1e-9
             }
-            let unmetNeeds = unmet(targets, sites: state.chosen)
+            let unmetNeeds = unmet(targets, covered: state.perUnit)
             guard total(unmetNeeds) <= 1e-9 else {
+                if !done { throw timedOut(before: "every unit reached the target", sites: state.chosen.count) }
                 let short = unmetNeeds.enumerated().filter { $0.element > 1e-9 }
-                throw SitingError(String(format: "the target cannot be reached in %d unit(s) with these candidates (%.0f elderly short in all); first: unit #%d, %.0f short", short.count, total(unmetNeeds), short[0].offset, short[0].element))
+                let first = short.first ?? (0, 0)
+                throw SitingError(String(format: "the target cannot be reached in %d unit(s) with these candidates (%.0f elderly short in all); first: unit #%d, %.0f short", short.count, total(unmetNeeds), first.offset, first.element))
             }
-            return pruned(state.chosen, forced: forced) { total(self.unmet(targets, sites: $0)) <= 1e-9 }
+            return pruned(state.chosen, forced: forced, deadline: deadline) { total(self.unmet(targets, sites: $0)) <= 1e-9 }
+        }
+    }
+
+    func timedOut(before goal: String, sites: Int) -> SitingError {
+        SitingError("the time limit ran out before \(goal) (\(sites) site(s) chosen so far); allow more time with --time-limit")
+    }
+
+    /// Adds, each time, the candidate adding most among those in units still short of their minimum,
+    /// until none is short. Lazy like the greedy: a candidate's gain only shrinks as sites are added.
+    func placeForced(_ state: inout GreedySolver.State, greedy: GreedySolver, deadline: Deadline) throws(SitingError) {
+        var needs = minimumPerUnit
+        guard needs.contains(where: { $0 > 0 }) else { return }
+        var available = [Int](repeating: 0, count: needs.count)
+        for j in 0..<problem.candidateCount where units(of: j) >= 0 && units(of: j) < needs.count { available[units(of: j)] += 1 }
+        for (u, need) in needs.enumerated() where available[u] < need {
+            throw SitingError("unit #\(u) needs \(need) new site(s) to reach --min-facilities but has only \(available[u]) candidate(s) inside")
+        }
+        var heap = MaxHeap()
+        for j in 0..<problem.candidateCount where units(of: j) >= 0 && units(of: j) < needs.count && needs[units(of: j)] > 0 {
+            heap.push(greedy.gain(j, state), j)
+        }
+        var check = DeadlineCheck(deadline, every: 16)
+        while needs.contains(where: { $0 > 0 }), let top = heap.pop() {
+            if check.hasPassed() { throw timedOut(before: "every unit held --min-facilities", sites: state.chosen.count) }
+            guard needs[units(of: top.item)] > 0 else { continue }
+            let fresh = greedy.gain(top.item, state)
+            if let next = heap.peek(), fresh < next.priority - 1e-12 {
+                heap.push(fresh, top.item)
+                continue
+            }
+            greedy.add(top.item, to: &state)
+            needs[units(of: top.item)] -= 1
         }
     }
 
@@ -196,38 +273,44 @@ public struct SitingSolver: Sendable {
         return forced
     }
 
-    /// What each unit still lacks of its target after `sites`.
-    func unmet(_ targets: [Double], sites: [Int]) -> [Double] {
-        var covered = [Double](repeating: 0, count: targets.count)
-        var remaining = problem.weights
-        for j in sites {
-            var room = problem.capacities[j]
-            for g in problem.groups(of: j) where room > 0 {
-                let take = min(room, remaining[Int(g)])
-                remaining[Int(g)] -= take
-                room -= take
-                let u = Int(problem.groupUnit[Int(g)])
-                if u >= 0 && u < covered.count { covered[u] += take }
-            }
-        }
-        return zip(targets, covered).map { max(0, $0 - $1) }
+    /// What each unit still lacks of its target given what is covered in each unit.
+    func unmet(_ targets: [Double], covered: [Double]) -> [Double] {
+        targets.indices.map { u in max(0, targets[u] - (u < covered.count ? covered[u] : 0)) }
     }
 
-    /// Drops sites (last chosen first) while the target stays met, then orders the rest.
-    func pruned(_ chosen: [Int], forced: [Int], meets: ([Int]) -> Bool) -> SitingSolution {
+    /// What each unit still lacks of its target after `sites`.
+    func unmet(_ targets: [Double], sites: [Int]) -> [Double] {
+        let greedy = GreedySolver(problem: problem)
+        var state = greedy.start()
+        for j in sites { greedy.add(j, to: &state) }
+        return unmet(targets, covered: state.perUnit)
+    }
+
+    /// Drops sites (last chosen first) while the target stays met, then orders the rest; when the
+    /// deadline passes the rest are kept (the target is still met, by perhaps more sites than needed).
+    func pruned(_ chosen: [Int], forced: [Int], deadline: Deadline, meets: ([Int]) -> Bool) -> SitingSolution {
         var sites = chosen
-        for j in chosen.reversed() where !forced.contains(j) {
+        var finished = true
+        let isForced = Set(forced)
+        for j in chosen.reversed() where !isForced.contains(j) {
+            if deadline.hasPassed {
+                finished = false
+                break
+            }
             let without = sites.filter { $0 != j }
             if meets(without) { sites = without }
         }
         var solution = ordered(sites, forced: forced)
         solution.solver = "lazy greedy"
         solution.status = .feasible
+        if !finished { solution.cutShort.append("pruning") }
         return solution
     }
 
-    /// Orders a set of sites: forced ones first, then greedily by what each adds.
-    func ordered(_ sites: [Int], forced: [Int] = []) -> SitingSolution {
+    /// Orders a set of sites: forced ones first, then greedily by what each adds (lazily: a site's
+    /// gain only shrinks as others are added). Sites that add nothing are dropped unless forced.
+    func ordered(_ chosen: [Int], forced: [Int] = []) -> SitingSolution {
+        let sites = withoutRedundant(chosen, forced: Set(forced))
         let greedy = GreedySolver(problem: problem)
         var state = greedy.start()
         var gains: [Double] = []
@@ -237,15 +320,39 @@ public struct SitingSolver: Sendable {
             greedy.add(j, to: &state)
             gains.append(state.value - before)
         }
-        var rest = sites.filter { !forcedHere.contains($0) }
-        while !rest.isEmpty {
-            let best = rest.indices.max { greedy.gain(rest[$0], state) < greedy.gain(rest[$1], state) }!
+        let isForced = Set(forcedHere)
+        var heap = MaxHeap()
+        for j in sites where !isForced.contains(j) { heap.push(greedy.gain(j, state), j) }
+        while let top = heap.pop() {
+            let fresh = greedy.gain(top.item, state)
+            if let next = heap.peek(), fresh < next.priority - 1e-12 {
+                heap.push(fresh, top.item)
+                continue
+            }
+            guard fresh > GreedySolver.nothing else { break }  // the rest add nothing either
             let before = state.value
-            greedy.add(rest[best], to: &state)
+            greedy.add(top.item, to: &state)
             gains.append(state.value - before)
-            rest.remove(at: best)
         }
-        return SitingSolution(chosen: state.chosen, gains: gains, value: state.value, solver: "", status: .feasible, bound: nil, gap: nil, seconds: 0)
+        return SitingSolution(
+            chosen: state.chosen, gains: gains, value: state.value, solver: "", status: .feasible, bound: nil, gap: nil,
+            seconds: 0, forcedCount: forcedHere.count)
+    }
+
+    /// Without the sites each group of which another kept site reaches too (uncapacitated): the set
+    /// covers the same without them, although each may have come early in the greedy order (with
+    /// `--add` beyond what is useful, the exact solver's answer holds many). Forced sites stay; the
+    /// last listed go first.
+    func withoutRedundant(_ sites: [Int], forced: Set<Int>) -> [Int] {
+        guard !problem.isCapacitated else { return sites }
+        var count = [Int32](repeating: 0, count: problem.groupCount)
+        for j in sites { for g in problem.groups(of: j) { count[Int(g)] += 1 } }
+        var dropped = Set<Int>()
+        for j in sites.reversed() where !forced.contains(j) && problem.groups(of: j).allSatisfy({ count[Int($0)] >= 2 }) {
+            for g in problem.groups(of: j) { count[Int(g)] -= 1 }
+            dropped.insert(j)
+        }
+        return sites.filter { !dropped.contains($0) }
     }
 
     // MARK: Exact model
@@ -280,7 +387,9 @@ public struct SitingSolver: Sendable {
         }
     }
 
-    func buildModel() -> Built {
+    /// The MILP, or nil when the deadline passes while building it (it is as large as the coverage sets).
+    func buildModel(deadline: Deadline) -> Built? {
+        var check = DeadlineCheck(deadline, every: 1024)
         var model = LinearModel()
         let minimizeSites: Bool = if case .add = objective { false } else { true }
         let x = (0..<problem.candidateCount).map { _ in model.addColumn(objective: minimizeSites ? 1 : 0, integer: true) }
@@ -290,6 +399,7 @@ public struct SitingSolver: Sendable {
         if problem.isCapacitated {
             var perCandidate = [[(column: Int, value: Double)]](repeating: [], count: problem.candidateCount)
             for j in 0..<problem.candidateCount {
+                if check.hasPassed() { return nil }
                 for g in problem.groups(of: j) {
                     let z = model.addColumn(upper: problem.weights[Int(g)], objective: minimizeSites ? 0 : -1, integer: false)
                     coverage.append((z, Int(g), j))
@@ -305,6 +415,7 @@ public struct SitingSolver: Sendable {
             }
         } else {
             for g in 0..<problem.groupCount {
+                if check.hasPassed() { return nil }
                 let y = model.addColumn(objective: minimizeSites ? 0 : -problem.weights[g], integer: false)
                 coverage.append((y, g, nil))
                 servedTerms[g] = [(y, problem.weights[g])]
@@ -319,7 +430,7 @@ public struct SitingSolver: Sendable {
         let forcedCount = minimumPerUnit.reduce(0, +)
         switch objective {
         case .add(let count):
-            model.addRow(upper: Double(count + forcedCount), x.map { ($0, 1.0) })
+            model.addRow(upper: Double(min(count, problem.candidateCount)) + Double(forcedCount), x.map { ($0, 1.0) })
         case .cover(let needed):
             model.addRow(lower: needed - 1e-6, servedTerms.flatMap { $0 })
         case .coverPerUnit(let targets):

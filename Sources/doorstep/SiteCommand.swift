@@ -23,7 +23,7 @@ struct Site: ParsableCommand {
     @Option(help: "Candidate sites (GeoJSON points or CSV) with id, name, optional capacity and cost; default: generated from the uncovered demand.")
     var candidates: String?
     @Option(help: "Coordinate system of --candidates.") var candidatesCrs: String?
-    @Option(help: "Spacing in metres of generated candidates (default R/2).") var candidateSpacing: Double?
+    @Option(help: "Spacing in metres of generated candidates (default R/2; 10 to 100000).") var candidateSpacing: Double?
 
     @Option(help: "Choose this many new sites maximising newly covered elderly.") var add: Int?
     @Option(help: "The fewest new sites that bring coverage to this ratio.") var targetRatio: Double?
@@ -35,26 +35,35 @@ struct Site: ParsableCommand {
     @Option(help: "Capacity of generated candidates and of candidates without one.") var siteCapacity: Double = 100
 
     @Option(help: "auto, exact (CBC MILP) or heuristic (lazy greedy + swap).") var solver: String = "auto"
-    @Option(help: "Seconds the exact solver may take.") var timeLimit: Double = 60
+    @Option(help: "Seconds the whole run may take, reading and model building included (0.1 to 86400).") var timeLimit: Double = 60
 
     @Option(help: "Write the chosen sites as GeoJSON here (atomically).") var output: String?
     @Option(help: "Summary format: text or json.") var format: Format = .text
     @Option(help: "A place-name registry: adds the nearest road and community to each site.") var names: String?
 
     func validate() throws {
-        if let add, add <= 0 { throw ValidationError("--add must be 1 or more") }
+        func check<Value>(_ range: SettingRange<Value>, _ value: Value?) throws {
+            if let problem = value.flatMap({ range.problem(with: $0) }) { throw ValidationError(problem) }
+        }
+        try check(SitingRequest.addRange, add)
         if add != nil && targetRatio != nil { throw ValidationError("give --add or --target-ratio, not both") }
-        if let targetRatio, !(targetRatio > 0 && targetRatio <= 1) { throw ValidationError("--target-ratio must be above 0 and at most 1") }
+        if let targetRatio, !(targetRatio > 0 && targetRatio <= 1) {
+            throw ValidationError("--target-ratio \(targetRatio): must be above 0 and at most 1")
+        }
         if perUnit && targetRatio == nil { throw ValidationError("--per-unit goes with --target-ratio") }
         if add == nil && targetRatio == nil && minFacilities == nil { throw ValidationError("say what to achieve: --add N, --target-ratio R or --min-facilities N") }
-        if let minFacilities, minFacilities < 1 { throw ValidationError("--min-facilities must be 1 or more") }
-        if let candidateSpacing, !(candidateSpacing > 0) { throw ValidationError("--candidate-spacing must be positive") }
+        try check(SitingRequest.minFacilitiesRange, minFacilities)
+        try check(SitingRequest.candidateSpacingRange, candidateSpacing)
+        try check(SitingRequest.turnoverRange, turnover)
+        try check(SitingRequest.siteCapacityRange, siteCapacity)
+        try check(SitingRequest.timeLimitRange, timeLimit)
         guard SolverChoice(rawValue: solver) != nil else { throw ValidationError("--solver must be auto, exact or heuristic") }
-        guard timeLimit > 0, turnover > 0, siteCapacity > 0 else { throw ValidationError("--time-limit, --turnover and --site-capacity must be positive") }
         guard input.level != "all" else { throw ValidationError("--level must be district, street or community for siting") }
     }
 
     func run() throws {
+        // The time limit bounds the whole run: the clock starts before anything is read.
+        let deadline = Deadline(seconds: timeLimit)
         if let output { try OutputFile.checkWritable(output) }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
@@ -71,10 +80,13 @@ struct Site: ParsableCommand {
         }
         let objective: SitingRequest.Objective =
             if let add { .add(add) } else if let targetRatio { .targetRatio(targetRatio, perUnit: perUnit) } else { .none }
+        guard let level = try input.levels().first, let solverChoice = SolverChoice(rawValue: solver) else {
+            throw CLIError("--level and --solver: one level and auto, exact or heuristic")  // validate() has said so already
+        }
         let request = SitingRequest(
             kind: kind, radius: try settings.radius(of: kind), objective: objective, minFacilities: minFacilities,
-            level: try input.levels().first!, capacity: capacity, turnover: turnover, defaultCapacity: siteCapacity,
-            candidateSpacing: candidateSpacing, solver: SolverChoice(rawValue: solver)!, timeLimit: timeLimit)
+            level: level, capacity: capacity, turnover: turnover, defaultCapacity: siteCapacity,
+            candidateSpacing: candidateSpacing, solver: solverChoice, timeLimit: timeLimit, deadline: deadline)
         let plan = try SitePlanner(layers: layers, candidates: siteCandidates, request: request).plan()
         for warning in plan.warnings { Console.warn(warning) }
         if let output {
@@ -106,6 +118,7 @@ enum SiteReport {
                 "candidate_name": .string(site.candidate.name),
                 "capacity": site.candidate.capacity.map(JSONValue.number) ?? .null,
                 "cost": site.candidate.cost.map(JSONValue.number) ?? .null,
+                "for_min_facilities": .bool(site.forced),
             ])
     }
 
@@ -117,6 +130,11 @@ enum SiteReport {
             "covered_before": .number(plan.coveredBefore), "coverage_ratio_before": ratio(plan.coveredBefore, plan.totalElderly),
             "covered_after": .number(plan.coveredAfter), "coverage_ratio_after": ratio(plan.coveredAfter, plan.totalElderly),
             "sites_chosen": .number(Double(plan.sites.count)), "candidates": .number(Double(plan.candidateCount)),
+            "sites_requested": plan.sitesRequested.map { .number(Double($0)) } ?? .null,
+            "sites_useful": .number(Double(plan.sitesUseful)),
+            "sites_for_min_facilities": .number(Double(plan.sitesForced)),
+            "sites_without_gain": .number(Double(plan.sitesForcedWithoutGain)),
+            "time_limit_reached": .bool(s.timeLimitReached), "cut_short": .array(s.cutShort.map(JSONValue.string)),
             "candidates_generated": .bool(plan.generatedCandidates),
             "solver": .string(s.solver), "status": .string(s.status.rawValue), "bound": s.bound.map(JSONValue.number) ?? .null,
             "gap": s.gap.map(JSONValue.number) ?? .null, "seconds": .number((s.seconds * 1000).rounded() / 1000),
@@ -136,17 +154,39 @@ enum SiteReport {
         text + String(repeating: " ", count: max(0, width - CoverageTable.displayWidth(text)))
     }
 
+    /// How many sites were asked for and how many add coverage, e.g. "asked for 1000000 site(s); 95 add
+    /// coverage, the rest would add nothing".
+    static func countLine(_ plan: SitingPlan) -> String {
+        let chosen = plan.sites.count, useful = plan.sitesUseful, idle = plan.sitesForcedWithoutGain
+        var line: String
+        if let requested = plan.sitesRequested {
+            line = "asked for \(requested) site(s)" + (plan.sitesForced > 0 ? " (\(plan.sitesForced) for --min-facilities)" : "")
+            line += useful == requested ? "; all add coverage" : "; \(useful) add coverage"
+            if idle > 0 { line += ", \(idle) only meet --min-facilities (they add no one)" }
+            if chosen < requested {
+                line += plan.solution.cutShort.contains("greedy") ? ", the time limit stopped the choice there" : ", the rest would add nothing"
+            }
+        } else {
+            line = "the target needs \(chosen) site(s)" + (useful == chosen ? "; all add coverage" : "; \(useful) add coverage")
+            if idle > 0 { line += ", \(idle) only meet --min-facilities (they add no one)" }
+        }
+        return line
+    }
+
     static func text(_ plan: SitingPlan) -> String {
         let s = plan.solution
         func percent(_ covered: Double, _ total: Double) -> String { total > 0 ? String(format: "%.1f%%", covered / total * 100) : "–" }
         var lines = [
             "\(plan.request.kind), radius \(Int(plan.request.radius)) m: \(plan.sites.count) new site(s) from \(plan.candidateCount) \(plan.generatedCandidates ? "generated " : "")candidates",
+            countLine(plan),
             String(format: "covered %.0f → %.0f of %.0f elderly (%@ → %@)", plan.coveredBefore, plan.coveredAfter, plan.totalElderly, percent(plan.coveredBefore, plan.totalElderly), percent(plan.coveredAfter, plan.totalElderly)),
             "solver: \(s.solver), \(s.status.rawValue)" + (s.bound.map { String(format: ", bound %.1f", $0) } ?? "")
                 + (s.gap.map { String(format: ", gap %.2f%%", $0 * 100) } ?? "") + String(format: ", %.2f s", s.seconds),
-            "",
-            "rank  candidate     unit            gain  cumulative  ratio",
         ]
+        if s.timeLimitReached {
+            lines.append("time limit reached: \(s.cutShort.joined(separator: ", ")) cut short; the sites are the best found in time")
+        }
+        lines += ["", "rank  candidate     unit            gain  cumulative  ratio"]
         for site in plan.sites {
             lines.append(String(format: "%4d  ", site.rank) + pad(site.candidate.id, 12) + "  " + pad(site.unitName ?? "–", 12)
                 + String(format: "  %6.0f  %10.0f  ", site.gain, site.cumulativeCovered)

@@ -231,8 +231,8 @@ struct SitingTests {
             let empty = try folder.write("none.geojson", collection([]))
             let far = try folder.write("far.csv", "id,longitude,latitude\nX,121.5,31.0\n")
             for (arguments, expected, status) in [
-                (["--add", "0"], "--add must be 1 or more", Int32(2)),
-                (["--add=-3"], "--add must be 1 or more", 2),
+                (["--add", "0"], "--add 0: must be between 1 and 1000000", Int32(2)),
+                (["--add=-3"], "--add -3: must be between 1 and 1000000", 2),
                 (["--add", "1", "--candidates", empty], "the candidates file has no candidates", 1),
                 (["--target-ratio", "0.99", "--candidates", far], "the target cannot be reached with these candidates", 1),
                 (["--add", "2", "--target-ratio", "0.9"], "give --add or --target-ratio, not both", 2),
