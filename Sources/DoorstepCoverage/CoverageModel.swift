@@ -12,15 +12,18 @@ public struct CoverageSettings: Sendable, Equatable {
     public var levels: Set<UnitLevel>
     /// Segments per quarter circle of a catchment disc (16: the disc's area is within 0.2 % of πR²).
     public var quadrantSegments: Int32
+    /// Straight line, or walking on a street network.
+    public var distanceModel: DistanceModel
 
     public init(
         kinds: [String]? = nil, radii: [String: Double] = [:], levels: Set<UnitLevel> = [.street],
-        quadrantSegments: Int32 = 16
+        quadrantSegments: Int32 = 16, distanceModel: DistanceModel = .straightLine
     ) {
         self.kinds = kinds
         self.radii = radii
         self.levels = levels
         self.quadrantSegments = quadrantSegments
+        self.distanceModel = distanceModel
     }
 
     /// The radii a catchment may have, in metres: beyond 100 km nobody walks, and the arithmetic of
@@ -232,30 +235,33 @@ public enum CoverageModel {
         // those QGIS, PostGIS and GeoPandas count. Distances and areas are measured in metres.
         let demandIndex = PointIndex(points: layers.demand.map(\.location), cellSize: 0.0025)
         let facilityIndex = PointIndex(points: layers.facilities.map(\.location), cellSize: 0.0025)
-        let plans = kindRadii.map { entry in
+        let measure = try settings.distanceModel.measure(demand: demandXY, projection: projection, quadrantSegments: settings.quadrantSegments)
+        let plans = try kindRadii.map { entry in
             let members = layers.facilities.indices.filter { layers.facilities[$0].kind == entry.kind }
-            let index = PointIndex(points: members.map { facilityXY[$0] }, cellSize: entry.radius)
-            let covered = demandXY.map { index.nearestDistance(to: $0, within: entry.radius) != nil }
-            return KindPlan(kind: entry.kind, radius: entry.radius, members: members, index: index, covered: covered)
+            let sites = members.map { facilityXY[$0] }
+            let covered = try measure.nearestDistances(from: sites, within: entry.radius).map { $0 != nil }
+            return KindPlan(
+                kind: entry.kind, radius: entry.radius, members: members, covered: covered,
+                catchment: try measure.catchment(of: sites, within: entry.radius))
         }
         let work = UnitWork(
             units: units, projectedUnits: projectedUnits, demand: layers.demand, demandXY: demandXY, demandIndex: demandIndex,
             facilities: layers.facilities, facilityIndex: facilityIndex, plans: plans, projection: projection,
-            quadrantSegments: settings.quadrantSegments, withParts: withParts, withGeometries: withGeometries)
+            withParts: withParts, withGeometries: withGeometries)
         return try work.run()
     }
 }
 
-/// One facility kind ready for the workers: its facilities and which demand points it covers.
+/// One facility kind ready for the workers: its facilities, which demand points it covers, and the
+/// area it reaches.
 struct KindPlan: Sendable {
     var kind: String
     var radius: Double
     /// Indexes into the facilities layer.
     var members: [Int]
-    /// Over the projected positions of `members`.
-    var index: PointIndex
     /// Per demand point: is a facility of this kind within the radius?
     var covered: [Bool]
+    var catchment: any Catchment
 }
 
 struct UnitResult: Sendable {
@@ -271,140 +277,6 @@ struct UnitResult: Sendable {
     var snappedGeometry: GeometryValue = .multiPolygon([])
 }
 
-/// Runs `body` for 0..<count on every core, each worker with its own state (a GEOS context, a PROJ
-/// projector …), handing out the items one by one so that slow items do not hold a worker back.
-func parallelMap<State, Result: Sendable>(
-    _ order: [Int], count: Int, makeState: @Sendable () throws -> State,
-    _ body: @Sendable (inout State, Int) throws -> Result
-) throws -> [Result] {
-    let next = Mutex(0)
-    let results = Mutex([Result?](repeating: nil, count: count))
-    let failure = Mutex<(any Error)?>(nil)
-    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, order.count))
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        do {
-            var state = try makeState()
-            while true {
-                let position = next.withLock { value in
-                    defer { value += 1 }
-                    return value
-                }
-                guard position < order.count, failure.withLock({ $0 == nil }) else { return }
-                let item = order[position]
-                let result = try body(&state, item)
-                results.withLock { $0[item] = result }
-            }
-        } catch {
-            failure.withLock { $0 = $0 ?? error }
-        }
-    }
-    if let error = failure.withLock({ $0 }) { throw error }
-    return results.withLock { $0.map { $0! } }
-}
-
-/// The union of all catchment discs of one kind, cut into square tiles.
-///
-/// Every unit at every level needs "its part of the union". Building the union once per tile (in
-/// parallel) and giving each unit the few tiles it overlaps shares that work between all units and
-/// levels, and keeps every overlay small: no unit is ever differenced against the whole city's union.
-struct CatchmentTiles: Sendable {
-    struct Key: Hashable, Sendable {
-        var i: Int
-        var j: Int
-    }
-
-    let size: Double
-    /// WKB of each tile's clipped union; tiles no disc reaches are absent.
-    let pieces: [Key: [UInt8]]
-
-    static func key(_ x: Double, _ y: Double, _ size: Double) -> (Int, Int) {
-        (Int((x / size).rounded(.down)), Int((y / size).rounded(.down)))
-    }
-
-    func envelope(_ key: Key) -> Envelope {
-        Envelope(
-            minX: Double(key.i) * size, minY: Double(key.j) * size, maxX: Double(key.i + 1) * size,
-            maxY: Double(key.j + 1) * size)
-    }
-
-    /// The tiles that meet `envelope`.
-    func keys(meeting envelope: Envelope) -> [Key] {
-        let (i0, j0) = Self.key(envelope.minX, envelope.minY, size)
-        let (i1, j1) = Self.key(envelope.maxX, envelope.maxY, size)
-        return (i0...i1).flatMap { i in (j0...j1).map { Key(i: i, j: $0) } }
-    }
-
-    init(plan: KindPlan, covering unitEnvelopes: [Envelope], quadrantSegments: Int32) throws {
-        let size = max(8 * plan.radius, 1000)
-        self.size = size
-        var keys = Set<Key>()
-        let shell = CatchmentTiles(size: size, pieces: [:])
-        for envelope in unitEnvelopes { keys.formUnion(shell.keys(meeting: envelope)) }
-        let order = Array(keys)
-        // GEOS's buffer of a point is the same polygon wherever the point is: build it once and move it.
-        let template = try Geometry(point: Coordinate(0, 0), in: GEOSContext())
-            .buffer(plan.radius, quadrantSegments: quadrantSegments).value().polygons[0][0]
-        let wkb = try parallelMap(Array(order.indices), count: order.count, makeState: { GEOSContext() }) { context, item in
-            let tile = shell.envelope(order[item])
-            let reaching = plan.index.indexes(in: tile.expanded(by: plan.radius))
-            guard !reaching.isEmpty else { return [UInt8]() }
-            var discs: [Geometry] = []
-            discs.reserveCapacity(reaching.count)
-            for r in reaching {
-                let centre = plan.index.points[r]
-                let ring = template.map { Coordinate($0.x + centre.x, $0.y + centre.y) }
-                discs.append(try Geometry(.polygon([ring]), in: context))
-            }
-            // Clipping after the union leaves clean tile edges (a covered tile is just its square),
-            // which keeps the unions and differences of the units cheap.
-            let piece = try Geometry.unionOf(discs, in: context).clipped(to: tile)
-            return piece.isEmpty ? [] : piece.wkb
-        }
-        var pieces: [Key: [UInt8]] = [:]
-        for (key, bytes) in zip(order, wkb) where !bytes.isEmpty { pieces[key] = bytes }
-        self.pieces = pieces
-    }
-
-    private init(size: Double, pieces: [Key: [UInt8]]) {
-        self.size = size
-        self.pieces = pieces
-    }
-}
-
-/// What one worker keeps: its GEOS context, its projector and the catchment tiles it has decoded.
-final class Worker {
-    let context = GEOSContext()
-    let projector: Projector
-    private var decoded: [Int: [CatchmentTiles.Key: Geometry]] = [:]
-
-    init(projection: MetricProjection) throws {
-        projector = try projection.makeProjector()
-    }
-
-    /// The catchment pieces of kind `k` in the tiles that meet `envelope`.
-    func pieces(_ tiles: CatchmentTiles, kind k: Int, over envelope: Envelope) throws -> [Geometry] {
-        var pieces: [Geometry] = []
-        for key in tiles.keys(meeting: envelope) {
-            if let cached = decoded[k]?[key] {
-                pieces.append(cached)
-            } else if let wkb = tiles.pieces[key] {
-                let piece = try Geometry(wkb: wkb, in: context)
-                decoded[k, default: [:]][key] = piece
-                pieces.append(piece)
-            }
-        }
-        return pieces
-    }
-
-    /// The catchment of kind `k` over `envelope`: the union of the tiles it meets, or nil when none.
-    func catchment(_ tiles: CatchmentTiles, kind k: Int, over envelope: Envelope) throws -> Geometry? {
-        let pieces = try pieces(tiles, kind: k, over: envelope)
-        if pieces.count <= 1 { return pieces.first }
-        // Neighbouring tiles share their border exactly (both clipped on the same line), so they merge.
-        return try Geometry.unionOf(pieces, in: context)
-    }
-}
-
 /// The per-unit work, shared out to one worker per core.
 struct UnitWork: Sendable {
     var units: [PlanningUnit]
@@ -417,7 +289,6 @@ struct UnitWork: Sendable {
     var facilityIndex: PointIndex
     var plans: [KindPlan]
     var projection: MetricProjection
-    var quadrantSegments: Int32
     var withParts: Bool
     var withGeometries: Bool
 
@@ -430,7 +301,7 @@ struct UnitWork: Sendable {
             guard let envelope = Envelope(of: geometry.coordinates) else { throw CoverageError("unit \(unit.code) has no coordinates") }
             envelopes.append(envelope)
         }
-        let tiles = try plans.map { try CatchmentTiles(plan: $0, covering: envelopes, quadrantSegments: quadrantSegments) }
+        let tiles = try plans.map { try CatchmentTiles($0.catchment, covering: envelopes) }
         // Largest units first, so that no worker is left with one big district at the end.
         let order = projectedUnits.indices.sorted {
             projectedUnits[$0].coordinates.count > projectedUnits[$1].coordinates.count

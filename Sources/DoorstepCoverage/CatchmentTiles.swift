@@ -1,0 +1,124 @@
+import DoorstepCRS
+import DoorstepGeometry
+import Foundation
+import Synchronization
+
+/// Runs `body` for 0..<count on every core, each worker with its own state (a GEOS context, a PROJ
+/// projector …), handing out the items one by one so that slow items do not hold a worker back.
+func parallelMap<State, Result: Sendable>(
+    _ order: [Int], count: Int, makeState: @Sendable () throws -> State,
+    _ body: @Sendable (inout State, Int) throws -> Result
+) throws -> [Result] {
+    let next = Mutex(0)
+    let results = Mutex([Result?](repeating: nil, count: count))
+    let failure = Mutex<(any Error)?>(nil)
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, order.count))
+    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        do {
+            var state = try makeState()
+            while true {
+                let position = next.withLock { value in
+                    defer { value += 1 }
+                    return value
+                }
+                guard position < order.count, failure.withLock({ $0 == nil }) else { return }
+                let item = order[position]
+                let result = try body(&state, item)
+                results.withLock { $0[item] = result }
+            }
+        } catch {
+            failure.withLock { $0 = $0 ?? error }
+        }
+    }
+    if let error = failure.withLock({ $0 }) { throw error }
+    return results.withLock { $0.map { $0! } }
+}
+
+/// The catchment of one kind, cut into square tiles.
+///
+/// Every unit at every level needs "its part of the union". Building the union once per tile (in
+/// parallel) and giving each unit the few tiles it overlaps shares that work between all units and
+/// levels, and keeps every overlay small: no unit is ever differenced against the whole city's union.
+struct CatchmentTiles: Sendable {
+    struct Key: Hashable, Sendable {
+        var i: Int
+        var j: Int
+    }
+
+    let size: Double
+    /// WKB of each tile's clipped catchment; tiles nothing reaches are absent.
+    let pieces: [Key: [UInt8]]
+
+    static func key(_ x: Double, _ y: Double, _ size: Double) -> (Int, Int) {
+        (Int((x / size).rounded(.down)), Int((y / size).rounded(.down)))
+    }
+
+    func envelope(_ key: Key) -> Envelope {
+        Envelope(
+            minX: Double(key.i) * size, minY: Double(key.j) * size, maxX: Double(key.i + 1) * size,
+            maxY: Double(key.j + 1) * size)
+    }
+
+    /// The tiles that meet `envelope`.
+    func keys(meeting envelope: Envelope) -> [Key] {
+        let (i0, j0) = Self.key(envelope.minX, envelope.minY, size)
+        let (i1, j1) = Self.key(envelope.maxX, envelope.maxY, size)
+        return (i0...i1).flatMap { i in (j0...j1).map { Key(i: i, j: $0) } }
+    }
+
+    init(_ catchment: any Catchment, covering unitEnvelopes: [Envelope]) throws {
+        let size = catchment.tileSize
+        self.size = size
+        var keys = Set<Key>()
+        let shell = CatchmentTiles(size: size, pieces: [:])
+        for envelope in unitEnvelopes { keys.formUnion(shell.keys(meeting: envelope)) }
+        let order = Array(keys)
+        let wkb = try parallelMap(Array(order.indices), count: order.count, makeState: { GEOSContext() }) { context, item in
+            guard let piece = try catchment.piece(over: shell.envelope(order[item]), in: context), !piece.isEmpty else { return [UInt8]() }
+            return piece.wkb
+        }
+        var pieces: [Key: [UInt8]] = [:]
+        for (key, bytes) in zip(order, wkb) where !bytes.isEmpty { pieces[key] = bytes }
+        self.pieces = pieces
+    }
+
+    private init(size: Double, pieces: [Key: [UInt8]]) {
+        self.size = size
+        self.pieces = pieces
+    }
+}
+
+/// What one worker keeps: its GEOS context, its projector and the catchment tiles it has decoded.
+final class Worker {
+    let context = GEOSContext()
+    let projector: Projector
+    private var decoded: [Int: [CatchmentTiles.Key: Geometry]] = [:]
+
+    init(projection: MetricProjection) throws {
+        projector = try projection.makeProjector()
+    }
+
+    /// The catchment pieces of kind `k` in the tiles that meet `envelope`.
+    func pieces(_ tiles: CatchmentTiles, kind k: Int, over envelope: Envelope) throws -> [Geometry] {
+        var pieces: [Geometry] = []
+        for key in tiles.keys(meeting: envelope) {
+            if let cached = decoded[k]?[key] {
+                pieces.append(cached)
+            } else if let wkb = tiles.pieces[key] {
+                let piece = try Geometry(wkb: wkb, in: context)
+                decoded[k, default: [:]][key] = piece
+                pieces.append(piece)
+            }
+        }
+        return pieces
+    }
+
+    /// The catchment of kind `k` over `envelope`: the union of the tiles it meets, or nil when none.
+    func catchment(_ tiles: CatchmentTiles, kind k: Int, over envelope: Envelope) throws -> Geometry? {
+        let pieces = try pieces(tiles, kind: k, over: envelope)
+        if pieces.count <= 1 { return pieces.first }
+        // Neighbouring tiles share their border exactly (both clipped on the same line), so they merge.
+        return try Geometry.unionOf(pieces, in: context)
+    }
+}
+

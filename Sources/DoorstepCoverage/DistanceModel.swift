@@ -1,0 +1,152 @@
+import DoorstepCRS
+import DoorstepGeometry
+
+/// Which demand points each site reaches within a limit, nearest first: per site a run of demand
+/// indexes and distances (compressed rows), the shape siting builds its model from.
+///
+/// ```swift
+/// let table = try measure.reach(from: candidateXY, within: 500)
+/// for (demand, metres) in table.reached(by: 0) { print(demand, metres) }
+/// ```
+public struct ReachTable: Sendable, Equatable {
+    public private(set) var start: [Int] = [0]
+    public private(set) var targets: [Int32] = []
+    public private(set) var distances: [Double] = []
+
+    public init() {}
+
+    public var siteCount: Int { start.count - 1 }
+
+    /// Adds the next site's reached points, which this sorts nearest first (ties by index).
+    public mutating func append(_ reached: [(target: Int, distance: Double)]) {
+        for entry in reached.sorted(by: { ($0.distance, $0.target) < ($1.distance, $1.target) }) {
+            targets.append(Int32(entry.target))
+            distances.append(entry.distance)
+        }
+        start.append(targets.count)
+    }
+
+    /// The demand points site `j` reaches, with their distances, nearest first.
+    public func reached(by j: Int) -> Zip2Sequence<ArraySlice<Int32>, ArraySlice<Double>> {
+        zip(targets[start[j]..<start[j + 1]], distances[start[j]..<start[j + 1]])
+    }
+
+    /// Every (demand, site, distance) pair, nearest first: the order capacities are allocated in.
+    public func pairsByDistance() -> [(demand: Int, site: Int, distance: Double)] {
+        var pairs: [(demand: Int, site: Int, distance: Double)] = []
+        pairs.reserveCapacity(targets.count)
+        for j in 0..<siteCount {
+            for (i, d) in reached(by: j) { pairs.append((Int(i), j, d)) }
+        }
+        return pairs.sorted { ($0.distance, $0.demand, $0.site) < ($1.distance, $1.demand, $1.site) }
+    }
+}
+
+/// The area a set of sites reaches, handed out tile by tile: the coverage model asks for the piece over
+/// each tile (in parallel, each worker with its own GEOS context).
+public protocol Catchment: Sendable {
+    /// The catchment's part over `tile` (metres), clipped to it; nil when nothing reaches the tile.
+    func piece(over tile: Envelope, in context: GEOSContext) throws -> Geometry?
+    /// The side of the tiles to cut the catchment into: a few times its reach.
+    var tileSize: Double { get }
+}
+
+/// Distances from sites to one fixed set of demand points, in the metres of one zone: the one seam
+/// through which coverage, gaps, siting and the report measure reach.
+public protocol ReachMeasure: Sendable {
+    /// Per demand point: true when nothing can reach it (off the street network). Empty when every
+    /// point can be reached, as in a straight line.
+    var unreachable: [Bool] { get }
+    /// Per demand point, the distance to the nearest site within `limit`, or nil.
+    func nearestDistances(from sites: [Coordinate], within limit: Double) throws -> [Double?]
+    /// Per site, the demand points within `limit`, nearest first.
+    func reach(from sites: [Coordinate], within limit: Double) throws -> ReachTable
+    /// The area the sites reach within `limit`.
+    func catchment(of sites: [Coordinate], within limit: Double) throws -> any Catchment
+}
+
+/// Reach as the crow flies: a grid index for the distances, discs for the catchment.
+public struct StraightLineMeasure: ReachMeasure {
+    public let demand: [Coordinate]
+    /// Segments per quarter circle of a catchment disc.
+    public let quadrantSegments: Int32
+
+    public init(demand: [Coordinate], quadrantSegments: Int32 = 16) {
+        self.demand = demand
+        self.quadrantSegments = quadrantSegments
+    }
+
+    public var unreachable: [Bool] { [] }
+
+    public func nearestDistances(from sites: [Coordinate], within limit: Double) -> [Double?] {
+        let index = PointIndex(points: sites, cellSize: limit)
+        return demand.map { index.nearestDistance(to: $0, within: limit) }
+    }
+
+    public func reach(from sites: [Coordinate], within limit: Double) -> ReachTable {
+        let index = PointIndex(points: demand, cellSize: limit)
+        var table = ReachTable()
+        for site in sites {
+            table.append(
+                index.indexes(within: limit, of: site).map { i in
+                    (i, ((demand[i].x - site.x) * (demand[i].x - site.x) + (demand[i].y - site.y) * (demand[i].y - site.y)).squareRoot())
+                })
+        }
+        return table
+    }
+
+    public func catchment(of sites: [Coordinate], within limit: Double) throws -> any Catchment {
+        try DiscCatchment(sites: PointIndex(points: sites, cellSize: limit), radius: limit, quadrantSegments: quadrantSegments)
+    }
+}
+
+/// The union of the discs of radius R around the sites.
+struct DiscCatchment: Catchment {
+    let sites: PointIndex
+    let radius: Double
+    /// GEOS's buffer of a point is the same polygon wherever the point is: built once, then moved.
+    let template: [Coordinate]
+
+    init(sites: PointIndex, radius: Double, quadrantSegments: Int32) throws {
+        self.sites = sites
+        self.radius = radius
+        let disc = try Geometry(point: Coordinate(0, 0), in: GEOSContext()).buffer(radius, quadrantSegments: quadrantSegments)
+        guard let ring = disc.value().polygons.first?.first else { throw CoverageError("cannot draw a disc of \(radius) m") }
+        template = ring
+    }
+
+    var tileSize: Double { max(8 * radius, 1000) }
+
+    func piece(over tile: Envelope, in context: GEOSContext) throws -> Geometry? {
+        let reaching = sites.indexes(in: tile.expanded(by: radius))
+        guard !reaching.isEmpty else { return nil }
+        var discs: [Geometry] = []
+        discs.reserveCapacity(reaching.count)
+        for r in reaching {
+            let centre = sites.points[r]
+            discs.append(try Geometry(.polygon([template.map { Coordinate($0.x + centre.x, $0.y + centre.y) }]), in: context))
+        }
+        // Clipping after the union leaves clean tile edges (a covered tile is just its square),
+        // which keeps the unions and differences of the units cheap.
+        return try Geometry.unionOf(discs, in: context).clipped(to: tile)
+    }
+}
+
+/// How reach is measured: as the crow flies, or walking on a street network.
+public enum DistanceModel: Sendable, Equatable {
+    case straightLine
+
+    /// `straight` or `network`, as outputs name it.
+    public var name: String {
+        switch self {
+        case .straightLine: "straight"
+        }
+    }
+
+    /// The measure for demand points at `demand` (metres of `projection`).
+    public func measure(demand: [Coordinate], projection: MetricProjection, quadrantSegments: Int32) throws -> any ReachMeasure {
+        switch self {
+        case .straightLine: StraightLineMeasure(demand: demand, quadrantSegments: quadrantSegments)
+        }
+    }
+}
