@@ -30,16 +30,24 @@ public struct CoverageSettings: Sendable, Equatable {
     /// the indexes stays exact.
     public static let radiusRange = SettingRange<Double>("--radius", 1...100_000, unit: "metres")
 
-    /// A `--radius KIND=METRES` entry: the normalised kind and the metres, checked against ``radiusRange``.
+    /// Metres per second an older person walks (`--walk-speed`).
+    public static let walkSpeedRange = SettingRange<Double>("--walk-speed", 0.1...3, unit: "m/s")
+
+    /// A `--radius KIND=METRES` or `KIND=MINUTESmin` entry: the normalised kind and the metres (minutes
+    /// at `walkSpeed` metres per second), checked against ``radiusRange``.
     ///
     /// ```swift
-    /// try CoverageSettings.radiusOverride("老年食堂=800")  // ("canteen", 800)
+    /// try CoverageSettings.radiusOverride("老年食堂=800")                 // ("canteen", 800)
+    /// try CoverageSettings.radiusOverride("canteen=10min", walkSpeed: 1)  // ("canteen", 600)
     /// ```
-    public static func radiusOverride(_ entry: String) throws(CoverageError) -> (kind: String, metres: Double) {
+    public static func radiusOverride(_ entry: String, walkSpeed: Double = 1) throws(CoverageError) -> (kind: String, metres: Double) {
         let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2, !parts[0].trimmingSpaces().isEmpty, let metres = Double(parts[1].trimmingSpaces()) else {
-            throw CoverageError("--radius \(entry): write KIND=METRES, e.g. canteen=1000")
+        let value = parts.count == 2 ? parts[1].trimmingSpaces().lowercased() : ""
+        let minutes = value.hasSuffix("min") ? Double(String(value.dropLast(3)).trimmingSpaces()) : nil
+        guard parts.count == 2, !parts[0].trimmingSpaces().isEmpty, let metres = minutes.map({ $0 * 60 * walkSpeed }) ?? Double(value) else {
+            throw CoverageError("--radius \(entry): write KIND=METRES or KIND=MINUTESmin, e.g. canteen=500 or canteen=10min")
         }
+        if minutes != nil, let problem = walkSpeedRange.problem(with: walkSpeed) { throw CoverageError(problem) }
         if let problem = radiusRange.problem(with: metres, naming: "--radius \(parts[0])") { throw CoverageError(problem) }
         return (FacilityKind.normalized(parts[0]), metres)
     }
@@ -87,6 +95,9 @@ public struct CoverageRow: Sendable, Equatable {
     public var uncoveredAreaM2: Double
     /// Filled when the assessment was asked for them (the gap list needs them).
     public var uncoveredParts: [UncoveredPart]
+    /// Elderly of the unit too far from every usable street to reach (0 without a network): when this
+    /// is large, the network data, not the facilities, is the problem.
+    public var elderlyOffNetwork: Double = 0
 
     public var elderlyUncovered: Double { elderlyTotal - elderlyCovered }
 
@@ -102,6 +113,8 @@ public struct CoverageAssessment: Sendable {
     /// for with `withGeometries` or `withParts`.
     public var unitGeometries: [String: GeometryValue]
     public var kinds: [(kind: String, radius: Double)]
+    /// `straight` or `network`.
+    public var distanceModel: String
     /// Things the planner should know: kinds with no facility, facilities left out.
     public var warnings: [String]
 }
@@ -133,18 +146,20 @@ public enum CoverageModel {
         var kindRadii: [(kind: String, radius: Double)] = []
         for kind in kinds { kindRadii.append((kind, try settings.radius(of: kind))) }
 
-        let warnings = kindWarnings(assessed: kindRadii.map(\.kind), facilities: layers.facilities)
+        var warnings = kindWarnings(assessed: kindRadii.map(\.kind), facilities: layers.facilities)
+        if case .network(let walking) = settings.distanceModel { try walking.check(covers: units) }
 
         // Each unit is measured in its own 3° zone, with the demand and facilities that can reach it:
         // its figures never depend on which other units share the file.
         var results = [UnitResult?](repeating: nil, count: units.count)
         for (projection, members) in try zones(of: units) {
             let zoneUnits = members.map { units[$0] }
-            let zoneResults = try assessZone(
+            let zone = try assessZone(
                 zoneUnits, layers: nearby(layers, units: zoneUnits, reach: kindRadii.map(\.radius).max() ?? 0),
                 kindRadii: kindRadii, projection: projection, settings: settings, withParts: withParts,
                 withGeometries: withParts || withGeometries)
-            for (u, result) in zip(members, zoneResults) { results[u] = result }
+            for (u, result) in zip(members, zone.results) { results[u] = result }
+            warnings += zone.warnings
         }
         var rows: [CoverageRow] = []
         let order = units.indices.sorted { (units[$0].level, units[$0].code) < (units[$1].level, units[$1].code) }
@@ -157,14 +172,15 @@ public enum CoverageModel {
                         code: units[u].code, name: units[u].name, level: units[u].level, kind: plan.kind,
                         radius: plan.radius, elderlyTotal: unitResult.elderlyTotal, elderlyCovered: result.covered,
                         facilities: result.facilities, capacity: result.capacity, uncoveredAreaM2: result.uncoveredArea,
-                        uncoveredParts: result.parts))
+                        uncoveredParts: result.parts, elderlyOffNetwork: unitResult.elderlyOffNetwork))
             }
         }
         var geometries: [String: GeometryValue] = [:]
         if withParts || withGeometries {
             for (u, result) in results.enumerated() { geometries[units[u].code] = result?.snappedGeometry }
         }
-        return CoverageAssessment(rows: rows, unitGeometries: geometries, kinds: kindRadii, warnings: warnings)
+        return CoverageAssessment(
+            rows: rows, unitGeometries: geometries, kinds: kindRadii, distanceModel: settings.distanceModel.name, warnings: warnings)
     }
 
     /// The units grouped by the 3° zone of their middle (see ``MetricProjection``), zones west to east,
@@ -219,11 +235,12 @@ public enum CoverageModel {
         return warnings
     }
 
-    /// The results of the units of one zone, in their order, measured in `projection`.
+    /// The results of the units of one zone, in their order, measured in `projection`, and what the
+    /// planner should know about them.
     static func assessZone(
         _ units: [PlanningUnit], layers: Layers, kindRadii: [(kind: String, radius: Double)], projection: MetricProjection,
         settings: CoverageSettings, withParts: Bool, withGeometries: Bool
-    ) throws -> [UnitResult] {
+    ) throws -> (results: [UnitResult], warnings: [String]) {
         let projector = try projection.makeProjector()
         let demandXY = try projector.project(layers.demand.map(\.location))
         let facilityXY = try projector.project(layers.facilities.map(\.location))
@@ -236,6 +253,13 @@ public enum CoverageModel {
         let demandIndex = PointIndex(points: layers.demand.map(\.location), cellSize: 0.0025)
         let facilityIndex = PointIndex(points: layers.facilities.map(\.location), cellSize: 0.0025)
         let measure = try settings.distanceModel.measure(demand: demandXY, projection: projection, quadrantSegments: settings.quadrantSegments)
+        var warnings: [String] = []
+        let offNetwork = measure.unreachable(sites: facilityXY).map { layers.facilities[$0] }
+        if !offNetwork.isEmpty {
+            let names = offNetwork.prefix(10).map { "\($0.id) (\($0.name))" }.joined(separator: ", ")
+            warnings.append(
+                "\(offNetwork.count) facilit\(offNetwork.count == 1 ? "y is" : "ies are") off the street network and reach nobody: \(names)\(offNetwork.count > 10 ? " …" : "")")
+        }
         let plans = try kindRadii.map { entry in
             let members = layers.facilities.indices.filter { layers.facilities[$0].kind == entry.kind }
             let sites = members.map { facilityXY[$0] }
@@ -245,10 +269,11 @@ public enum CoverageModel {
                 catchment: try measure.catchment(of: sites, within: entry.radius))
         }
         let work = UnitWork(
-            units: units, projectedUnits: projectedUnits, demand: layers.demand, demandXY: demandXY, demandIndex: demandIndex,
+            units: units, projectedUnits: projectedUnits, demand: layers.demand, demandXY: demandXY, unreachable: measure.unreachable,
+            demandIndex: demandIndex,
             facilities: layers.facilities, facilityIndex: facilityIndex, plans: plans, projection: projection,
             withParts: withParts, withGeometries: withGeometries)
-        return try work.run()
+        return (try work.run(), warnings)
     }
 }
 
@@ -273,6 +298,7 @@ struct UnitResult: Sendable {
         var parts: [UncoveredPart] = []
     }
     var elderlyTotal = 0.0
+    var elderlyOffNetwork = 0.0
     var kinds: [PerKind] = []
     var snappedGeometry: GeometryValue = .multiPolygon([])
 }
@@ -284,6 +310,8 @@ struct UnitWork: Sendable {
     var demand: [DemandPoint]
     /// The demand in metres, and an index over its longitude/latitude.
     var demandXY: [Coordinate]
+    /// Per demand point, true when it is off the network (empty: none is).
+    var unreachable: [Bool]
     var demandIndex: PointIndex
     var facilities: [Facility]
     var facilityIndex: PointIndex
@@ -325,6 +353,7 @@ struct UnitWork: Sendable {
 
         var result = UnitResult()
         result.elderlyTotal = members.reduce(0) { $0 + demand[$1].elderly }
+        if !unreachable.isEmpty { result.elderlyOffNetwork = members.reduce(0) { unreachable[$1] ? $0 + demand[$1].elderly : $0 } }
         if withGeometries { result.snappedGeometry = try lonLat.snappedValue(toGrid: Self.outputGrid) }
         for (k, plan) in plans.enumerated() {
             var perKind = UnitResult.PerKind()

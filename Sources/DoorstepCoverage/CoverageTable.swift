@@ -5,7 +5,7 @@ import Foundation
 /// The coverage rows in the formats `doorstep coverage --format` offers.
 ///
 /// Every format carries the same columns: `code, name, level, kind, radius_m, elderly_total,
-/// elderly_covered, coverage_ratio, facilities, capacity, uncovered_area_m2`.
+/// elderly_covered, coverage_ratio, facilities, capacity, uncovered_area_m2, elderly_off_network`.
 ///
 /// ```swift
 /// let csv = CoverageTable(assessment).csv()   // UTF-8 with BOM, opens in Excel with Chinese names
@@ -13,7 +13,7 @@ import Foundation
 public struct CoverageTable: Sendable {
     public static let columns = [
         "code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "coverage_ratio",
-        "facilities", "capacity", "uncovered_area_m2",
+        "facilities", "capacity", "uncovered_area_m2", "elderly_off_network",
     ]
 
     public var rows: [CoverageRow]
@@ -50,7 +50,7 @@ public struct CoverageTable: Sendable {
             "kind": .string(row.kind), "radius_m": .number(row.radius), "elderly_total": .number(row.elderlyTotal),
             "elderly_covered": .number(row.elderlyCovered), "coverage_ratio": ratio(row.coverageRatio),
             "facilities": .number(Double(row.facilities)), "capacity": .number(row.capacity),
-            "uncovered_area_m2": .number(areaRounded(row.uncoveredAreaM2)),
+            "uncovered_area_m2": .number(areaRounded(row.uncoveredAreaM2)), "elderly_off_network": .number(row.elderlyOffNetwork),
         ]
     }
 
@@ -84,14 +84,18 @@ public struct CoverageTable: Sendable {
 
     /// An aligned text table for the terminal; CJK characters count as two columns.
     public func table() -> String {
-        let header = ["code", "name", "level", "kind", "radius", "elderly", "covered", "ratio", "facilities", "capacity", "uncovered km²"]
+        // The off-network column only when someone is off the network: a terminal is read, not parsed.
+        let offNetwork = rows.contains { $0.elderlyOffNetwork > 0 }
+        let header =
+            ["code", "name", "level", "kind", "radius", "elderly", "covered", "ratio", "facilities", "capacity", "uncovered km²"]
+            + (offNetwork ? ["off network"] : [])
         let body = rows.map { row in
             [
                 row.code, row.name, row.level.rawValue, row.kind, Self.format(row.radius, 0),
                 Self.format(row.elderlyTotal, 0), Self.format(row.elderlyCovered, 0),
                 row.coverageRatio.map { String(format: "%.1f%%", $0 * 100) } ?? "–", String(row.facilities),
                 Self.format(row.capacity, 0), Self.format(row.uncoveredAreaM2 / 1e6, 3),
-            ]
+            ] + (offNetwork ? [Self.format(row.elderlyOffNetwork, 0)] : [])
         }
         let all = [header] + body
         let widths = header.indices.map { column in all.map { Self.displayWidth($0[column]) }.max() ?? 0 }

@@ -63,6 +63,8 @@ public protocol ReachMeasure: Sendable {
     func reach(from sites: [Coordinate], within limit: Double) throws -> ReachTable
     /// The area the sites reach within `limit`.
     func catchment(of sites: [Coordinate], within limit: Double) throws -> any Catchment
+    /// The sites that reach nobody (off the street network).
+    func unreachable(sites: [Coordinate]) -> [Int]
 }
 
 /// Reach as the crow flies: a grid index for the distances, discs for the catchment.
@@ -77,6 +79,8 @@ public struct StraightLineMeasure: ReachMeasure {
     }
 
     public var unreachable: [Bool] { [] }
+
+    public func unreachable(sites: [Coordinate]) -> [Int] { [] }
 
     public func nearestDistances(from sites: [Coordinate], within limit: Double) -> [Double?] {
         let index = PointIndex(points: sites, cellSize: limit)
@@ -135,18 +139,23 @@ struct DiscCatchment: Catchment {
 /// How reach is measured: as the crow flies, or walking on a street network.
 public enum DistanceModel: Sendable, Equatable {
     case straightLine
+    case network(WalkingNetwork)
 
     /// `straight` or `network`, as outputs name it.
     public var name: String {
         switch self {
         case .straightLine: "straight"
+        case .network: "network"
         }
     }
 
     /// The measure for demand points at `demand` (metres of `projection`).
     public func measure(demand: [Coordinate], projection: MetricProjection, quadrantSegments: Int32) throws -> any ReachMeasure {
         switch self {
-        case .straightLine: StraightLineMeasure(demand: demand, quadrantSegments: quadrantSegments)
+        case .straightLine:
+            StraightLineMeasure(demand: demand, quadrantSegments: quadrantSegments)
+        case .network(let walking):
+            NetworkMeasure(network: try walking.network(in: projection), demand: demand, snapMax: walking.snapMax, trim: walking.trim)
         }
     }
 }

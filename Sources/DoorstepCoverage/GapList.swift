@@ -50,6 +50,8 @@ public struct GapList: Sendable {
     public var unitGaps: [UnitGap]
     public var areaGaps: [AreaGap]
     let unitGeometries: [String: GeometryValue]
+    /// `straight` or `network`: how reach was measured, carried by every feature.
+    public let distanceModel: String
 
     public init(_ assessment: CoverageAssessment, targets: GapTargets) {
         var unitGaps: [UnitGap] = []
@@ -74,13 +76,14 @@ public struct GapList: Sendable {
         self.unitGaps = unitGaps
         self.areaGaps = areaGaps
         self.unitGeometries = assessment.unitGeometries
+        self.distanceModel = assessment.distanceModel
     }
 
     /// The gap list as CSV (UTF-8 with BOM, formula-safe), the same properties as the GeoJSON without geometry.
     public func csv() -> String {
         let columns = [
             "gap", "rank", "code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "elderly_uncovered",
-            "coverage_ratio", "facilities", "reasons", "area_m2",
+            "coverage_ratio", "facilities", "reasons", "area_m2", "elderly_off_network", "distance_model",
         ]
         var lines = [columns.joined(separator: ",")]
         for feature in features {
@@ -105,6 +108,7 @@ public struct GapList: Sendable {
                 "elderly_covered": .number(row.elderlyCovered), "elderly_uncovered": .number(row.elderlyUncovered),
                 "coverage_ratio": CoverageTable.ratio(row.coverageRatio), "facilities": .number(Double(row.facilities)),
                 "reasons": .array(gap.reasons.map(JSONValue.string)), "rank": .number(Double(gap.rank)),
+                "elderly_off_network": .number(row.elderlyOffNetwork), "distance_model": .string(distanceModel),
             ]
             return Feature(geometry: unitGeometries[row.code], properties: properties)
         }
@@ -115,6 +119,7 @@ public struct GapList: Sendable {
                 "kind": .string(row.kind), "radius_m": .number(row.radius),
                 "area_m2": .number(CoverageTable.areaRounded(gap.part.areaM2)),
                 "elderly_uncovered": .number(gap.part.elderlyUncovered), "rank": .number(Double(gap.rank)),
+                "distance_model": .string(distanceModel),
             ]
             return Feature(geometry: gap.part.geometry, properties: properties)
         }

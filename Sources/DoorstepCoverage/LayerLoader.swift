@@ -1,6 +1,7 @@
 import DoorstepCRS
 import DoorstepGeoJSON
 import DoorstepGeometry
+import DoorstepNetwork
 import Foundation
 
 /// The property names read from each layer; each can be renamed with a CLI flag.
@@ -325,6 +326,42 @@ public struct LayerLoader: Sendable {
                     location: location))
         }
         return facilities
+    }
+
+    /// A street network layer: LineString and MultiLineString features with their `highway` and
+    /// `foot` tags (`foot` also from GDAL's `other_tags`). Lines of fewer than two distinct points are
+    /// left out with a warning naming them; a layer with no usable line is an error.
+    public func loadNetwork(_ source: LayerSource) throws(InputError) -> (lines: [NetworkLine], warnings: [String]) {
+        let file = source.path
+        var warnings: [String] = []
+        let features = try read(source, warnings: &warnings)
+        guard !features.isEmpty else { throw InputError(file: file, message: "the network layer has no features") }
+        var lines: [NetworkLine] = []
+        lines.reserveCapacity(features.count)
+        for (index, feature) in features.enumerated() {
+            let parts: [[Coordinate]]
+            switch feature.geometry {
+            case .lineString(let line)?: parts = [line]
+            case .multiLineString(let many)?: parts = many
+            case nil: throw .feature(index, in: file, "has no geometry; a network feature needs a LineString or MultiLineString")
+            case let geometry?:
+                throw .feature(index, in: file, "is a \(geometry.typeName); a network feature must be a LineString or MultiLineString")
+            }
+            let foot = text(feature, "foot") ?? text(feature, "other_tags").flatMap { WalkRules.tag("foot", inOtherTags: $0) }
+            lines.append(NetworkLine(parts: parts, highway: text(feature, "highway"), foot: foot, feature: index))
+        }
+        let verdicts = WalkRules.verdicts(lines)
+        let short = lines.indices.filter { verdicts[$0] == .tooShort }
+        if !short.isEmpty {
+            warnings.append(
+                "\(file): \(short.count) line\(short.count == 1 ? " has" : "s have") fewer than two distinct points and \(short.count == 1 ? "is" : "are") left out: feature "
+                    + short.prefix(10).map(String.init).joined(separator: ", ") + (short.count > 10 ? " …" : ""))
+        }
+        guard verdicts.contains(.usable) else {
+            let reasons = Dictionary(grouping: verdicts, by: \.rawValue).map { "\($0.value.count) \($0.key)" }.sorted()
+            throw InputError(file: file, message: "the network has no usable line (\(reasons.joined(separator: ", ")))")
+        }
+        return (lines, warnings)
     }
 
     func loadDemand(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [DemandPoint] {

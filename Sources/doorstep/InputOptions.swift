@@ -27,8 +27,23 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Facility kinds to assess (repeatable); default: every kind present.")
     var kind: [String] = []
 
-    @Option(help: "Catchment radius for a kind, e.g. canteen=1000 (repeatable).")
+    @Option(help: "Catchment radius for a kind in metres or minutes of walking, e.g. canteen=500 or canteen=10min (repeatable).")
     var radius: [String] = []
+
+    @Option(help: "A street network (LineStrings with OSM highway/foot tags): measure walking distance on it.")
+    var network: String?
+
+    @Option(help: "Coordinate system of --network.")
+    var networkCrs: String?
+
+    @Option(help: "With --network: a point farther than this many metres from every usable street is off the network (0 to 5000).")
+    var snapMax: Double = 300
+
+    @Option(help: "With --network: the reached streets are buffered by this many metres to draw catchments (0 to 1000).")
+    var trim: Double = 100
+
+    @Option(help: "Walking speed in metres per second for radii given in minutes (0.1 to 3; 1.0 is an older person's pace).")
+    var walkSpeed: Double = 1.0
 
     @Option(help: "Unit level: district, street or community; coverage and gaps also take all.")
     var level: String = "street"
@@ -59,6 +74,12 @@ struct InputOptions: ParsableArguments {
         }
         _ = try levels()
         _ = try radii()
+        for problem in [
+            WalkingNetwork.snapMaxRange.problem(with: snapMax), WalkingNetwork.trimRange.problem(with: trim),
+            CoverageSettings.walkSpeedRange.problem(with: walkSpeed),
+        ] {
+            if let problem { throw ValidationError(problem) }
+        }
     }
 
     func levels() throws -> Set<UnitLevel> {
@@ -73,7 +94,7 @@ struct InputOptions: ParsableArguments {
         var radii: [String: Double] = [:]
         for entry in radius {
             do {
-                let (kind, metres) = try CoverageSettings.radiusOverride(entry)
+                let (kind, metres) = try CoverageSettings.radiusOverride(entry, walkSpeed: walkSpeed)
                 radii[kind] = metres
             } catch {
                 throw ValidationError(error.message)
@@ -82,9 +103,20 @@ struct InputOptions: ParsableArguments {
         return radii
     }
 
+    /// The settings of the flags; with `--network`, reads the network (and warns about it).
     func settings() throws -> CoverageSettings {
         CoverageSettings(
-            kinds: kind.isEmpty ? nil : kind.map(FacilityKind.normalized), radii: try radii(), levels: try levels())
+            kinds: kind.isEmpty ? nil : kind.map(FacilityKind.normalized), radii: try radii(), levels: try levels(),
+            distanceModel: try distanceModel())
+    }
+
+    func distanceModel() throws -> DistanceModel {
+        guard let network else { return .straightLine }
+        let loaded = try loader.loadNetwork(LayerSource(path: network, crs: try Self.crs(networkCrs, flag: "--network-crs")))
+        for warning in loaded.warnings { Console.warn(warning) }
+        let walking = try WalkingNetwork(lines: loaded.lines, snapMax: snapMax, trim: trim, source: network)
+        if let warning = try walking.connectivityWarning() { Console.warn(warning) }
+        return .network(walking)
     }
 
     /// The shared field flags, overridden per layer by the `--units-…`, `--facilities-…` and `--demand-…` ones.
@@ -123,20 +155,13 @@ struct InputOptions: ParsableArguments {
     /// Every file the command reads, which no output may replace.
     func inputPaths() throws -> [String] {
         let paths = try layerPaths()
-        return [paths.units, paths.demand] + paths.facilities
+        return [paths.units, paths.demand] + paths.facilities + (network.map { [$0] } ?? [])
     }
 
     /// Reads the layers the flags name, or the embedded sample city when none are named.
     func loadLayers() throws -> Layers {
-        func crs(_ text: String?) throws -> CoordinateSystem? {
-            try text.map { text throws -> CoordinateSystem in
-                do { return try CoordinateSystem(parsing: text) } catch let error as CRSError { throw CLIError("\(flagName(for: text)): \(error.message)") }
-            }
-        }
-        func flagName(for text: String) -> String {
-            text == unitsCrs ? "--units-crs" : text == facilitiesCrs ? "--facilities-crs" : "--demand-crs"
-        }
-        let unitsCRS = try crs(unitsCrs), facilitiesCRS = try crs(facilitiesCrs), demandCRS = try crs(demandCrs)
+        let unitsCRS = try Self.crs(unitsCrs, flag: "--units-crs"), facilitiesCRS = try Self.crs(facilitiesCrs, flag: "--facilities-crs")
+        let demandCRS = try Self.crs(demandCrs, flag: "--demand-crs")
         let paths = try layerPaths()
         let layers = try loader.load(
             units: LayerSource(path: paths.units, crs: unitsCRS),
@@ -144,6 +169,12 @@ struct InputOptions: ParsableArguments {
             demand: LayerSource(path: paths.demand, crs: demandCRS))
         for warning in layers.warnings { Console.warn(warning) }
         return layers
+    }
+
+    /// The coordinate system a `--…-crs` flag names, or nil without the flag.
+    static func crs(_ text: String?, flag: String) throws -> CoordinateSystem? {
+        guard let text else { return nil }
+        do { return try CoordinateSystem(parsing: text) } catch { throw CLIError("\(flag): \(error.message)") }
     }
 
     /// Assesses the layers with the flags' settings, printing what the planner should know.

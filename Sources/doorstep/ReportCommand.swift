@@ -51,7 +51,7 @@ struct Report: ParsableCommand {
         let layers = try input.loadLayers()
         var scenario: [Facility]?
         if !compare.isEmpty {
-            let crs = try input.facilitiesCrs.map { try CoordinateSystem(parsing: $0) }
+            let crs = try InputOptions.crs(input.facilitiesCrs, flag: "--facilities-crs")
             var facilities: [Facility] = []
             for path in compare {
                 let loaded = try input.loader.loadFacilities(LayerSource(path: path, crs: crs))

@@ -42,7 +42,7 @@ struct CLITests {
             #expect(result.status == 0, "\(result.stderr)")
             let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
             #expect(rows.count == 2)
-            #expect(Set(rows[0].keys) == Set(["code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "coverage_ratio", "facilities", "capacity", "uncovered_area_m2"]))
+            #expect(Set(rows[0].keys) == Set(["code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "coverage_ratio", "facilities", "capacity", "uncovered_area_m2", "elderly_off_network"]))
             #expect(rows[0]["code"] as? String == "330106001")
             #expect(rows[0]["kind"] as? String == "canteen")
             #expect(rows[0]["elderly_total"] as? Int == 15)
@@ -65,7 +65,7 @@ struct CLITests {
             #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
             let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
             let lines = text.components(separatedBy: "\r\n")
-            #expect(lines[0] == "code,name,level,kind,radius_m,elderly_total,elderly_covered,coverage_ratio,facilities,capacity,uncovered_area_m2")
+            #expect(lines[0] == "code,name,level,kind,radius_m,elderly_total,elderly_covered,coverage_ratio,facilities,capacity,uncovered_area_m2,elderly_off_network")
             #expect(lines[1].hasPrefix(#"330106001,"'=HYPERLINK(""x"")",street,canteen,500,15,10,0.6667,1,80,"#))
             #expect(lines[2].hasPrefix("330106002,乙街道,street,canteen,500,4,0,0,0,0,"))
         }
@@ -88,7 +88,7 @@ struct CLITests {
             // Unit A's uncovered part holds the far point (5), unit B is uncovered whole (4).
             #expect(areas.map { $0.properties["code"] } == ["330106001", "330106002"])
             #expect(areas.map { $0.properties["elderly_uncovered"] } == [5, 4])
-            #expect(Set(areas.first?.properties.keys ?? []) == ["gap", "code", "name", "level", "kind", "radius_m", "area_m2", "elderly_uncovered", "rank"])
+            #expect(Set(areas.first?.properties.keys ?? []) == ["gap", "code", "name", "level", "kind", "radius_m", "area_m2", "elderly_uncovered", "rank", "distance_model"])
         }
 
         @Test("a projected layer: an old-style crs member naming EPSG:4549 is honoured, and so is the flag")
@@ -123,7 +123,7 @@ struct CLITests {
             let fc = try GeoJSONReader.read(file: out)
             #expect(fc.features.count == 2)
             #expect(fc.features[0].geometry?.typeName == "Polygon")
-            #expect(fc.features[0].properties.keys == ["code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "coverage_ratio", "facilities", "capacity", "uncovered_area_m2"])
+            #expect(fc.features[0].properties.keys == ["code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "coverage_ratio", "facilities", "capacity", "uncovered_area_m2", "elderly_off_network"])
         }
 
         @Test("the default table on the sample")

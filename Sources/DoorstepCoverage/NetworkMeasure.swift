@@ -1,0 +1,160 @@
+import DoorstepCRS
+import DoorstepGeometry
+import DoorstepNetwork
+import Synchronization
+
+/// A street network as the user gave it, with the settings of the walking model.
+///
+/// The graph is built in the metres of each zone the first time a zone asks for it, and kept: the
+/// report and `--level all` assess several times with the same network.
+public final class WalkingNetwork: Sendable, Equatable {
+    /// The usable and unusable lines, in WGS84.
+    public let lines: [NetworkLine]
+    /// A point farther than this from every usable segment is off the network (metres).
+    public let snapMax: Double
+    /// The reached streets are buffered by this to draw a catchment (metres, ArcGIS's "trim").
+    public let trim: Double
+    /// The file, for messages.
+    public let source: String
+    private let built = Mutex<[MetricProjection: StreetNetwork]>([:])
+
+    public static let snapMaxRange = SettingRange<Double>("--snap-max", 0...5_000, unit: "metres")
+    public static let trimRange = SettingRange<Double>("--trim", 0...1_000, unit: "metres")
+
+    public init(lines: [NetworkLine], snapMax: Double = 300, trim: Double = 100, source: String = "network") throws(CoverageError) {
+        if let problem = Self.snapMaxRange.problem(with: snapMax) ?? Self.trimRange.problem(with: trim) { throw CoverageError(problem) }
+        self.lines = lines
+        self.snapMax = snapMax
+        self.trim = trim
+        self.source = source
+    }
+
+    /// The graph in the metres of `projection`.
+    public func network(in projection: MetricProjection) throws(CoverageError) -> StreetNetwork {
+        if let network = built.withLock({ $0[projection] }) { return network }
+        do {
+            let network = try StreetNetwork(lines: lines, projection: projection)
+            built.withLock { $0[projection] = network }
+            return network
+        } catch {
+            throw CoverageError("\(source): \(error.message)")
+        }
+    }
+
+    public static func == (lhs: WalkingNetwork, rhs: WalkingNetwork) -> Bool { lhs === rhs }
+
+    /// The longitude/latitude box of the usable lines.
+    public var extent: Envelope? {
+        let verdicts = WalkRules.verdicts(lines)
+        return Envelope(of: lines.indices.lazy.filter { verdicts[$0] == .usable }.flatMap { self.lines[$0].parts.joined() })
+    }
+
+    /// Refuses a network that covers none of the units: the wrong file, or the wrong CRS.
+    public func check(covers units: [PlanningUnit]) throws(CoverageError) {
+        guard let box = extent, let unitsBox = Envelope(of: units.lazy.flatMap(\.geometry.coordinates)) else { return }
+        let overlaps = box.minX <= unitsBox.maxX && unitsBox.minX <= box.maxX && box.minY <= unitsBox.maxY && unitsBox.minY <= box.maxY
+        guard !overlaps else { return }
+        throw CoverageError(
+            "\(source): the network covers none of the units: its lines span \(Self.text(box)), the units \(Self.text(unitsBox)) (another area, or another coordinate system? see --network-crs)")
+    }
+
+    static func text(_ box: Envelope) -> String {
+        func f(_ value: Double) -> String { String(format: "%.4f", value) }
+        return "\(f(box.minX)), \(f(box.minY)) – \(f(box.maxX)), \(f(box.maxY))"
+    }
+
+    /// The share of the usable length in the largest connected piece, and a warning when it is under
+    /// 90 %: islands of streets leave their people unreachable.
+    public func connectivityWarning() throws(CoverageError) -> String? {
+        guard let box = extent else { return nil }
+        let network = try network(in: MetricProjection(around: box))
+        guard network.totalLength > 0, let largest = network.components().first else { return nil }
+        let share = largest.length / network.totalLength
+        guard share < 0.9 else { return nil }
+        return "\(source): the largest connected piece of the network holds only \(String(format: "%.1f", share * 100)) % of its length; "
+            + "people on the other pieces cannot reach facilities on this one (run `doorstep network check` to see the islands)"
+    }
+}
+
+/// Reach by walking: along the network between the spots where the points join it, plus the access
+/// legs (issue 9's network model). Points off the network reach nobody and are reached by nobody.
+public struct NetworkMeasure: ReachMeasure {
+    public let network: StreetNetwork
+    public let demandJoins: [Join?]
+    let snapMax: Double
+    let trim: Double
+    let targets: TargetIndex
+
+    public init(network: StreetNetwork, demand: [Coordinate], snapMax: Double, trim: Double) {
+        self.network = network
+        self.snapMax = snapMax
+        self.trim = trim
+        demandJoins = network.join(demand, snapMax: snapMax)
+        targets = TargetIndex(demandJoins, segmentCount: network.segmentCount)
+    }
+
+    public var unreachable: [Bool] { demandJoins.map { $0 == nil } }
+
+    public func unreachable(sites: [Coordinate]) -> [Int] {
+        sites.indices.filter { network.join(sites[$0], snapMax: snapMax) == nil }
+    }
+
+    public func nearestDistances(from sites: [Coordinate], within limit: Double) -> [Double?] {
+        network.nearestDistances(from: network.join(sites, snapMax: snapMax).compactMap { $0 }, to: demandJoins, within: limit)
+    }
+
+    public func reach(from sites: [Coordinate], within limit: Double) -> ReachTable {
+        var search = ReachSearch(network: network)
+        var table = ReachTable()
+        for site in sites {
+            guard let join = network.join(site, snapMax: snapMax) else {
+                table.append([])
+                continue
+            }
+            table.append(search.reach(from: join, targets: targets, within: limit).map { ($0.target, $0.distance) })
+        }
+        return table
+    }
+
+    public func catchment(of sites: [Coordinate], within limit: Double) throws -> any Catchment {
+        let joins = network.join(sites, snapMax: snapMax).compactMap { $0 }
+        return StreetCatchment(parts: network.reachedParts(from: joins, within: limit), trim: trim, reach: limit)
+    }
+}
+
+/// The reached parts of the streets buffered by the trim distance, with round caps: ArcGIS's trimmed
+/// service area.
+struct StreetCatchment: Catchment {
+    let parts: [[Coordinate]]
+    let trim: Double
+    let tileSize: Double
+    /// The parts meeting each tile (grown by the trim), by tile.
+    let partsByTile: [CatchmentTiles.Key: [Int32]]
+
+    init(parts: [[Coordinate]], trim: Double, reach: Double) {
+        self.parts = parts
+        self.trim = trim
+        // Smaller tiles than for discs: a tile's buffer holds every street part in it.
+        let size = max(2 * (reach + trim), 500)
+        tileSize = size
+        var byTile: [CatchmentTiles.Key: [Int32]] = [:]
+        for (p, part) in parts.enumerated() {
+            guard let box = Envelope(of: part)?.expanded(by: trim) else { continue }
+            let (i0, j0) = CatchmentTiles.key(box.minX, box.minY, size)
+            let (i1, j1) = CatchmentTiles.key(box.maxX, box.maxY, size)
+            for i in i0...i1 {
+                for j in j0...j1 { byTile[CatchmentTiles.Key(i: i, j: j), default: []].append(Int32(p)) }
+            }
+        }
+        partsByTile = byTile
+    }
+
+    func piece(over tile: Envelope, in context: GEOSContext) throws -> Geometry? {
+        let centre = tile.center
+        let (i, j) = CatchmentTiles.key(centre.x, centre.y, tileSize)
+        guard let members = partsByTile[CatchmentTiles.Key(i: i, j: j)], !members.isEmpty else { return nil }
+        let lines = GeometryValue.multiLineString(members.map { parts[Int($0)] })
+        guard trim > 0 else { return nil }  // lines have no area
+        return try Geometry(lines, in: context).buffer(trim, quadrantSegments: 8).clipped(to: tile)
+    }
+}
