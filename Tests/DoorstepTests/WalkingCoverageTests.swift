@@ -1,0 +1,197 @@
+import DoorstepCRS
+import DoorstepCoverage
+import DoorstepGeoJSON
+import DoorstepGeometry
+import DoorstepNetwork
+import Foundation
+import Testing
+
+/// A river town laid out in metres around (120°E, 30°N), the central meridian of its zone, so that
+/// distances can be written by hand:
+///
+/// ```
+///  y=200  N ──────────────┬───────────────  north bank street      · A (0, 210)
+///  y=100  ~~~~~~~~~~~~~~~~│~~~~~~~~~~~~~~~  river (not walkable)
+///  y=0    S ──────────────┴───────────────  south bank street      · C (300, 10)
+///         x=0            x=700 (bridge)   x=2000                   ▲ canteen (0, -10)
+/// ```
+/// A is 220 m from the canteen as the crow flies and 10 + 700 + 200 + 700 + 10 = 1,620 m on foot.
+struct RiverTown {
+    /// The point x metres east and y metres north of (120°E, 30°N), in the zone's transverse Mercator.
+    static func lonLat(_ x: Double, _ y: Double) -> Coordinate {
+        guard let projector = try? MetricProjection(centralMeridian: 120).makeProjector(),
+            let origin = try? projector.project([Coordinate(120, 30)]).first,
+            let point = try? projector.unproject([Coordinate(origin.x + x, origin.y + y)]).first
+        else { return Coordinate(.nan, .nan) }
+        return point
+    }
+
+    static func line(_ points: [(Double, Double)], _ properties: String) -> String {
+        let coordinates = points.map { lonLat($0.0, $0.1) }.map { "[\($0.x),\($0.y)]" }.joined(separator: ",")
+        return #"{"type":"Feature","properties":{\#(properties)},"geometry":{"type":"LineString","coordinates":[\#(coordinates)]}}"#
+    }
+
+    static func point(_ x: Double, _ y: Double, _ properties: String) -> String {
+        let c = lonLat(x, y)
+        return pointFeature(c.x, c.y, properties)
+    }
+
+    static let networkText = collection([
+        line([(0, 0), (300, 0), (700, 0), (2000, 0)], #""highway":"residential","name":"南岸路""#),
+        line([(0, 200), (700, 200), (2000, 200)], #""highway":"residential","name":"北岸路""#),
+        line([(700, 0), (700, 200)], #""highway":"secondary","bridge":"yes""#),
+        line([(0, 100), (2000, 100)], #""waterway":"river""#),
+        // A private footbridge at x = 0 that nobody may use.
+        line([(0, 0), (0, 200)], #""highway":"footway","foot":"no""#),
+    ])
+
+    static var unitsText: String {
+        let ring = [(-100.0, -100.0), (2100, -100), (2100, 1100), (-100, 1100), (-100, -100)].map { lonLat($0.0, $0.1) }
+        return collection([polygonFeature(ring.map { ($0.x, $0.y) }, #""code":"330106001","name":"河镇","level":"street""#)])
+    }
+
+    static let facilitiesText = collection([point(0, -10, #""id":"C1","name":"南岸食堂","kind":"canteen""#)])
+    static let demandText = collection([
+        point(0, 210, #""id":"A","elderly":7"#),
+        point(300, 10, #""id":"C","elderly":5"#),
+        point(1000, 1000, #""id":"D","elderly":3"#),  // 800 m from every street: off the network
+    ])
+
+    let folder: TemporaryFolder
+    let units: String, facilities: String, demand: String, network: String
+
+    init() throws {
+        folder = try TemporaryFolder()
+        units = try folder.write("units.geojson", Self.unitsText)
+        facilities = try folder.write("facilities.geojson", Self.facilitiesText)
+        demand = try folder.write("demand.geojson", Self.demandText)
+        network = try folder.write("network.geojson", Self.networkText)
+    }
+
+    var inputs: [String] { ["--units", units, "--facilities", facilities, "--demand", demand] }
+
+    func layers() throws -> (Layers, WalkingNetwork) {
+        let loader = LayerLoader()
+        let layers = try loader.load(
+            units: LayerSource(path: units), facilities: [LayerSource(path: facilities)], demand: LayerSource(path: demand))
+        let lines = try loader.loadNetwork(LayerSource(path: network)).lines
+        return (layers, try WalkingNetwork(lines: lines, source: network))
+    }
+}
+
+@Suite("Walking distance through the coverage model")
+struct WalkingCoverageTests {
+    @Suite("Hand-computed river town")
+    struct River {
+        @Test("across the river by the bridge is 1,620 m: covered as the crow flies, not on foot")
+        func bridge() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            let (layers, walking) = try town.layers()
+            let straight = try #require(try CoverageModel.assess(layers, settings: CoverageSettings(kinds: ["canteen"])).rows.first)
+            #expect(straight.elderlyTotal == 15 && straight.elderlyCovered == 12 && straight.elderlyOffNetwork == 0)
+            let settings = CoverageSettings(kinds: ["canteen"], distanceModel: .network(walking))
+            let walked = try #require(try CoverageModel.assess(layers, settings: settings).rows.first)
+            #expect(walked.elderlyTotal == 15)
+            #expect(walked.elderlyCovered == 5)  // only C, 320 m along the south bank
+            #expect(walked.elderlyOffNetwork == 3)
+            var far = settings
+            far.radii = ["canteen": 1620]
+            #expect(try CoverageModel.assess(layers, settings: far).rows.first?.elderlyCovered == 12)
+            far.radii = ["canteen": 1619]
+            #expect(try CoverageModel.assess(layers, settings: far).rows.first?.elderlyCovered == 5)
+        }
+
+        @Test("the walking catchment is the reached streets buffered by the trim: far smaller than the disc")
+        func catchment() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            let (layers, walking) = try town.layers()
+            let straight = try #require(try CoverageModel.assess(layers, settings: CoverageSettings(kinds: ["canteen"])).rows.first)
+            let walked = try #require(
+                try CoverageModel.assess(layers, settings: CoverageSettings(kinds: ["canteen"], distanceModel: .network(walking))).rows.first)
+            let unitArea = 2200.0 * 1200
+            // Reached: 490 m of the south bank street (500 − the 10 m access leg), buffered by 100 m with
+            // round caps: a 490 × 200 band and two half 32-gons (8 segments per quarter circle).
+            let covered = unitArea - walked.uncoveredAreaM2
+            let caps = 100.0 * 100 * 16 * sin(2 * .pi / 32)
+            #expect(abs(covered - (490 * 200 + caps)) < 1, "\(covered)")
+            #expect(walked.uncoveredAreaM2 > straight.uncoveredAreaM2)
+        }
+
+        @Test("coverage, gaps and radii in minutes on the command line")
+        func commandLine() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            let result = try CLI.run(["coverage"] + town.inputs + ["--network", town.network, "--kind", "canteen", "--format", "json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+            #expect(rows.first?["elderly_covered"] as? Double == 5)
+            #expect(rows.first?["elderly_off_network"] as? Double == 3)
+            let minutes = try CLI.run(
+                ["coverage"] + town.inputs + ["--network", town.network, "--radius", "canteen=27min", "--walk-speed", "1", "--format", "json"])
+            let minuteRows = try #require(try JSONSerialization.jsonObject(with: Data(minutes.stdout.utf8)) as? [[String: Any]])
+            #expect(minuteRows.first?["radius_m"] as? Double == 1620)
+            #expect(minuteRows.first?["elderly_covered"] as? Double == 12)
+            let gaps = try CLI.run(["gaps"] + town.inputs + ["--network", town.network, "--kind", "canteen"])
+            #expect(gaps.status == 0, "\(gaps.stderr)")
+            let features = try GeoJSONReader.parse(Array(gaps.stdout.utf8), file: "gaps").features
+            #expect(!features.isEmpty && features.allSatisfy { $0.properties["distance_model"] == "network" })
+            let straight = try CLI.run(["gaps"] + town.inputs + ["--kind", "canteen"])
+            #expect(try GeoJSONReader.parse(Array(straight.stdout.utf8), file: "gaps").features.allSatisfy {
+                $0.properties["distance_model"] == "straight"
+            })
+        }
+    }
+
+    @Suite("Bad network input: one line, no output")
+    struct BadNetwork {
+        static let cases: [(label: String, text: String, extra: [String], expected: String)] = [
+            ("a point in the network", collection([RiverTown.point(0, 0, #""highway":"residential""#)]), [],
+             "network.geojson: feature 0: is a Point; a network feature must be a LineString or MultiLineString"),
+            ("no usable line", collection([RiverTown.line([(0, 0), (500, 0)], #""highway":"motorway""#)]), [],
+             "network.geojson: the network has no usable line (1 motorway)"),
+            ("an empty network", collection([]), [], "network.geojson: the network layer has no features"),
+            ("a network elsewhere", collection([#"{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[116.0,39.9],[116.01,39.9]]}}"#]), [],
+             "the network covers none of the units: its lines span 116.0000, 39.9000 – 116.0100, 39.9000"),
+        ]
+
+        @Test("each bad network", arguments: cases)
+        func badNetwork(_ label: String, _ text: String, _ extra: [String], _ expected: String) throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            try town.folder.write("network.geojson", text)
+            let out = town.folder.file("out.json")
+            let result = try CLI.run(["coverage"] + town.inputs + ["--network", town.network, "--output", out] + extra)
+            #expect(result.status == 1, "\(label): \(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(label): \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(label): \(result.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: out))
+        }
+
+        @Test("a line of one repeated point is left out with a warning naming it")
+        func shortLine() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            let text = String(RiverTown.networkText.dropLast(2)) + "," + RiverTown.line([(5, 5), (5, 5)], #""highway":"path""#) + "]}"
+            try town.folder.write("network.geojson", text)
+            let result = try CLI.run(["coverage"] + town.inputs + ["--network", town.network, "--format", "csv"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("1 line has fewer than two distinct points and is left out: feature 5"), "\(result.stderr)")
+        }
+
+        static let flags: [(arguments: [String], expected: String)] = [
+            (["--snap-max=-1"], "--snap-max -1: must be between 0 and 5000 metres"),
+            (["--trim", "nan"], "--trim nan: must be between 0 and 1000 metres"),
+            (["--radius", "canteen=xmin"], "--radius canteen=xmin: write KIND=METRES or KIND=MINUTESmin"),
+            (["--walk-speed", "0", "--radius", "canteen=10min"], "--walk-speed 0: must be between 0.1 and 3 m/s"),
+        ]
+
+        @Test("network flags out of range", arguments: flags)
+        func badFlags(_ arguments: [String], _ expected: String) throws {
+            let result = try CLI.run(["coverage"] + arguments)
+            #expect(result.status == 2, "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").first?.contains(expected) == true, "\(result.stderr)")
+        }
+    }
+}
