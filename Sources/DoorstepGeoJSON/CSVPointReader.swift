@@ -21,6 +21,11 @@ public enum CSVPointReader {
         try points(try CSVTable.parse(text, file: file), file: file)
     }
 
+    static func isDecimalByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
+            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+    }
+
     /// Whether the table has longitude and latitude columns.
     public static func hasCoordinates(_ table: CSVTable) -> Bool {
         let lowered = table.header.map { $0.lowercased() }
@@ -51,7 +56,8 @@ public enum CSVPointReader {
             if row.allSatisfy({ $0.trimmingSpaces().isEmpty }) { continue }
             func number(_ column: Int, _ name: String) throws(InputError) -> Double {
                 let cell = column < row.count ? row[column].trimmingSpaces() : ""
-                guard let value = Double(cell) else {
+                // Decimal only: Swift's Double(_:) would also take "0x1p4", "nan" and "inf".
+                guard cell.utf8.allSatisfy(Self.isDecimalByte), let value = Double(cell) else {
                     throw InputError(file: file, location: line, message: "\(InputError.quoted(name)) \"\(InputError.quoted(cell))\" is not a number")
                 }
                 guard value.isFinite else {

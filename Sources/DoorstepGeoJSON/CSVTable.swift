@@ -213,7 +213,8 @@ public enum CSVCell {
     public static func escape(_ text: String) -> String {
         var text = text
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
-        if text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+        if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
             text = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return text

@@ -470,6 +470,22 @@ struct ReaderHardeningTests {
             #expect(error?.description == "t.csv: line 5: lon \"abc\" is not a number")
         }
 
+        @Test("coordinates must be decimal numbers", arguments: ["0x1p4", "nan", "inf", "-infinity", "1e999", "120,1", "１２０.１", ""])
+        func decimalCoordinates(cell: String) {
+            let text = "lon,lat\n\(CSVCell.escape(cell)),30\n"
+            let error = inputError { () throws(InputError) in _ = try CSVPointReader.parse(text, file: "t.csv") }
+            expectOneLine(error, file: "t.csv", "line 2: lon ")
+        }
+
+        @Test("CSVCell.escape quotes every cell a reader would split, CRLF included, and it reads back", arguments: [
+            "a\r\nb", "a\nb", "a\rb", "a,b", "say \"hi\"", "文三路\r\n2号", "plain",
+        ])
+        func escapeRoundTrip(cell: String) throws {
+            let line = "name,other\n\(CSVCell.escape(cell)),x\n"
+            let table = try Self.table(line)
+            #expect(table.rows == [[cell, "x"]])
+        }
+
         @Test("a cell with control characters is quoted escaped in messages")
         func escapedCell() {
             let error = inputError { () throws(InputError) in _ = try CSVPointReader.parse("lon,lat\n\u{1B}[2J,30\n", file: "t.csv") }
@@ -544,7 +560,14 @@ struct ReaderHardeningTests {
                 "feature 0: position [0.0, 5.555555555555555e+125] is out of range for any coordinate system"
             ),
         ]
-        static let csv: [(input: [UInt8], expected: String?)] = []
+        static let csv: [(input: [UInt8], expected: String?)] = [
+            // A header cell with CRLF line breaks (and no comma) read fine, but CSVCell.escape left it
+            // unquoted: "\r\n" is one Character, equal to neither "\r" nor "\n".
+            (
+                Array(#"lo),"444444soin1atus\#r\#nU0atus\#r\#nUnsafeM\#r\#n0s\#r\#nU0in1atus\#r\#nU0atus\#r\#nUnsafeM\#r\#n0s\#r\#nU0s\#r\#nUnsatus\#r\#nloste","#.utf8) + [0x0A, 0x0A],
+                nil
+            ),
+        ]
 
         @Test("GeoJSON inputs found by the fuzzer")
         func geojsonInputs() {
@@ -578,6 +601,9 @@ struct ReaderHardeningTests {
                     #expect(expected == nil, "read, but expected \(expected ?? "")")
                     #expect(table.rows.allSatisfy { $0.count <= table.header.count })
                     if CSVPointReader.hasCoordinates(table) { _ = try CSVPointReader.points(table, file: "f.csv") }
+                    let cells = table.header.filter { !$0.isEmpty }
+                    let back = try CSVTable.parse(cells.map(CSVCell.escape).joined(separator: ",") + "\n", file: "b.csv")
+                    #expect(back.header == cells)
                 } catch {
                     expectOneLine(error, file: "f.csv", expected ?? "(no error expected)")
                 }

@@ -28,12 +28,18 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
                 check(error)
             }
         }
-        // What CSVCell writes must read back as the same cells.
-        let cells = table.header.filter { !$0.isEmpty && !$0.hasPrefix("'") }
-        if !cells.isEmpty, Set(cells).count == cells.count, !cells.contains(where: { $0.hasPrefix("=") || $0.hasPrefix("+") || $0.hasPrefix("-") || $0.hasPrefix("@") || $0.hasPrefix("\t") || $0.hasPrefix("\r") }) {
+        // What CSVCell writes must read back as the same cells (with the formula-defusing ' where
+        // the first scalar is = + - @).
+        let cells = table.header.filter { !$0.isEmpty }
+        if !cells.isEmpty, Set(cells).count == cells.count {
             let line = cells.map(CSVCell.escape).joined(separator: ",") + "\n"
-            if let back = try? CSVTable.parse(line, file: "back.csv") {
-                precondition(back.header == cells.map { $0.trimmingSpaces() }, "CSVCell.escape does not read back: \(cells)")
+            let expected = cells.map { cell in
+                let first = cell.unicodeScalars.first.map { "=+-@\t\r".unicodeScalars.contains($0) } ?? false
+                return (first ? "'" + cell : cell).trimmingSpaces()
+            }
+            // A header cell holding a line break and a comma after it is refused by design.
+            if Set(expected).count == expected.count, let back = try? CSVTable.parse(line, file: "back.csv") {
+                precondition(back.header == expected, "CSVCell.escape does not read back: \(cells) → \(back.header)")
             }
         }
     } catch {
