@@ -188,7 +188,9 @@ public struct SitingSolver: Sendable {
             let greedyDone = greedy.extend(&state, deadline: deadline, while: { $0.chosen.count < forced.count + count })
             var solution: SitingSolution
             if greedyDone {
-                let swap = SwapSearch(problem: problem).improve(state.chosen, fixed: Set(forced), deadline: deadline)
+                // The swap search could use all the time left; half of it leaves the bound and CBC theirs.
+                let swapDeadline = Deadline(seconds: deadline.secondsLeft / 2)
+                let swap = SwapSearch(problem: problem).improve(state.chosen, fixed: Set(forced), deadline: swapDeadline)
                 solution = ordered(swap.sites, forced: forced)
                 if !swap.finished { solution.cutShort.append("swap search") }
             } else {
