@@ -50,7 +50,7 @@ let package = Package(
             dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .target(name: "DoorstepSiting", dependencies: ["CCbc", "DoorstepCoverage", "DoorstepCRS", "DoorstepGeometry"]),
-        .target(name: "DoorstepReport", dependencies: ["DoorstepCoverage", "DoorstepGeometry", "DoorstepGeoJSON"]),
+        .target(name: "DoorstepReport", dependencies: ["DoorstepCoverage", "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepNetwork"]),
         .executableTarget(
             name: "doorstep",
             dependencies: [

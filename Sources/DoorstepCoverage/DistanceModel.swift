@@ -159,3 +159,29 @@ public enum DistanceModel: Sendable, Equatable {
         }
     }
 }
+
+extension CoverageModel {
+    /// The area `sites` (WGS84) reach within `radius`, measured with the settings' distance model in
+    /// the 3° zone of `extent`, as a WGS84 geometry for maps: discs without a network, trimmed street
+    /// service areas with one. Nil when the sites reach nothing.
+    ///
+    /// ```swift
+    /// let reach = try CoverageModel.catchment(of: canteens.map(\.location), radius: 500, settings: settings, around: cityBox)
+    /// ```
+    public static func catchment(
+        of sites: [Coordinate], radius: Double, settings: CoverageSettings, around extent: Envelope
+    ) throws -> GeometryValue? {
+        let projection = MetricProjection(around: extent)
+        let projector = try projection.makeProjector()
+        let sitesXY = try projector.project(sites)
+        guard let box = Envelope(of: sitesXY) else { return nil }
+        let measure = try settings.distanceModel.measure(demand: [], projection: projection, quadrantSegments: settings.quadrantSegments)
+        let catchment = try measure.catchment(of: sitesXY, within: radius)
+        let tiles = try CatchmentTiles(catchment, covering: [box.expanded(by: radius + 1_000)])
+        let context = GEOSContext()
+        let pieces = try tiles.pieces.values.map { try Geometry(wkb: $0, in: context) }
+        guard !pieces.isEmpty else { return nil }
+        let union = try Geometry.unionOf(pieces, in: context)
+        return try projector.unproject(union.value())
+    }
+}

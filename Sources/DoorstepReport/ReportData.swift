@@ -37,6 +37,11 @@ public struct ReportData: Sendable {
     public var sources: [ReportSource]
     public var warnings: [String]
     public var generated: Date
+    /// `straight` or `network`; with a network, its usable lines (WGS84) to draw faintly under the maps.
+    public var distanceModel: DistanceModel
+    /// Per kind, the area the facilities reach (WGS84), and the area the scenario's new sites reach.
+    public var catchments: [String: GeometryValue]
+    public var newCatchments: [String: GeometryValue]
 
     /// The uncovered areas the report lists, most elderly left out first: only those where someone lives.
     public var topAreas: ArraySlice<GapList.AreaGap> { Self.topAreas(of: gaps) }
@@ -90,10 +95,22 @@ public struct ReportData: Sendable {
                 labels[gap.rank] = try labeler(gap.part.geometry)
             }
         }
+        progress("drawing the catchments")
+        let extent = Envelope(of: layers.units.lazy.flatMap(\.geometry.coordinates)) ?? Envelope(minX: 120, minY: 30, maxX: 120, maxY: 30)
+        func reach(_ facilities: [Facility], _ kind: String, _ radius: Double) throws -> GeometryValue? {
+            let sites = facilities.filter { $0.kind == kind }.map(\.location)
+            return sites.isEmpty ? nil : try CoverageModel.catchment(of: sites, radius: radius, settings: settings, around: extent)
+        }
+        var catchments: [String: GeometryValue] = [:], newCatchments: [String: GeometryValue] = [:]
+        for (kind, radius) in assessment.kinds {
+            catchments[kind] = try reach(layers.facilities, kind, radius)
+            newCatchments[kind] = try reach(newFacilities, kind, radius)
+        }
         return ReportData(
             kinds: assessment.kinds, level: level, rows: assessment.rows, districtRows: districtRows, gaps: gaps,
             unitGeometries: assessment.unitGeometries, facilities: layers.facilities, compareRows: compareRows,
             compareFacilities: compare, newFacilities: newFacilities, areaLabels: labels, targets: targets,
-            radiiOverridden: Set(settings.radii.keys), sources: sources, warnings: layers.warnings + assessment.warnings, generated: Date())
+            radiiOverridden: Set(settings.radii.keys), sources: sources, warnings: layers.warnings + assessment.warnings, generated: Date(),
+            distanceModel: settings.distanceModel, catchments: catchments, newCatchments: newCatchments)
     }
 }

@@ -1,6 +1,7 @@
 import DoorstepCoverage
 import DoorstepGeoJSON
 import DoorstepGeometry
+import DoorstepNetwork
 import Foundation
 
 /// Renders a `ReportData` as one self-contained HTML file: inline CSS and SVG, no network, A4 print.
@@ -159,17 +160,16 @@ public struct ReportHTML {
         for gap in data.gaps.areaGaps where gap.row.kind == kind {
             svg += "<path d=\"\(frame.path(gap.part.geometry, context: context))\" fill=\"url(#hatch-\(colourIndex))\" fill-rule=\"evenodd\" stroke=\"#b2182b\" stroke-width=\"0.4\"/>"
         }
-        // Catchments and facilities.
-        let facilities = data.facilities.filter { $0.kind == kind }
-        let r = SVGFrame.number(radius / frame.metresPerPixel)
-        var discs = "<g fill=\"\(colour)\" fill-opacity=\"0.05\" stroke=\"none\">"
-        var dots = "<g fill=\"\(colour)\" stroke=\"#fff\" stroke-width=\"0.5\">"
-        for facility in facilities {
-            let x = SVGFrame.number(frame.x(facility.location)), y = SVGFrame.number(frame.y(facility.location))
-            discs += "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"\(r)\"/>"
-            dots += "<circle cx=\"\(x)\" cy=\"\(y)\" r=\"2.2\"/>"
+        // The street network, faintly; the catchment (discs, or the streets' service area); the facilities.
+        svg += networkLines(frame)
+        if let reach = data.catchments[kind] {
+            svg += "<path d=\"\(frame.path(reach, context: context))\" fill=\"\(colour)\" fill-opacity=\"0.12\" fill-rule=\"evenodd\" stroke=\"none\"/>"
         }
-        svg += discs + "</g>" + dots + "</g>"
+        var dots = "<g fill=\"\(colour)\" stroke=\"#fff\" stroke-width=\"0.5\">"
+        for facility in data.facilities where facility.kind == kind {
+            dots += "<circle cx=\"\(SVGFrame.number(frame.x(facility.location)))\" cy=\"\(SVGFrame.number(frame.y(facility.location)))\" r=\"2.2\"/>"
+        }
+        svg += dots + "</g>"
         // New sites of the scenario, numbered.
         svg += siteMarkers(data.newFacilities.filter { $0.kind == kind }, frame)
         // Unit names where they fit.
@@ -190,7 +190,7 @@ public struct ReportHTML {
         }
         legend += "<span><i style=\"background:#dddddd\"></i>\(t(.noData))</span>"
         legend += "<span><i style=\"background:\(colour);border-radius:50%\"></i>\(Self.escape(language.kindName(kind)))</span>"
-        legend += "<span>\(t(.catchmentNote))</span><span>\(t(.hatchNote))</span></div>"
+        legend += "<span>\(t(data.distanceModel == .straightLine ? .catchmentNote : .serviceAreaNote))</span><span>\(t(.hatchNote))</span></div>"
         return """
             <section class="map-section"><h2>\(t(.mapTitle)): \(Self.escape(language.kindName(kind))) (\(Int(radius)) m, \(language.levelName(data.level.rawValue)))</h2>
             \(svg)
@@ -231,17 +231,10 @@ public struct ReportHTML {
         for (_, geometry) in data.unitGeometries.sorted(by: { $0.key < $1.key }) {
             svg += "<path d=\"\(frame.path(geometry, context: context))\" fill=\"#f4f4f4\" fill-rule=\"evenodd\" stroke=\"#999\" stroke-width=\"0.5\"/>"
         }
+        svg += networkLines(frame)
         let sites = data.newFacilities.filter { $0.kind == kind }
-        // Discs of the new sites in degrees around each site: a drawing, where a local approximation
-        // of metres is plenty (the numbers above come from the coverage model).
-        let discs = sites.compactMap { site -> Geometry? in
-            let ring = (0...32).map { k -> Coordinate in
-                let a = Double(k) / 32 * 2 * .pi
-                return Coordinate(site.location.x + radius * cos(a) / (111_320 * frame.shrink), site.location.y + radius * sin(a) / 110_574)
-            }
-            return try? Geometry(.polygon([ring]), in: context)
-        }
-        if let reach = try? Geometry.unionOf(discs, in: context) {
+        // What the new sites reach, measured as the numbers above are (the distance model's catchment).
+        if let catchment = data.newCatchments[kind], let reach = try? Geometry(catchment, in: context) {
             for gap in data.gaps.areaGaps where gap.row.kind == kind {
                 guard let part = try? Geometry(gap.part.geometry, in: context), let covered = try? part.intersection(reach), !covered.isEmpty
                 else { continue }
@@ -249,6 +242,19 @@ public struct ReportHTML {
             }
         }
         return svg + siteMarkers(sites, frame) + "</svg>"
+    }
+
+    /// The usable streets as thin grey lines, when reach is measured on a network.
+    func networkLines(_ frame: SVGFrame) -> String {
+        guard case .network(let walking) = data.distanceModel else { return "" }
+        let verdicts = WalkRules.verdicts(walking.lines)
+        var path = ""
+        for (line, verdict) in zip(walking.lines, verdicts) where verdict == .usable {
+            for part in line.parts where part.count > 1 {
+                path += part.enumerated().map { i, c in (i == 0 ? "M" : "L") + SVGFrame.number(frame.x(c)) + " " + SVGFrame.number(frame.y(c)) }.joined()
+            }
+        }
+        return "<path d=\"\(path)\" fill=\"none\" stroke=\"#888\" stroke-opacity=\"0.35\" stroke-width=\"0.4\"/>"
     }
 
     /// Numbered black discs for a scenario's new sites.
@@ -284,6 +290,14 @@ public struct ReportHTML {
             """
     }
 
+    /// How reach was measured, in the report's language.
+    func distanceModelText() -> String {
+        guard case .network(let walking) = data.distanceModel else { return t(.straightLineModel) }
+        let zh = "沿步行路网的步行距离（\(walking.source)；离路网超过 \(Int(walking.snapMax)) m 的点视为不在路网上；服务区为到达路段外扩 \(Int(walking.trim)) m）"
+        let en = "walking distance on the street network (\(walking.source); points farther than \(Int(walking.snapMax)) m from a usable street are off the network; service areas are the reached streets buffered by \(Int(walking.trim)) m)"
+        return language == .zh ? zh : en
+    }
+
     func settings() -> String {
         var radii = ""
         for entry in data.kinds {
@@ -297,6 +311,7 @@ public struct ReportHTML {
         let warnings = data.warnings.isEmpty ? "" : "<h3>\(t(.warnings))</h3><ul>" + data.warnings.map { "<li>\(Self.escape($0))</li>" }.joined() + "</ul>"
         return """
             <h2>\(t(.settings))</h2>
+            <h3>\(t(.distanceModel))</h3><p>\(Self.escape(distanceModelText()))</p>
             <h3>\(t(.radiiUsed))</h3><table><thead><tr><th>\(t(.kind))</th><th>\(t(.radius))</th><th>\(t(.standard))</th></tr></thead><tbody>\(radii)</tbody></table>
             <h3>\(t(.targets))</h3><table><tbody>
             <tr><td>\(t(.minRatio))</td><td class=n>\(Self.percent(data.targets.minRatio))</td></tr>

@@ -14,7 +14,7 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
         case unitsMissing, topAreas, area, reasons, place, rank, mapTitle, legend, noData, districtTable, levelTable
         case settings, radiiUsed, standard, overridden, targets, minRatio, minFacilities, minArea, dataFiles, crs, tool
         case scenario, before, after, change, newlyCovered, newSites, code, name, reasonCoverage, reasonFacilities
-        case none, warnings, hatchNote, catchmentNote
+        case none, warnings, hatchNote, catchmentNote, serviceAreaNote, distanceModel, straightLineModel
     }
 
     static let table: [Key: (String, String)] = [
@@ -65,6 +65,9 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
         .warnings: ("数据提示", "Data warnings"),
         .hatchNote: ("斜线：未覆盖区域", "hatched: uncovered areas"),
         .catchmentNote: ("浅色圆：服务范围", "light discs: catchments"),
+        .serviceAreaNote: ("浅色区域：步行服务区；灰线：步行路网", "light areas: walking service areas; grey lines: the street network"),
+        .distanceModel: ("距离计算方式", "Distance model"),
+        .straightLineModel: ("直线距离", "straight-line distance"),
     ]
 
     func kindName(_ kind: String) -> String {

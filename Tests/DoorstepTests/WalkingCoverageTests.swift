@@ -144,6 +144,26 @@ struct WalkingCoverageTests {
         }
     }
 
+    @Suite("Report")
+    struct Report {
+        @Test("the report states the distance model, draws the streets and the walking service area")
+        func report() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            let walked = town.folder.file("walked.html"), straight = town.folder.file("straight.html")
+            let a = try CLI.run(["report"] + town.inputs + ["--network", town.network, "--lang", "en", "--output", walked, "--quiet"])
+            #expect(a.status == 0, "\(a.stderr)")
+            let html = try String(contentsOfFile: walked, encoding: .utf8)
+            #expect(html.contains("walking distance on the street network (\(town.network)"))
+            #expect(html.contains("stroke=\"#888\" stroke-opacity=\"0.35\""))
+            #expect(html.contains("light areas: walking service areas"))
+            let b = try CLI.run(["report"] + town.inputs + ["--lang", "en", "--output", straight, "--quiet"])
+            #expect(b.status == 0, "\(b.stderr)")
+            let plain = try String(contentsOfFile: straight, encoding: .utf8)
+            #expect(plain.contains("straight-line distance") && !plain.contains("stroke-opacity=\"0.35\""))
+        }
+    }
+
     @Suite("Bad network input: one line, no output")
     struct BadNetwork {
         static let cases: [(label: String, text: String, extra: [String], expected: String)] = [
