@@ -12,6 +12,11 @@ import Foundation
 /// with an island (a second polygon). Demand points cluster around compounds, denser in the centre;
 /// canteens and care institutions follow demand, so the outskirts are where the gaps are.
 ///
+/// A walkable street network (`network.geojson`, OpenStreetMap tags) lies over it: streets every
+/// ~200 m in the centre, ~400 m elsewhere, a lane through each village; a river crossed only at
+/// bridges every ~1.6 km, an expressway crossed only by overpasses, a few footpaths and a railway.
+/// It is drawn from its own random stream, so the other layers are the same with or without it.
+///
 /// Scale 1 has 4 districts, about 30,000 demand points and 600 canteens; scale 10 ten times that.
 ///
 /// ```swift
@@ -24,12 +29,15 @@ public struct SampleCity: Sendable {
     public var demand: [Feature]
     /// Roads along the lattice lines, named, for a place-name registry.
     public var roads: [Feature]
+    /// The walkable street network, with the river, expressway and railway it must respect.
+    public var network: [Feature]
 
     public static let fileNames = (
-        units: "units.geojson", facilities: "facilities.geojson", demand: "demand.geojson", roads: "roads.geojson"
+        units: "units.geojson", facilities: "facilities.geojson", demand: "demand.geojson", roads: "roads.geojson",
+        network: "network.geojson"
     )
 
-    /// Writes the three layers into `directory`, creating it when needed.
+    /// Writes the layers into `directory`, creating it when needed.
     public func write(to directory: String) throws(InputError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -43,6 +51,7 @@ public struct SampleCity: Sendable {
             writer.featureCollection(facilities), to: base.appendingPathComponent(Self.fileNames.facilities).path)
         try OutputFile.write(writer.featureCollection(demand), to: base.appendingPathComponent(Self.fileNames.demand).path)
         try OutputFile.write(writer.featureCollection(roads), to: base.appendingPathComponent(Self.fileNames.roads).path)
+        try OutputFile.write(writer.featureCollection(network), to: base.appendingPathComponent(Self.fileNames.network).path)
     }
 
     // MARK: Layout constants (metres)
@@ -85,10 +94,12 @@ struct SplitMix64 {
 
 private struct Generator {
     var random: SplitMix64
+    let seed: UInt64
     let scale: Double
 
     init(seed: UInt64, scale: Double) {
         self.random = SplitMix64(state: seed)
+        self.seed = seed
         self.scale = scale
     }
 
@@ -151,6 +162,7 @@ private struct Generator {
 
         var unitFeatures: [Feature] = []
         var communities: [Community] = []
+        var tiers = [[CellTier]](repeating: [CellTier](repeating: .medium, count: ny), count: nx)
         var streets: [Street] = []
         let farthest = (width * width + height * height).squareRoot() / 2
         for d in 0..<districtCount {
@@ -193,6 +205,7 @@ private struct Generator {
                     unitFeatures.append(
                         unit(code, name, "community", parent: streetCode, rings: ring, lake: communityLake ? (lake, island) : nil))
                     let density = exp(-distance / 4000) + (village ? 0.05 : 0.2)
+                    tiers[ci][cj] = Self.tier(village: village, distance: distance, ci: ci, cj: cj)
                     communities.append(
                         Community(code: code, name: name, rural: village, ring: ring, hasLake: communityLake, density: density, streetIndex: streets.count - 1))
                 }
@@ -229,8 +242,38 @@ private struct Generator {
             }
             return try features.map { Feature(id: $0.id, geometry: try $0.geometry.map(toLonLat), properties: $0.properties) }
         }
+        // The network comes last and from its own stream: nothing above may depend on it.
+        let roadNames = roads.compactMap { feature -> String? in
+            if case .string(let name)? = feature.properties["name"] { return name }
+            return nil
+        }
+        let input = NetworkInput(
+            lattice: lattice, tiers: tiers, roadNames: roadNames, riverName: names.next(suffix: "河"), lakeCentre: lakeCentre,
+            lakeRadius: SampleCity.lakeRadius, seed: seed)
+        var builder = NetworkBuilder(input)
+        let network = try lonLatLines(builder.build(), projector: projector, origin: origin)
         return SampleCity(
-            units: try convert(unitFeatures), facilities: try convert(facilities), demand: try convert(demand), roads: try convert(roads))
+            units: try convert(unitFeatures), facilities: try convert(facilities), demand: try convert(demand), roads: try convert(roads),
+            network: network)
+    }
+
+    /// Dense streets within 3 km of the centre, sparser beyond, a single lane through a village
+    /// (alternating north–south and east–west, so the villages' lanes do not line up into roads).
+    static func tier(village: Bool, distance: Double, ci: Int, cj: Int) -> CellTier {
+        if village { return (ci + cj) % 2 == 0 ? .villageNS : .villageEW }
+        return distance < 3000 ? .dense : .medium
+    }
+
+    /// The network lines in longitude/latitude, rounded to 7 decimals here rather than by the
+    /// writer, so that the vertices two lines share are equal in the features too, not only in the file.
+    func lonLatLines(_ pieces: [NetworkPiece], projector: Projector, origin: Coordinate) throws -> [Feature] {
+        let flat = pieces.flatMap(\.points).map { Coordinate($0.x + origin.x, $0.y + origin.y) }
+        let lonLat = try projector.unproject(flat).map { Coordinate(($0.x * 1e7).rounded() / 1e7, ($0.y * 1e7).rounded() / 1e7) }
+        var start = 0
+        return pieces.map { piece in
+            defer { start += piece.points.count }
+            return Feature(geometry: .lineString(Array(lonLat[start..<(start + piece.points.count)])), properties: piece.properties)
+        }
     }
 
     func road(_ name: String, _ line: [Coordinate]) -> Feature {
