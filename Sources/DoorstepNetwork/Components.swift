@@ -37,6 +37,16 @@ extension StreetNetwork {
             .sorted { $0.length > $1.length || ($0.length == $1.length && $0.segments[0] < $1.segments[0]) }
     }
 
+    /// The share of ``totalLength`` in the longest component (1 for a connected network).
+    ///
+    /// ```swift
+    /// if network.largestComponentShare() < 0.9 { warn("the network falls apart into islands") }
+    /// ```
+    public func largestComponentShare() -> Double {
+        let total = totalLength
+        return total > 0 ? (components().first?.length ?? 0) / total : 0
+    }
+
     /// A component number per node, by breadth-first search over the adjacency.
     private func componentLabels() -> [Int32] {
         var label = [Int32](repeating: -1, count: nodeCount)

@@ -49,6 +49,19 @@ extension StreetNetwork {
         points.map { join($0, snapMax: snapMax) }
     }
 
+    /// The joins of points given in longitude/latitude, projected with the network's ``projection``.
+    ///
+    /// ```swift
+    /// let homes = try network.join(lonLat: [Coordinate(120.153, 30.274)], snapMax: 300)
+    /// ```
+    public func join(lonLat points: [Coordinate], snapMax: Double) throws(NetworkError) -> [Join?] {
+        do {
+            return join(try projection.makeProjector().project(points), snapMax: snapMax)
+        } catch {
+            throw NetworkError("cannot project points onto the network: \(error)")
+        }
+    }
+
     /// The perpendicular foot of `q` on a segment, or its nearer end.
     func foot(of q: Coordinate, on segment: Int) -> (fraction: Double, spot: Coordinate, access: Double) {
         let a = nodes[Int(segmentFrom[segment])], b = nodes[Int(segmentTo[segment])]

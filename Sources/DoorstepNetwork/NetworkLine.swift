@@ -37,6 +37,18 @@ public enum LineVerdict: String, Sendable, Equatable, CaseIterable {
     case construction
     /// Fewer than two distinct points (after rounding to 7 decimals) in every part.
     case tooShort
+
+    /// Why a line was left out, in the words of a message: `"foot=no"`, `"no highway tag"` …
+    public var reason: String {
+        switch self {
+        case .usable: "usable"
+        case .motorway: "motorway or trunk"
+        case .footNo: "foot=no"
+        case .notAStreet: "no highway tag"
+        case .construction: "construction or proposed"
+        case .tooShort: "fewer than 2 distinct points"
+        }
+    }
 }
 
 /// The tag rules of item 1 of the network model.
@@ -55,6 +67,20 @@ public enum WalkRules {
     public static func verdicts(_ lines: [NetworkLine]) -> [LineVerdict] {
         let layerHasHighways = lines.contains { normalized($0.highway) != nil }
         return lines.map { verdict($0, layerHasHighways: layerHasHighways) }
+    }
+
+    /// "12 features: 3 motorway or trunk, 9 no highway tag": the count and the reasons lines were left out.
+    ///
+    /// ```swift
+    /// WalkRules.summary([.usable, .footNo])   // "2 features: 1 foot=no"
+    /// ```
+    public static func summary(_ verdicts: [LineVerdict]) -> String {
+        let counts = LineVerdict.allCases.compactMap { verdict -> String? in
+            let count = verdicts.count { $0 == verdict }
+            return count > 0 && verdict != .usable ? "\(count) \(verdict.reason)" : nil
+        }
+        let total = "\(verdicts.count) feature\(verdicts.count == 1 ? "" : "s")"
+        return counts.isEmpty ? total : total + ": " + counts.joined(separator: ", ")
     }
 
     /// The verdict of one line, given whether any feature of its layer has a `highway` value.

@@ -37,9 +37,10 @@ struct SegmentGrid: Sendable {
         let dx = max(originX - q.x, 0, q.x - (originX + width))
         let dy = max(originY - q.y, 0, q.y - (originY + height))
         guard dx * dx + dy * dy <= radius * radius else { return nil }
-        // q is now within `radius` of the grid, so its cell numbers are small enough for Int.
-        let ci = Int(((q.x - originX) / cellSize).rounded(.down))
-        let cj = Int(((q.y - originY) / cellSize).rounded(.down))
+        // A point outside the grid searches from the cell just outside it, nearest to it: every cell
+        // is then at least as far from the point as the ring bound says, and the numbers fit an Int.
+        let ci = Int(min(max(((q.x - originX) / cellSize).rounded(.down), -1), Double(columns)))
+        let cj = Int(min(max(((q.y - originY) / cellSize).rounded(.down), -1), Double(rows)))
         let lastRing = Int(min(radius / cellSize + 2, Double(columns + rows + 2)))
         var best: (segment: Int, distance: Double)?
         for k in 0...lastRing {

@@ -41,13 +41,18 @@ public struct StreetNetwork: Sendable {
         let verdicts = WalkRules.verdicts(lines)
         let builder = try GraphBuilder(lines: lines, verdicts: verdicts)
         guard !builder.segmentFrom.isEmpty else {
-            throw NetworkError("the network has no usable line (\(Self.summary(verdicts)))")
+            throw NetworkError("the network has no usable line (\(WalkRules.summary(verdicts)))")
         }
         let nodes: [Coordinate]
         do {
             nodes = try projection.makeProjector().project(builder.nodeLonLat)
         } catch {
             throw NetworkError("cannot project the network: \(error)")
+        }
+        // Far outside its 3° zone transverse Mercator gives infinities, which would poison every length.
+        if let bad = nodes.indices.first(where: { !nodes[$0].x.isFinite || !nodes[$0].y.isFinite }) {
+            let c = builder.nodeLonLat[bad]
+            throw NetworkError("network vertex (\(c.x), \(c.y)) cannot be projected in the zone of \(projection.centralMeridian)°E")
         }
         self.projection = projection
         self.verdicts = verdicts
@@ -61,16 +66,6 @@ public struct StreetNetwork: Sendable {
         }
         adjacency = Adjacency(nodeCount: nodes.count, from: segmentFrom, to: segmentTo)
         grid = SegmentGrid(nodes: nodes, from: segmentFrom, to: segmentTo, lengths: segmentLength)
-    }
-
-    /// "12 features: 3 motorway, 9 notAStreet": the reasons lines were left out.
-    static func summary(_ verdicts: [LineVerdict]) -> String {
-        let counts = LineVerdict.allCases.compactMap { verdict -> String? in
-            let count = verdicts.count { $0 == verdict }
-            return count > 0 && verdict != .usable ? "\(count) \(verdict.rawValue)" : nil
-        }
-        let total = "\(verdicts.count) feature\(verdicts.count == 1 ? "" : "s")"
-        return counts.isEmpty ? total : total + ": " + counts.joined(separator: ", ")
     }
 
     public var nodeCount: Int { nodes.count }

@@ -204,7 +204,7 @@ struct NetworkTests {
             let plan = try Plan()
             let railway = try plan.line([(0, 0), (100, 0)], highway: nil)
             let motorway = try plan.line([(0, 0), (100, 0)], highway: "motorway")
-            #expect(throws: NetworkError("the network has no usable line (2 features: 1 motorway, 1 notAStreet)")) {
+            #expect(throws: NetworkError("the network has no usable line (2 features: 1 motorway or trunk, 1 no highway tag)")) {
                 try plan.network([railway, motorway])
             }
             #expect(throws: NetworkError("the network has no usable line (0 features)")) { try plan.network([]) }
@@ -214,6 +214,12 @@ struct NetworkTests {
             }
             let nan = NetworkLine(parts: [[Coordinate(120, 30), Coordinate(.nan, 30)]], highway: "path", feature: 4)
             #expect(throws: NetworkError.self) { try plan.network([nan]) }
+        }
+
+        @Test("the summary of verdicts names the reasons")
+        func summary() {
+            #expect(WalkRules.summary([.usable, .footNo, .footNo, .tooShort]) == "4 features: 2 foot=no, 1 fewer than 2 distinct points")
+            #expect(WalkRules.summary([.usable]) == "1 feature")
         }
 
         @Test("components of two islands, longest first")
@@ -230,7 +236,7 @@ struct NetworkTests {
             #expect(components.map(\.nodeCount) == [4, 2])
             #expect(NetworkTests.close(components[0].length, 300))
             #expect(NetworkTests.close(components[1].length, 50))
-            #expect(NetworkTests.close(components[0].length / network.totalLength, 300.0 / 350))
+            #expect(NetworkTests.close(network.largestComponentShare(), 300.0 / 350))
             let written = network.segmentLonLat(0)
             #expect(abs(written[0].x - (try plan.lonLat([(5000, 0)])[0].x)) < 1e-12)
         }
@@ -303,6 +309,11 @@ struct NetworkTests {
             #expect(network.join(plan.at(500, 299.9), snapMax: 300) != nil)
             #expect(network.join(Coordinate(.nan, 0), snapMax: 300) == nil)
             #expect(abs((network.join(plan.at(500, 400), snapMax: 500)?.access ?? 0) - 400) < 1e-6)
+            // Far away with a boundless snapMax: still the nearest end, and no overflow on the way.
+            #expect(network.join(plan.at(1e12, 0), snapMax: .infinity)?.fraction == 1)
+            #expect(network.join(plan.at(-3e5, -4e5), snapMax: 6e5).map { abs($0.access - 5e5) < 1e-3 } == true)
+            let lonLat = try network.join(lonLat: try plan.lonLat([(500, 10), (500, 400)]), snapMax: 300)
+            #expect(lonLat[1] == nil && abs((lonLat[0]?.access ?? 0) - 10) < 1e-6)
             let joins = network.join([plan.at(500, 400), plan.at(500, 10)], snapMax: 300)
             #expect(joins[0] == nil && joins[1] != nil)
             let canteen = try plan.join(network, 0, 0)
