@@ -46,12 +46,12 @@ public struct SampleCity: Sendable {
         }
         let writer = GeoJSONWriter()
         let base = URL(fileURLWithPath: directory)
-        try OutputFile.write(writer.featureCollection(units), to: base.appendingPathComponent(Self.fileNames.units).path)
-        try OutputFile.write(
-            writer.featureCollection(facilities), to: base.appendingPathComponent(Self.fileNames.facilities).path)
-        try OutputFile.write(writer.featureCollection(demand), to: base.appendingPathComponent(Self.fileNames.demand).path)
-        try OutputFile.write(writer.featureCollection(roads), to: base.appendingPathComponent(Self.fileNames.roads).path)
-        try OutputFile.write(writer.featureCollection(network), to: base.appendingPathComponent(Self.fileNames.network).path)
+        let layers = [
+            (Self.fileNames.units, units), (Self.fileNames.facilities, facilities), (Self.fileNames.demand, demand),
+            (Self.fileNames.roads, roads), (Self.fileNames.network, network),
+        ]
+        // As one set: a full disk leaves the old city, not half of a new one.
+        try OutputFile.writeAll(layers.map { (base.appendingPathComponent($0.0).path, writer.featureCollection($0.1)) })
     }
 
     // MARK: Layout constants (metres)
