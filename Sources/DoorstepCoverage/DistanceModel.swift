@@ -155,7 +155,7 @@ public enum DistanceModel: Sendable, Equatable {
         case .straightLine:
             StraightLineMeasure(demand: demand, quadrantSegments: quadrantSegments)
         case .network(let walking):
-            NetworkMeasure(network: try walking.network(in: projection), demand: demand, snapMax: walking.snapMax, trim: walking.trim)
+            try NetworkMeasure(network: try walking.network(in: projection), demand: demand, snapMax: walking.snapMax, trim: walking.trim)
         }
     }
 }

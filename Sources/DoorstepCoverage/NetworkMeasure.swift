@@ -85,11 +85,11 @@ public struct NetworkMeasure: ReachMeasure {
     let trim: Double
     let targets: TargetIndex
 
-    public init(network: StreetNetwork, demand: [Coordinate], snapMax: Double, trim: Double) {
+    public init(network: StreetNetwork, demand: [Coordinate], snapMax: Double, trim: Double) throws {
         self.network = network
         self.snapMax = snapMax
         self.trim = trim
-        demandJoins = network.join(demand, snapMax: snapMax)
+        demandJoins = try Self.join(demand, on: network, snapMax: snapMax)
         targets = TargetIndex(demandJoins, segmentCount: network.segmentCount)
     }
 
@@ -103,17 +103,29 @@ public struct NetworkMeasure: ReachMeasure {
         network.nearestDistances(from: network.join(sites, snapMax: snapMax).compactMap { $0 }, to: demandJoins, within: limit)
     }
 
-    public func reach(from sites: [Coordinate], within limit: Double) -> ReachTable {
-        var search = ReachSearch(network: network)
-        var table = ReachTable()
-        for site in sites {
-            guard let join = network.join(site, snapMax: snapMax) else {
-                table.append([])
-                continue
+    public func reach(from sites: [Coordinate], within limit: Double) throws -> ReachTable {
+        // Bounded searches from thousands of candidates: in chunks, one search buffer per worker.
+        let chunks = stride(from: 0, to: sites.count, by: 256).map { $0..<min($0 + 256, sites.count) }
+        let (network, snapMax, targets) = (self.network, self.snapMax, self.targets)
+        let found = try parallelMap(Array(chunks.indices), count: chunks.count, makeState: { ReachSearch(network: network) }) { search, c in
+            chunks[c].map { j -> [Reach] in
+                guard let join = network.join(sites[j], snapMax: snapMax) else { return [] }
+                return search.reach(from: join, targets: targets, within: limit)
             }
-            table.append(search.reach(from: join, targets: targets, within: limit).map { ($0.target, $0.distance) })
+        }
+        var table = ReachTable()
+        for chunk in found {
+            for reached in chunk { table.append(reached.map { ($0.target, $0.distance) }) }
         }
         return table
+    }
+
+    /// The joins of many points, on every core.
+    static func join(_ points: [Coordinate], on network: StreetNetwork, snapMax: Double) throws -> [Join?] {
+        let chunks = stride(from: 0, to: points.count, by: 4096).map { $0..<min($0 + 4096, points.count) }
+        return try parallelMap(Array(chunks.indices), count: chunks.count, makeState: {}) { _, c in
+            network.join(Array(points[chunks[c]]), snapMax: snapMax)
+        }.flatMap { $0 }
     }
 
     public func catchment(of sites: [Coordinate], within limit: Double) throws -> any Catchment {
