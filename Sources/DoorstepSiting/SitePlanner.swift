@@ -71,17 +71,9 @@ public struct SitePlanner: Sendable {
             }
             minimumPerUnit = count.map { max(0, minimum - $0) }
             if generated {
-                // A unit without any candidate gets one at its most populous uncovered spot, or inside it.
-                for (u, need) in minimumPerUnit.enumerated() where need > 0 && !candidateUnit.contains(Int32(u)) {
-                    let inside = demandXY.indices.filter { demandUnit[$0] == Int32(u) }
-                    let lonLat: Coordinate
-                    if let densest = inside.max(by: { open[$0] < open[$1] }) {
-                        lonLat = layers.demand[densest].location
-                    } else if let spot = try locator.pointInside(u) {
-                        lonLat = spot
-                    } else {
-                        throw SitingError("\(units[u].name) (\(units[u].code)) has no area: no \(request.kind) can be placed in it for --min-facilities")
-                    }
+                let withCandidates = Set(candidateUnit)
+                let lacking = minimumPerUnit.indices.filter { minimumPerUnit[$0] > 0 && !withCandidates.contains(Int32($0)) }
+                for (u, lonLat) in try unitSites(for: lacking, units: units, open: open, demandUnit: demandUnit, locator: locator) {
                     siteCandidates.append(SiteCandidate(id: "U-\(units[u].code)", name: "\(units[u].name) site", location: lonLat))
                     candidateXY += try projector.project([lonLat])
                     candidateUnit.append(Int32(u))
@@ -129,6 +121,26 @@ public struct SitePlanner: Sendable {
             units: unitChanges(units, solution: solution, problem: problem, weights: weights, open: open, demandUnit: demandUnit, capacities: capacities),
             solution: solution, candidateCount: siteCandidates.count, generatedCandidates: generated, warnings: warnings, request: request,
             sitesRequested: requested, sitesForced: forcedCount)
+    }
+
+    /// A site for each unit that lacks a candidate: its most populous uncovered spot, or (nobody
+    /// living there) a point inside it. One pass over the demand for all units.
+    func unitSites(
+        for lacking: [Int], units: [PlanningUnit], open: [Double], demandUnit: [Int32], locator: UnitLocator
+    ) throws -> [(unit: Int, location: Coordinate)] {
+        guard !lacking.isEmpty else { return [] }
+        var densest = [Int?](repeating: nil, count: units.count)
+        for i in demandUnit.indices where demandUnit[i] >= 0 {
+            let u = Int(demandUnit[i])
+            if densest[u].map({ open[i] > open[$0] }) ?? true { densest[u] = i }
+        }
+        return try lacking.map { u in
+            if let i = densest[u] { return (u, layers.demand[i].location) }
+            guard let spot = try locator.pointInside(u) else {
+                throw SitingError("\(units[u].name) (\(units[u].code)) has no area: no \(request.kind) can be placed in it for --min-facilities")
+            }
+            return (u, spot)
+        }
     }
 
     /// Demand left for new sites: unreached by existing facilities, or (capacities) unserved.

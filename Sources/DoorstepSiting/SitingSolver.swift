@@ -113,7 +113,11 @@ public struct SitingSolver: Sendable {
             model.model.nonzeros < Int(Int32.max)
         else { return unchanged }
         let start = model.start(heuristic.chosen)
-        let outcome = CBC.minimize(model.model, timeLimit: deadline.secondsLeft - reserve, start: start)
+        // CBC stops itself at its limit; the deadline's kill is for the root LP, which does not look.
+        let stop = Deadline(seconds: deadline.secondsLeft - reserve / 2)
+        guard let outcome = CBC.minimize(model.model, timeLimit: deadline.secondsLeft - reserve, start: start, deadline: stop) else {
+            return unchanged
+        }
         switch outcome.status {
         case .infeasible:
             if choice == .exact {

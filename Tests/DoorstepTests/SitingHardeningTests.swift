@@ -108,6 +108,24 @@ struct SitingHardeningTests {
             #expect(seconds < max(1, reading) + 2, "took \(seconds) s; reading the sample took \(reading) s")
         }
 
+        @Test("CBC's root LP, which does not look at the clock, is stopped at the deadline too")
+        func rootLPStopped() throws {
+            // Capacitated, the sample's model takes CBC ~25 s before its first node: 5 s must still be 5 s.
+            var result: CommandResult?
+            let seconds = try wallClock {
+                result = try CLI.run(["site", "--kind", "canteen", "--add", "3", "--capacity", "--solver", "exact", "--time-limit", "5", "--format", "json"])
+            }
+            let run = try #require(result)
+            #expect(run.status == 0, "\(run.stderr)")
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            #expect(summary["sites_chosen"] as? Int == 3)
+            if summary["status"] as? String != "optimal" {
+                #expect(summary["time_limit_reached"] as? Bool == true)
+                #expect((summary["cut_short"] as? [String])?.contains("exact solver") == true)
+            }
+            #expect(seconds < 5 + 2, "took \(seconds) s")
+        }
+
         @Test("with time enough the same request ends at its limit with an answer that is not called optimal unless proven")
         func answerWithinLongerLimit() throws {
             var result: CommandResult?
