@@ -99,10 +99,13 @@ struct SampleNetworkTests {
                 }
                 #expect(crossing.count >= 3, "\(value)")
                 #expect(crossing.allSatisfy { SampleNetworkTests.string($0, "bridge") == "yes" }, "\(value)")
+                if value == "river" {
+                    #expect(crossing.allSatisfy { SampleNetworkTests.string($0, "highway") == "secondary" })
+                }
             }
         }
 
-        @Test("river bridges are secondary; overpasses are raised a layer")
+        @Test("bridges and overpasses are raised a layer (the island's footbridge is not a street)")
         func bridgeTags() throws {
             let bridges = try SampleNetworkTests.network().filter { SampleNetworkTests.string($0, "bridge") == "yes" }
             #expect(bridges.count >= 8)
