@@ -149,7 +149,8 @@ public struct SitePlanner: Sendable {
         let existingIndex = PointIndex(points: existingXY, cellSize: request.radius)
         if request.capacity {
             var room = existing.map { $0.capacity * request.turnover }
-            for (i, j, _) in try Self.pairsByDistance(demandXY, existingIndex, request.radius, clock: &clock) where open[i] > 0 && room[j] > 0 {
+            let pairs = try Self.pairsByDistance(demandXY, existingIndex, request.radius, limit: linkLimit, clock: &clock)
+            for (i, j, _) in pairs where open[i] > 0 && room[j] > 0 {
                 let take = min(open[i], room[j])
                 open[i] -= take
                 room[j] -= take
@@ -272,12 +273,19 @@ public struct SitePlanner: Sendable {
         }
     }
 
-    /// Pairs (demand, facility, distance) within `radius`, nearest first.
-    static func pairsByDistance(_ demand: [Coordinate], _ index: PointIndex, _ radius: Double, clock: inout PhaseClock) throws -> [(Int, Int, Double)] {
+    /// Pairs (demand, facility, distance) within `radius`, nearest first; at most `limit` of them,
+    /// which only a radius far beyond any catchment reaches.
+    static func pairsByDistance(
+        _ demand: [Coordinate], _ index: PointIndex, _ radius: Double, limit: Int, clock: inout PhaseClock
+    ) throws -> [(Int, Int, Double)] {
         var pairs: [(Int, Int, Double)] = []
         for (i, p) in demand.enumerated() {
             try clock.check("finding the elderly existing facilities serve")
-            for j in index.indexes(within: radius, of: p) {
+            let near = index.indexes(within: radius, of: p)
+            guard pairs.count + near.count <= limit else {
+                throw SitingError("more than \(limit) (elderly, facility) pairs lie within \(SitingRequest.number(radius)) m: too many to allocate capacities; use a smaller --radius")
+            }
+            for j in near {
                 pairs.append((i, j, hypot(index.points[j].x - p.x, index.points[j].y - p.y)))
             }
         }
