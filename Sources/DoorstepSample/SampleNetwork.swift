@@ -89,8 +89,12 @@ struct NetworkBuilder {
     let ni: Int, nj: Int
     let points: [Coordinate]
     let river: Barrier
+    /// The fine row the river flows along instead of a street.
+    let riverRow: Int
     let motorway: Barrier
     let railway: [Coordinate]
+    /// The fine row the railway runs along instead of a street.
+    let railwayRow: Int
     let bridgeParity: Int
     var random: SplitMix64
 
@@ -104,9 +108,12 @@ struct NetworkBuilder {
         random = SplitMix64(state: input.seed ^ 0x6E65_7477_6F72_6B21)
         points = Self.finePoints(input.lattice, nx: nx, ny: ny)
         let half = Coordinate(Double(nx) * SampleCity.cell / 2, Double(ny) * SampleCity.cell / 2)
-        river = Barrier(kind: .river, points: Self.riverLine(half: half, random: &random), clearance: Self.riverClearance)
+        riverRow = (ny / 2 - random.int(0...1)) * Self.quarters + 1
+        river = Barrier(
+            kind: .river, points: Self.riverLine(half: half, row: riverRow, random: &random), clearance: Self.riverClearance)
         motorway = Barrier(kind: .motorway, points: Self.motorwayLine(half: half, random: &random), clearance: Self.motorwayClearance)
-        railway = Self.railwayLine(half: half, random: &random)
+        railwayRow = (ny * 3 / 4 - random.int(0...1)) * Self.quarters + 3
+        railway = Self.railwayLine(half: half, row: railwayRow)
         bridgeParity = random.int(0...1)
     }
 
@@ -127,11 +134,15 @@ struct NetworkBuilder {
     }
 
     /// A gently meandering river from west to east near the middle, past both edges.
-    static func riverLine(half: Coordinate, random: inout SplitMix64) -> [Coordinate] {
-        let middle = 2 * half.y * random.uniform(-0.12...0.12)
+    ///
+    /// It takes the place of the first quarter row above a lattice line near the middle, so that
+    /// the streets on either side (200 m away, jittered by up to 100 m) stay clear of its 80 m
+    /// meanders: east–west streets run along its banks, and only north–south ones meet it.
+    static func riverLine(half: Coordinate, row: Int, random: inout SplitMix64) -> [Coordinate] {
+        let middle = Double(row) * SampleCity.cell / Double(quarters) - half.y
         let wavelength = random.uniform(3000...5000), phase = random.uniform(0...(2 * .pi))
         return evenly(from: -half.x - 300, to: half.x + 300, step: 100).map { x in
-            Coordinate(x, middle + 120 * sin(2 * .pi * x / wavelength + phase))
+            Coordinate(x, middle + 80 * sin(2 * .pi * x / wavelength + phase))
         }
     }
 
@@ -144,11 +155,11 @@ struct NetworkBuilder {
         return evenly(from: -reach, to: reach, step: 500).map { s in Coordinate(x0 + s * cos(angle), s * sin(angle)) }
     }
 
-    /// A railway across the north, clear of the river.
-    static func railwayLine(half: Coordinate, random: inout SplitMix64) -> [Coordinate] {
-        let y0 = 2 * half.y * random.uniform(0.25...0.35)
-        let slope = tan(random.uniform(-5...5) * .pi / 180)
-        return evenly(from: -half.x - 300, to: half.x + 300, step: 500).map { x in Coordinate(x, y0 + x * slope) }
+    /// A straight railway across the north, in the place of a quarter row as the river is, so
+    /// that it runs between the streets rather than along one.
+    static func railwayLine(half: Coordinate, row: Int) -> [Coordinate] {
+        let y = Double(row) * SampleCity.cell / Double(quarters) - half.y
+        return evenly(from: -half.x - 300, to: half.x + 300, step: 500).map { x in Coordinate(x, y) }
     }
 
     /// Positions from `start` to `end` inclusive, at most `step` apart; unlike `stride`, the last is
@@ -196,6 +207,7 @@ struct NetworkBuilder {
     }
 
     func exists(_ line: GridLine, _ k: Int) -> Bool {
+        if !line.vertical, line.index == riverRow || line.index == railwayRow { return false }
         let offset = line.index % Self.quarters
         return offset == 0 || tier(line, k, across: line.index / Self.quarters).hasStreet(offset: offset, vertical: line.vertical)
     }
