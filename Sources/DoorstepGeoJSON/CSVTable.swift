@@ -214,7 +214,10 @@ public enum CSVCell {
         var text = text
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { text = "'" + text }
         // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
-        if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }) {
+        // A leading U+FEFF would read as a byte-order mark at the start of a file: quoted, it stays.
+        if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
+            || text.unicodeScalars.first == "\u{FEFF}"
+        {
             text = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         return text

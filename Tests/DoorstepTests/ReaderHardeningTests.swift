@@ -567,6 +567,9 @@ struct ReaderHardeningTests {
                 Array(#"lo),"444444soin1atus\#r\#nU0atus\#r\#nUnsafeM\#r\#n0s\#r\#nU0in1atus\#r\#nU0atus\#r\#nUnsafeM\#r\#n0s\#r\#nU0s\#r\#nUnsatus\#r\#nloste","#.utf8) + [0x0A, 0x0A],
                 nil
             ),
+            // A header cell starting with U+FEFF, written unquoted at the start of a file, read back as
+            // a byte-order mark and lost its first character.
+            ([0x22, 0xEF, 0xBB, 0xBF, 0x54, 0x69, 0x5F, 0x6A, 0x22], nil),
         ]
 
         @Test("GeoJSON inputs found by the fuzzer")
