@@ -1,8 +1,8 @@
 import DoorstepCRS
 import DoorstepGeometry
 
-/// Which demand points each site reaches within a limit, nearest first: per site a run of demand
-/// indexes and distances (compressed rows), the shape siting builds its model from.
+/// Which demand points each site reaches within a limit: per site a run of demand indexes and
+/// distances (compressed rows, in no particular order), the shape siting builds its model from.
 ///
 /// ```swift
 /// let table = try measure.reach(from: candidateXY, within: 500)
@@ -17,18 +17,43 @@ public struct ReachTable: Sendable, Equatable {
 
     public var siteCount: Int { start.count - 1 }
 
-    /// Adds the next site's reached points, which this sorts nearest first (ties by index).
+    /// Adds the next site's reached points.
     public mutating func append(_ reached: [(target: Int, distance: Double)]) {
-        for entry in reached.sorted(by: { ($0.distance, $0.target) < ($1.distance, $1.target) }) {
+        for entry in reached {
             targets.append(Int32(entry.target))
             distances.append(entry.distance)
         }
         start.append(targets.count)
     }
 
-    /// The demand points site `j` reaches, with their distances, nearest first.
+    /// The demand points site `j` reaches, with their distances.
     public func reached(by j: Int) -> Zip2Sequence<ArraySlice<Int32>, ArraySlice<Double>> {
         zip(targets[start[j]..<start[j + 1]], distances[start[j]..<start[j + 1]])
+    }
+
+    /// The next sites' rows, after this table's.
+    public mutating func append(contentsOf other: ReachTable) {
+        let offset = targets.count
+        targets += other.targets
+        distances += other.distances
+        start += other.start.dropFirst().map { $0 + offset }
+    }
+
+    /// Capacity allocation, the one rule for it: every (demand, site) pair nearest first, each site
+    /// serving as much of the point's demand as it has room for. Returns what is left of each demand
+    /// point and of each site's room.
+    ///
+    /// ```swift
+    /// let (unserved, _) = table.allocate(demand: elderly, rooms: seats.map { $0 * turnover })
+    /// ```
+    public func allocate(demand: [Double], rooms: [Double]) -> (remaining: [Double], rooms: [Double]) {
+        var remaining = demand, rooms = rooms
+        for (i, j, _) in pairsByDistance() where remaining[i] > 0 && rooms[j] > 0 {
+            let take = min(remaining[i], rooms[j])
+            remaining[i] -= take
+            rooms[j] -= take
+        }
+        return (remaining, rooms)
     }
 
     /// Every (demand, site, distance) pair, nearest first: the order capacities are allocated in.
@@ -38,7 +63,8 @@ public struct ReachTable: Sendable, Equatable {
         for j in 0..<siteCount {
             for (i, d) in reached(by: j) { pairs.append((Int(i), j, d)) }
         }
-        return pairs.sorted { ($0.distance, $0.demand, $0.site) < ($1.distance, $1.demand, $1.site) }
+        // Ties keep no promised order, but the same input always gives the same one.
+        return pairs.sorted { $0.distance < $1.distance }
     }
 }
 
@@ -59,7 +85,7 @@ public protocol ReachMeasure: Sendable {
     var unreachable: [Bool] { get }
     /// Per demand point, the distance to the nearest site within `limit`, or nil.
     func nearestDistances(from sites: [Coordinate], within limit: Double) throws -> [Double?]
-    /// Per site, the demand points within `limit`, nearest first.
+    /// Per site, the demand points within `limit`.
     func reach(from sites: [Coordinate], within limit: Double) throws -> ReachTable
     /// The area the sites reach within `limit`.
     func catchment(of sites: [Coordinate], within limit: Double) throws -> any Catchment

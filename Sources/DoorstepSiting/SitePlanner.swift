@@ -40,11 +40,16 @@ public struct SitePlanner: Sendable {
         let existing = layers.facilities.filter { $0.kind == request.kind }
         let demandXY = try projector.project(layers.demand.map(\.location))
         let existingXY = try projector.project(existing.map(\.location))
-        let weights = layers.demand.map(\.elderly)
         var clock = PhaseClock(deadline: deadline)
 
         let demandUnit = try locator.units(of: layers.demand.map(\.location), clock: &clock, phase: "locating the elderly in units")
-        let open = try openDemand(demandXY, existing: existing, existingXY: existingXY, clock: &clock)
+        // Only the elderly inside a unit count, as `coverage` counts them: its ratios and ours agree.
+        let weights = zip(layers.demand, demandUnit).map { $1 >= 0 ? $0.elderly : 0 }
+        let measure = try request.distanceModel.measure(demand: demandXY, projection: locator.projection, quadrantSegments: 16)
+        if !measure.unreachable(sites: existingXY).isEmpty {
+            warnings.append("\(measure.unreachable(sites: existingXY).count) existing \(request.kind) facilities are off the street network and reach nobody")
+        }
+        let open = try openDemand(weights, measure: measure, existing: existing, existingXY: existingXY, clock: &clock)
         let totalElderly = weights.reduce(0, +)
         let coveredBefore = totalElderly - open.reduce(0, +)
 
@@ -92,9 +97,9 @@ public struct SitePlanner: Sendable {
 
         // The problem: groups of open demand reached by the same candidates.
         let capacities = siteCandidates.map { request.capacity ? ($0.capacity ?? request.defaultCapacity) * request.turnover : Double.infinity }
+        let reach = try Self.reach(from: candidateXY, measure: measure, radius: request.radius, clock: &clock)
         let problem = try ProblemBuilder(radius: request.radius, linkLimit: linkLimit, spacing: request.candidateSpacing).build(
-            open: open, demandXY: demandXY, demandUnit: demandUnit, candidateXY: candidateXY, candidateUnit: candidateUnit,
-            capacities: capacities, clock: &clock)
+            open: open, reach: reach, demandUnit: demandUnit, candidateUnit: candidateUnit, capacities: capacities, clock: &clock)
 
         let objective = siteObjective(weights: weights, open: open, demandUnit: demandUnit, units: units.count, coveredBefore: coveredBefore)
         if case .add(0) = objective, minimumPerUnit.allSatisfy({ $0 == 0 }) {
@@ -144,24 +149,30 @@ public struct SitePlanner: Sendable {
     }
 
     /// Demand left for new sites: unreached by existing facilities, or (capacities) unserved.
-    func openDemand(_ demandXY: [Coordinate], existing: [Facility], existingXY: [Coordinate], clock: inout PhaseClock) throws -> [Double] {
-        var open = layers.demand.map(\.elderly)
-        let existingIndex = PointIndex(points: existingXY, cellSize: request.radius)
+    func openDemand(
+        _ weights: [Double], measure: any ReachMeasure, existing: [Facility], existingXY: [Coordinate], clock: inout PhaseClock
+    ) throws -> [Double] {
+        try clock.check("finding the elderly existing facilities reach")
         if request.capacity {
-            var room = existing.map { $0.capacity * request.turnover }
-            let pairs = try Self.pairsByDistance(demandXY, existingIndex, request.radius, limit: linkLimit, clock: &clock)
-            for (i, j, _) in pairs where open[i] > 0 && room[j] > 0 {
-                let take = min(open[i], room[j])
-                open[i] -= take
-                room[j] -= take
+            let served = try Self.reach(from: existingXY, measure: measure, radius: request.radius, clock: &clock)
+            guard served.targets.count <= linkLimit else {
+                throw SitingError(
+                    "more than \(linkLimit) (elderly, facility) pairs lie within \(SitingRequest.number(request.radius)) m: too many to allocate capacities; use a smaller --radius")
             }
-        } else {
-            for i in demandXY.indices where existingIndex.nearestDistance(to: demandXY[i], within: request.radius) != nil {
-                try clock.check("finding the elderly existing facilities reach")
-                open[i] = 0
-            }
+            return served.allocate(demand: weights, rooms: existing.map { $0.capacity * request.turnover }).remaining
         }
-        return open
+        let nearest = try measure.nearestDistances(from: existingXY, within: request.radius)
+        return zip(weights, nearest).map { weight, distance in distance == nil ? weight : 0 }
+    }
+
+    /// Which demand each candidate reaches, in chunks so that the deadline is looked at between them.
+    static func reach(from candidates: [Coordinate], measure: any ReachMeasure, radius: Double, clock: inout PhaseClock) throws -> ReachTable {
+        var table = ReachTable()
+        for start in stride(from: 0, to: candidates.count, by: 2048) {
+            try clock.check("linking the candidates to the elderly within \(SitingRequest.number(radius)) m")
+            table.append(contentsOf: try measure.reach(from: Array(candidates[start..<min(start + 2048, candidates.count)]), within: radius))
+        }
+        return table
     }
 
     func siteObjective(weights: [Double], open: [Double], demandUnit: [Int32], units: Int, coveredBefore: Double) -> SitingObjective {
@@ -273,24 +284,6 @@ public struct SitePlanner: Sendable {
         }
     }
 
-    /// Pairs (demand, facility, distance) within `radius`, nearest first; at most `limit` of them,
-    /// which only a radius far beyond any catchment reaches.
-    static func pairsByDistance(
-        _ demand: [Coordinate], _ index: PointIndex, _ radius: Double, limit: Int, clock: inout PhaseClock
-    ) throws -> [(Int, Int, Double)] {
-        var pairs: [(Int, Int, Double)] = []
-        for (i, p) in demand.enumerated() {
-            try clock.check("finding the elderly existing facilities serve")
-            let near = index.indexes(within: radius, of: p)
-            guard pairs.count + near.count <= limit else {
-                throw SitingError("more than \(limit) (elderly, facility) pairs lie within \(SitingRequest.number(radius)) m: too many to allocate capacities; use a smaller --radius")
-            }
-            for j in near {
-                pairs.append((i, j, hypot(index.points[j].x - p.x, index.points[j].y - p.y)))
-            }
-        }
-        return pairs.sorted { $0.2 < $1.2 }
-    }
 }
 
 /// Looks at the deadline every few hundred steps of a model-building phase and stops the run with a

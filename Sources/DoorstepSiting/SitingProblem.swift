@@ -1,3 +1,4 @@
+import DoorstepCoverage
 import DoorstepGeometry
 import Foundation
 
@@ -88,9 +89,9 @@ public struct SitingProblem: Sendable {
     }
 }
 
-/// Builds a ``SitingProblem`` from points in metres: open demand points reached by exactly the same
-/// candidates (and in the same unit) become one group; each candidate lists its groups nearest first
-/// (by the group's first point). `members` are the demand points of each group.
+/// Builds a ``SitingProblem`` from the distance model's reach table: open demand points reached by
+/// exactly the same candidates (and in the same unit) become one group; each candidate lists its
+/// groups nearest first (by the group's first point). `members` are the demand points of each group.
 struct ProblemBuilder {
     var radius: Double
     /// At most this many (group, candidate) links: the model's memory grows with them.
@@ -99,43 +100,38 @@ struct ProblemBuilder {
     var spacing: Double?
 
     func build(
-        open: [Double], demandXY: [Coordinate], demandUnit: [Int32], candidateXY: [Coordinate], candidateUnit: [Int32],
-        capacities: [Double], clock: inout PhaseClock
+        open: [Double], reach: ReachTable, demandUnit: [Int32], candidateUnit: [Int32], capacities: [Double], clock: inout PhaseClock
     ) throws(SitingError) -> (problem: SitingProblem, members: [[Int]]) {
-        let candidateIndex = PointIndex(points: candidateXY, cellSize: radius)
+        let phase = "linking the elderly to the candidates within \(SitingRequest.number(radius)) m"
+        let reaching = try candidatesReaching(open: open, reach: reach, clock: &clock, phase: phase)
         var groupOf: [[Int32]: Int] = [:]
         var weights: [Double] = [], members: [[Int]] = [], groupUnit: [Int32] = []
-        var reach = [[(group: Int, distance: Double)]](repeating: [], count: candidateXY.count)
-        var links = 0
-        let phase = "linking the elderly to the candidates within \(SitingRequest.number(radius)) m"
-        for i in demandXY.indices where open[i] > 0 {
+        var links = [[(group: Int, distance: Double)]](repeating: [], count: reach.siteCount)
+        var linkCount = 0
+        for i in open.indices where open[i] > 0 && reaching.start[i] < reaching.start[i + 1] {
             try clock.check(phase)
-            let reaching = candidateIndex.indexes(within: radius, of: demandXY[i]).map { Int32($0) }
-            guard !reaching.isEmpty else { continue }
-            let key = reaching + [demandUnit[i]]
+            let range = reaching.start[i]..<reaching.start[i + 1]
+            let key = Array(reaching.sites[range]) + [demandUnit[i]]
             if let g = groupOf[key] {
                 weights[g] += open[i]
                 members[g].append(i)
                 continue
             }
-            links += reaching.count
-            guard links <= linkLimit else { throw tooLarge(links: links, groups: weights.count + 1) }
+            linkCount += range.count
+            guard linkCount <= linkLimit else { throw tooLarge(links: linkCount, groups: weights.count + 1) }
             let g = weights.count
             groupOf[key] = g
             weights.append(open[i])
             members.append([i])
             groupUnit.append(demandUnit[i])
-            for j in reaching {
-                let c = candidateXY[Int(j)]
-                reach[Int(j)].append((g, hypot(c.x - demandXY[i].x, c.y - demandXY[i].y)))
-            }
+            for k in range { links[Int(reaching.sites[k])].append((g, reaching.distances[k])) }
         }
         // Nearest first matters only to capacities (a site serves its nearest groups first); the sort
         // is the costliest step after linking, so it is skipped without them.
         var ordered: [[Int]] = []
-        ordered.reserveCapacity(reach.count)
+        ordered.reserveCapacity(links.count)
         let capacitated = capacities.contains { $0.isFinite }
-        for list in reach {
+        for list in links {
             try clock.check(phase)
             ordered.append(capacitated ? list.sorted { $0.distance < $1.distance }.map(\.group) : list.map(\.group))
         }
@@ -143,6 +139,29 @@ struct ProblemBuilder {
             SitingProblem(weights: weights, reach: ordered, capacities: capacities, groupUnit: groupUnit, candidateUnit: candidateUnit),
             members
         )
+    }
+
+    /// The reach table turned round: per open demand point, the candidates reaching it (ascending) and
+    /// their distances, in compressed rows.
+    func candidatesReaching(
+        open: [Double], reach: ReachTable, clock: inout PhaseClock, phase: String
+    ) throws(SitingError) -> (start: [Int], sites: [Int32], distances: [Double]) {
+        var start = [Int](repeating: 0, count: open.count + 1)
+        for j in 0..<reach.siteCount {
+            try clock.check(phase)
+            for (i, _) in reach.reached(by: j) where open[Int(i)] > 0 { start[Int(i) + 1] += 1 }
+        }
+        for i in open.indices { start[i + 1] += start[i] }
+        var fill = start
+        var sites = [Int32](repeating: 0, count: start[open.count]), distances = [Double](repeating: 0, count: start[open.count])
+        for j in 0..<reach.siteCount {
+            for (i, d) in reach.reached(by: j) where open[Int(i)] > 0 {
+                sites[fill[Int(i)]] = Int32(j)
+                distances[fill[Int(i)]] = d
+                fill[Int(i)] += 1
+            }
+        }
+        return (start, sites, distances)
     }
 
     func tooLarge(links: Int, groups: Int) -> SitingError {

@@ -41,6 +41,8 @@ public struct SitingRequest: Sendable {
     /// When the run must end; the CLI makes it before reading the inputs so that the reading counts
     /// too. `nil`: `timeLimit` from the start of `plan()`.
     public var deadline: Deadline?
+    /// Straight line or walking on a street network: the same model `coverage` measures with.
+    public var distanceModel: DistanceModel
 
     public enum Objective: Sendable, Equatable {
         case add(Int)
@@ -52,7 +54,7 @@ public struct SitingRequest: Sendable {
     public init(
         kind: String, radius: Double, objective: Objective, minFacilities: Int? = nil, level: UnitLevel = .street,
         capacity: Bool = false, turnover: Double = 1, defaultCapacity: Double = 100, candidateSpacing: Double? = nil,
-        solver: SolverChoice = .auto, timeLimit: Double = 60, deadline: Deadline? = nil
+        solver: SolverChoice = .auto, timeLimit: Double = 60, deadline: Deadline? = nil, distanceModel: DistanceModel = .straightLine
     ) {
         self.kind = kind
         self.radius = radius
@@ -66,6 +68,7 @@ public struct SitingRequest: Sendable {
         self.solver = solver
         self.timeLimit = timeLimit
         self.deadline = deadline
+        self.distanceModel = distanceModel
     }
 
     /// The range of each numeric setting, with the flag that sets it: far beyond any plan, and inside

@@ -86,7 +86,8 @@ struct Site: ParsableCommand {
         let request = SitingRequest(
             kind: kind, radius: try settings.radius(of: kind), objective: objective, minFacilities: minFacilities,
             level: level, capacity: capacity, turnover: turnover, defaultCapacity: siteCapacity,
-            candidateSpacing: candidateSpacing, solver: solverChoice, timeLimit: timeLimit, deadline: deadline)
+            candidateSpacing: candidateSpacing, solver: solverChoice, timeLimit: timeLimit, deadline: deadline,
+            distanceModel: settings.distanceModel)
         let plan = try SitePlanner(layers: layers, candidates: siteCandidates, request: request).plan()
         for warning in plan.warnings { Console.warn(warning) }
         if let output {

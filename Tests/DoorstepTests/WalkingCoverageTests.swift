@@ -3,6 +3,7 @@ import DoorstepCoverage
 import DoorstepGeoJSON
 import DoorstepGeometry
 import DoorstepNetwork
+import DoorstepSiting
 import Foundation
 import Testing
 
@@ -46,7 +47,7 @@ struct RiverTown {
     ])
 
     static var unitsText: String {
-        let ring = [(-100.0, -100.0), (2100, -100), (2100, 1100), (-100, 1100), (-100, -100)].map { lonLat($0.0, $0.1) }
+        let ring = [(-100.0, -400.0), (2100, -400), (2100, 1100), (-100, 1100), (-100, -400)].map { lonLat($0.0, $0.1) }
         return collection([polygonFeature(ring.map { ($0.x, $0.y) }, #""code":"330106001","name":"河镇","level":"street""#)])
     }
 
@@ -110,7 +111,7 @@ struct WalkingCoverageTests {
             let straight = try #require(try CoverageModel.assess(layers, settings: CoverageSettings(kinds: ["canteen"])).rows.first)
             let walked = try #require(
                 try CoverageModel.assess(layers, settings: CoverageSettings(kinds: ["canteen"], distanceModel: .network(walking))).rows.first)
-            let unitArea = 2200.0 * 1200
+            let unitArea = 2200.0 * 1500
             // Reached: 490 m of the south bank street (500 − the 10 m access leg), buffered by 100 m with
             // round caps: a 490 × 200 band and two half 32-gons (8 segments per quarter circle).
             let covered = unitArea - walked.uncoveredAreaM2
@@ -141,6 +142,61 @@ struct WalkingCoverageTests {
             #expect(try GeoJSONReader.parse(Array(straight.stdout.utf8), file: "gaps").features.allSatisfy {
                 $0.properties["distance_model"] == "straight"
             })
+        }
+    }
+
+    @Suite("Siting measures as coverage does")
+    struct Siting {
+        @Test("site chooses the bank where the walking demand is; as the crow flies it chooses the other")
+        func bank() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            var (layers, walking) = try town.layers()
+            // 10 elderly on the north bank, 6 south of the south bank, 300 m from its street.
+            layers.demand += [
+                DemandPoint(id: "N", elderly: 10, location: RiverTown.lonLat(1500, 250)),
+                DemandPoint(id: "S", elderly: 6, location: RiverTown.lonLat(1500, -300)),
+            ]
+            let candidates = [
+                SiteCandidate(id: "north", name: "北岸", location: RiverTown.lonLat(1500, 210)),
+                SiteCandidate(id: "south", name: "南岸", location: RiverTown.lonLat(1500, -10)),
+            ]
+            func pick(_ model: DistanceModel) throws -> (String?, Double) {
+                let request = SitingRequest(kind: "canteen", radius: 500, objective: .add(1), solver: .exact, distanceModel: model)
+                let plan = try SitePlanner(layers: layers, candidates: candidates, request: request).plan()
+                return (plan.sites.first?.candidate.id, plan.sites.first?.gain ?? 0)
+            }
+            // Straight: south reaches both (260 m and 290 m); north only its bank (the south point is 510 m away).
+            #expect(try pick(.straightLine) == ("south", 16))
+            // Walking: from the south bank the north point is 1,620 m away by the bridge.
+            #expect(try pick(.network(walking)) == ("north", 10))
+        }
+
+        @Test("site's coverage_ratio_after is what coverage reports for the same facilities, straight and walking", arguments: [false, true])
+        func sameNumbers(_ walking: Bool) throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let sites = folder.file("sites.geojson")
+            let network = walking ? ["--network", Paths.sample + "/network.geojson"] : []
+            let site = try CLI.run(["site", "--kind", "canteen", "--add", "5", "--output", sites, "--format", "json"] + network)
+            #expect(site.status == 0, "\(site.stderr)")
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(site.stdout.utf8)) as? [String: Any])
+            let coverage = try CLI.run(
+                ["coverage", "--kind", "canteen", "--level", "street", "--units", Paths.sample + "/units.geojson", "--facilities",
+                 Paths.sample + "/facilities.geojson", "--facilities", sites, "--demand", Paths.sample + "/demand.geojson", "--format", "json"]
+                    + network)
+            #expect(coverage.status == 0, "\(coverage.stderr)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(coverage.stdout.utf8)) as? [[String: Any]])
+            let covered = rows.reduce(0.0) { $0 + ($1["elderly_covered"] as? Double ?? 0) }
+            let total = rows.reduce(0.0) { $0 + ($1["elderly_total"] as? Double ?? 0) }
+            #expect(summary["covered_after"] as? Double == covered)
+            #expect(summary["elderly_total"] as? Double == total)
+            #expect(summary["coverage_ratio_after"] as? Double == CoverageTable.rounded(covered / total, 4))
+            let perUnit = try #require(summary["units"] as? [[String: Any]])
+            for row in rows {
+                let unit = perUnit.first { $0["code"] as? String == row["code"] as? String }
+                #expect(unit?["covered_after"] as? Double == row["elderly_covered"] as? Double, "\(row["code"] ?? "")")
+            }
         }
     }
 
