@@ -46,7 +46,7 @@ struct InputOptions: ParsableArguments {
     var walkSpeed: Double = 1.0
 
     @Option(help: "Unit level: district, street or community; coverage and gaps also take all.")
-    var level: String = "street"
+    var level: LevelChoice = .street
 
     @Option(help: "Property holding the unit code (all layers; see --units-code-field).") var codeField = "code"
     @Option(help: "Property holding the unit or facility name (default for every layer).") var nameField = "name"
@@ -72,7 +72,6 @@ struct InputOptions: ParsableArguments {
         if given.contains(true) && given.contains(false) {
             throw ValidationError("give --units, --facilities and --demand together, or none of them to use the sample city")
         }
-        _ = try levels()
         _ = try radii()
         for problem in [
             WalkingNetwork.snapMaxRange.problem(with: snapMax), WalkingNetwork.trimRange.problem(with: trim),
@@ -82,12 +81,10 @@ struct InputOptions: ParsableArguments {
         }
     }
 
-    func levels() throws -> Set<UnitLevel> {
-        if level == "all" { return Set(UnitLevel.allCases) }
-        guard let parsed = UnitLevel(rawValue: level) else {
-            throw ValidationError("--level \(level): use district, street, community or all")
-        }
-        return [parsed]
+    /// The one level of a command that works on one (`site`, `report`).
+    func singleLevel(for command: String) throws -> UnitLevel {
+        guard let single = level.single else { throw ValidationError("--level must be district, street or community for \(command)") }
+        return single
     }
 
     func radii() throws -> [String: Double] {
@@ -106,7 +103,7 @@ struct InputOptions: ParsableArguments {
     /// The settings of the flags; with `--network`, reads the network (and warns about it).
     func settings() throws -> CoverageSettings {
         CoverageSettings(
-            kinds: kind.isEmpty ? nil : kind.map(FacilityKind.normalized), radii: try radii(), levels: try levels(),
+            kinds: kind.isEmpty ? nil : kind.map(FacilityKind.normalized), radii: try radii(), levels: level.levels,
             distanceModel: try distanceModel())
     }
 
@@ -205,6 +202,14 @@ enum SampleLocation {
         }
         return found
     }
+}
+
+/// `--level`: one administrative level, or all of them.
+enum LevelChoice: String, ExpressibleByArgument, CaseIterable {
+    case district, street, community, all
+
+    var levels: Set<UnitLevel> { self == .all ? Set(UnitLevel.allCases) : [single ?? .street] }
+    var single: UnitLevel? { UnitLevel(rawValue: rawValue) }
 }
 
 /// A problem with the command line that is reported in one line, without the usage text.

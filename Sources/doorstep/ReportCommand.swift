@@ -28,7 +28,7 @@ struct Report: ParsableCommand {
 
     func validate() throws {
         guard ReportLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be zh or en") }
-        guard input.level != "all" else { throw ValidationError("--level must be district, street or community for a report") }
+        _ = try input.singleLevel(for: "a report")
     }
 
     func run() throws {
@@ -62,7 +62,7 @@ struct Report: ParsableCommand {
         }
         let sources = try reportSources()
         let data = try ReportData.build(
-            layers: layers, settings: try input.settings(), level: try input.levels().first!,
+            layers: layers, settings: try input.settings(), level: try input.singleLevel(for: "a report"),
             targets: targets.gapTargets, compare: scenario,
             labeler: labeler.map { labeler in { try labeler.label(inside: $0)?.text } }, sources: sources, progress: progress)
         for warning in data.warnings.dropFirst(layers.warnings.count) { Console.warn(warning) }

@@ -58,7 +58,7 @@ struct Site: ParsableCommand {
         try check(SitingRequest.siteCapacityRange, siteCapacity)
         try check(SitingRequest.timeLimitRange, timeLimit)
         guard SolverChoice(rawValue: solver) != nil else { throw ValidationError("--solver must be auto, exact or heuristic") }
-        guard input.level != "all" else { throw ValidationError("--level must be district, street or community for siting") }
+        _ = try input.singleLevel(for: "siting")
     }
 
     func run() throws {
@@ -80,7 +80,7 @@ struct Site: ParsableCommand {
         }
         let objective: SitingRequest.Objective =
             if let add { .add(add) } else if let targetRatio { .targetRatio(targetRatio, perUnit: perUnit) } else { .none }
-        guard let level = try input.levels().first, let solverChoice = SolverChoice(rawValue: solver) else {
+        guard let level = input.level.single, let solverChoice = SolverChoice(rawValue: solver) else {
             throw CLIError("--level and --solver: one level and auto, exact or heuristic")  // validate() has said so already
         }
         let request = SitingRequest(
