@@ -81,11 +81,11 @@ public struct SitingSolver: Sendable {
     public func solve() throws(SitingError) -> SitingSolution {
         let started = ContinuousClock.now
         let deadline = self.deadline ?? Deadline(seconds: timeLimit)
-        let heuristicStarted = ContinuousClock.now
         let heuristic = try runHeuristic(deadline: deadline)
         var solution = heuristic
-        // CBC must leave time to read and order its answer: about what ordering the heuristic's took.
-        let reserve = min(seconds(since: heuristicStarted), 0.1 + Double(estimatedNonzeros) / 5_000_000)
+        // CBC must leave time to read and order its answer: less than the whole heuristic took, and
+        // about a pass over the matrix.
+        let reserve = min(seconds(since: started), 0.1 + Double(estimatedNonzeros) / 5_000_000)
         // For `auto`, an answer the bound has proven optimal needs no MILP.
         let useExact = choice == .exact || (choice == .auto && heuristic.status != .optimal && estimatedNonzeros <= exactSizeLimit)
         if useExact {
@@ -134,8 +134,9 @@ public struct SitingSolver: Sendable {
             picked.status = outcome.status
             picked.bound = outcome.bound.map(modelToObjective)
             picked.gap = gap(picked, bound: picked.bound)
-            picked.cutShort = heuristic.cutShort.filter { $0 != "swap search" && $0 != "bound" }
-            if outcome.status == .optimal { picked.gap = 0 } else { picked.cutShort.append("exact solver") }
+            // CBC ran, so the heuristic's phases ended in time (or CBC replaced them): only CBC can be cut.
+            picked.cutShort = outcome.status == .optimal ? [] : ["exact solver"]
+            if outcome.status == .optimal { picked.gap = 0 }
             return picked
         }
     }

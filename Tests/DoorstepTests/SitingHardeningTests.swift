@@ -110,20 +110,24 @@ struct SitingHardeningTests {
 
         @Test("CBC's root LP, which does not look at the clock, is stopped at the deadline too")
         func rootLPStopped() throws {
-            // Capacitated, the sample's model takes CBC ~25 s before its first node: 5 s must still be 5 s.
+            // Capacitated, the sample's model takes CBC ~25 s before its first node: 10 s must still be
+            // 10 s. (Building the model takes a few of them in a debug build under load.)
             var result: CommandResult?
             let seconds = try wallClock {
-                result = try CLI.run(["site", "--kind", "canteen", "--add", "3", "--capacity", "--solver", "exact", "--time-limit", "5", "--format", "json"])
+                result = try CLI.run(["site", "--kind", "canteen", "--add", "3", "--capacity", "--solver", "exact", "--time-limit", "10", "--format", "json"])
             }
             let run = try #require(result)
-            #expect(run.status == 0, "\(run.stderr)")
-            let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
-            #expect(summary["sites_chosen"] as? Int == 3)
-            if summary["status"] as? String != "optimal" {
-                #expect(summary["time_limit_reached"] as? Bool == true)
-                #expect((summary["cut_short"] as? [String])?.contains("exact solver") == true)
+            if run.status == 0 {
+                let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+                #expect(summary["sites_chosen"] as? Int == 3)
+                if summary["status"] as? String != "optimal" {
+                    #expect(summary["time_limit_reached"] as? Bool == true)
+                    #expect((summary["cut_short"] as? [String])?.contains("exact solver") == true)
+                }
+            } else {
+                #expect(run.status == 1 && run.stderr.contains("the time limit ran out while"), "\(run.stderr)")
             }
-            #expect(seconds < 5 + 2, "took \(seconds) s")
+            #expect(seconds < 10 + 3, "took \(seconds) s")
         }
 
         @Test("with time enough the same request ends at its limit with an answer that is not called optimal unless proven")
@@ -217,6 +221,53 @@ struct SitingHardeningTests {
             let sites = try #require(summary["sites"] as? [[String: Any]])
             #expect(sites.allSatisfy { ($0["gain_elderly"] as? Double ?? 0) > 0 })
             #expect(summary["covered_after"] as? Double == summary["elderly_total"] as? Double)
+        }
+    }
+
+    @Suite("Properties on seeded random instances")
+    struct Properties {
+        /// A small instance with empty candidates, duplicates and units, from one seed.
+        static func instance(_ seed: UInt64) -> (problem: SitingProblem, minimum: [Int], asked: Int) {
+            var state = seed &* 0x9E37_79B9_7F4A_7C15
+            func next(_ bound: Int) -> Int {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Int(state >> 33) % bound
+            }
+            let groups = 5 + next(30), candidates = 2 + next(12)
+            let reach = (0..<candidates).map { _ in Array(Set((0..<next(6)).map { _ in next(groups) })).sorted() }
+            var problem = SitingProblem(
+                weights: (0..<groups).map { _ in Double(1 + next(9)) }, reach: reach,
+                candidateUnit: (0..<candidates).map { _ in Int32(next(3)) })
+            problem.groupUnit = (0..<groups).map { _ in Int32(next(3)) }
+            // Now and then one forced site in a unit that has a candidate.
+            var minimum = [0, 0, 0]
+            if next(4) == 0, let unit = problem.candidateUnit.first { minimum[Int(unit)] = 1 }
+            let asked = [1, 2, 5, 50, Int.max][next(5)]
+            return (problem, minimum, asked)
+        }
+
+        @Test("any request: no site without gain unless forced, gains sum to the value, no more sites than asked")
+        func invariants() throws {
+            for seed in 0..<300 as Range<UInt64> {
+                let (problem, minimum, asked) = Self.instance(seed)
+                let choices: [SolverChoice] = seed % 3 == 0 ? [.heuristic, .exact] : [.heuristic]
+                var values: [SolverChoice: Double] = [:]
+                for choice in choices {
+                    let solution = try SitingSolver(problem: problem, objective: .add(asked), minimumPerUnit: minimum, choice: choice).solve()
+                    let forced = solution.forcedCount
+                    #expect(forced == minimum.reduce(0, +), "seed \(seed) \(choice)")
+                    #expect(solution.gains.dropFirst(forced).allSatisfy { $0 > 0 }, "seed \(seed) \(choice): \(solution.gains)")
+                    #expect(abs(solution.gains.reduce(0, +) - solution.value) < 1e-9, "seed \(seed) \(choice)")
+                    #expect(abs(problem.coveredWeight(solution.chosen) - solution.value) < 1e-9, "seed \(seed) \(choice)")
+                    #expect(Set(solution.chosen).count == solution.chosen.count, "seed \(seed) \(choice)")
+                    #expect(solution.chosen.count - forced <= asked, "seed \(seed) \(choice)")
+                    if let bound = solution.bound { #expect(bound >= solution.value - 1e-6, "seed \(seed) \(choice)") }
+                    values[choice] = solution.value
+                }
+                if let exact = values[.exact], let heuristic = values[.heuristic] {
+                    #expect(heuristic <= exact + 1e-9, "seed \(seed)")
+                }
+            }
         }
     }
 

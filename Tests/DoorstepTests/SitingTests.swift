@@ -117,7 +117,12 @@ struct SitingTests {
         func timeLimit() throws {
             let problem = randomProblem(groups: 20_000, candidates: 1_500, perCandidate: 60, seed: 7)
             let solution = try SitingSolver(problem: problem, objective: .add(40), choice: .exact, timeLimit: 0.2).solve()
-            let bound = try #require(solution.bound)
+            // On a loaded machine the 0.2 s may end before any bound is computed: then no bound is
+            // claimed, and the answer is feasible, cut short by the limit.
+            guard let bound = solution.bound else {
+                #expect(solution.status == .feasible && solution.gap == nil && solution.timeLimitReached)
+                return
+            }
             #expect(bound >= solution.value - 1e-6)
             if solution.status == .optimal {
                 #expect(abs(bound - solution.value) <= 1e-6 * bound)
@@ -125,7 +130,7 @@ struct SitingTests {
                 #expect(solution.status == .feasible)
                 #expect(try #require(solution.gap) >= 0)
             }
-            #expect(solution.seconds < 20)
+            #expect(solution.seconds < 0.2 + 3)
         }
     }
 
