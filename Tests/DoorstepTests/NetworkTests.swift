@@ -399,20 +399,8 @@ struct NetworkTests {
 
     @Suite("Many sources and many searches")
     struct Searches {
-        /// A deterministic generator, so a failure can be replayed.
-        struct SplitMix: RandomNumberGenerator {
-            var state: UInt64
-            mutating func next() -> UInt64 {
-                state &+= 0x9E37_79B9_7F4A_7C15
-                var z = state
-                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-                return z ^ (z >> 31)
-            }
-        }
-
         /// A 12 × 12 grid of 100 m blocks with a quarter of its streets missing and jittered corners.
-        static func grid(_ plan: Plan, _ random: inout SplitMix) throws -> StreetNetwork {
+        static func grid(_ plan: Plan, _ random: inout SeededGenerator) throws -> StreetNetwork {
             let side = 12
             var corner: [[(Double, Double)]] = []
             for i in 0..<side {
@@ -428,7 +416,7 @@ struct NetworkTests {
             return try plan.network(lines)
         }
 
-        static func randomPoints(_ count: Int, _ plan: Plan, _ random: inout SplitMix) -> [Coordinate] {
+        static func randomPoints(_ count: Int, _ plan: Plan, _ random: inout SeededGenerator) -> [Coordinate] {
             (0..<count).map { _ in plan.at(Double.random(in: -50...1150, using: &random), Double.random(in: -50...1150, using: &random)) }
         }
 
@@ -471,7 +459,7 @@ struct NetworkTests {
         @Test("multi-source nearest equals the minimum of single-source searches and of an all-pairs reference", arguments: [1, 2, 3])
         func multiSource(seed: UInt64) throws {
             let plan = try Plan()
-            var random = SplitMix(state: seed)
+            var random = SeededGenerator(seed: seed)
             let network = try Self.grid(plan, &random)
             let d = Self.allPairs(network)
             let sources = network.join(Self.randomPoints(12, plan, &random), snapMax: 300).compactMap { $0 }
@@ -500,7 +488,7 @@ struct NetworkTests {
         @Test("joins equal a brute-force nearest segment")
         func joinsBruteForce() throws {
             let plan = try Plan()
-            var random = SplitMix(state: 7)
+            var random = SeededGenerator(seed: 7)
             let network = try Self.grid(plan, &random)
             for point in Self.randomPoints(400, plan, &random) {
                 let brute = (0..<network.segmentCount).map { s -> Double in
@@ -521,7 +509,7 @@ struct NetworkTests {
         @Test("a reused reach search gives what a fresh search gives, in ascending target order")
         func reachSearch() throws {
             let plan = try Plan()
-            var random = SplitMix(state: 42)
+            var random = SeededGenerator(seed: 42)
             let network = try Self.grid(plan, &random)
             let sources = network.join(Self.randomPoints(40, plan, &random), snapMax: 300).compactMap { $0 }
             let targets = network.join(Self.randomPoints(300, plan, &random), snapMax: 300)
