@@ -295,6 +295,43 @@ struct SitingHardeningTests {
             #expect(result.stdout.isEmpty)
         }
 
+        @Test("seeded random settings, extremes included: a problem naming the setting, or a plan with sane numbers")
+        func randomSettings() throws {
+            let extremes: [Double] = [.nan, .infinity, -.infinity, 0, -1, 1e-300, 1e-9, 0.01, 1, 9.99, 10, 250, 1e5, 1e5 + 1, 1e15, 1e300, .greatestFiniteMagnitude]
+            let counts = [Int.min, -1, 0, 1, 2, 999, 1000, 1001, 1_000_000, 1_000_001, Int.max]
+            var state: UInt64 = 42
+            func pick<T>(_ values: [T]) -> T {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return values[Int(state >> 33) % values.count]
+            }
+            let layers = twoStreets()
+            var planned = 0
+            for _ in 0..<300 {
+                // Each setting sane half the time, so that many requests get through to the planner.
+                func either<T>(_ sane: T, _ odd: T) -> T { pick([sane, odd]) }
+                let request = SitingRequest(
+                    kind: "canteen", radius: either(500, pick(extremes)),
+                    objective: pick([.add(either(2, pick(counts))), .targetRatio(either(0.95, pick(extremes)), perUnit: pick([true, false])), .none]),
+                    minFacilities: pick([nil, either(1, pick(counts))]), capacity: pick([true, false]), turnover: either(1, pick(extremes)),
+                    defaultCapacity: either(100, pick(extremes)), candidateSpacing: pick([nil, either(250, pick(extremes))]),
+                    solver: pick(SolverChoice.allCases), timeLimit: either(5, pick(extremes)))
+                if let problem = request.problem {
+                    #expect(!problem.contains("\n"))
+                    #expect(["--", "the radius"].contains { problem.hasPrefix($0) }, "\(problem)")
+                    continue
+                }
+                planned += 1
+                do {
+                    let plan = try SitePlanner(layers: layers, request: request).plan()
+                    #expect(plan.coveredAfter >= plan.coveredBefore && plan.coveredAfter <= plan.totalElderly + 1e-9, "\(request)")
+                    #expect(plan.sites.allSatisfy { $0.gain > 0 || $0.forced }, "\(request)")
+                } catch let error as SitingError {
+                    #expect(!error.message.contains("\n"))
+                }
+            }
+            #expect(planned >= 20)
+        }
+
         @Test("a library caller cannot make the planner trap either")
         func library() {
             let layers = twoStreets()
