@@ -41,18 +41,34 @@ public enum FileInput {
         defer { close(descriptor) }
         guard fstat(descriptor, &info) == 0 else { throw openError(path, errno) }
         if let kind = kind(of: info.st_mode) { throw InputError(file: path, message: "is \(kind), not a file") }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(max(Int(info.st_size), 0) + 1)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count == 0 { break }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw InputError(file: path, message: "cannot be read (\(String(cString: strerror(errno))))")
+        // Read straight into an array of the size the file says it has (one spare byte shows whether
+        // there is more); a file that grew meanwhile is read on in chunks.
+        var failure: Int32 = 0
+        func fill(_ buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+            guard let base = buffer.baseAddress else { return 0 }
+            var count = 0
+            while count < buffer.count {
+                let n = read(descriptor, base + count, buffer.count - count)
+                if n == 0 { break }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = errno
+                    break
+                }
+                count += n
             }
-            bytes.append(contentsOf: chunk[0..<count])
+            return count
         }
+        let expected = max(Int(info.st_size), 0) + 1
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in count = fill(buffer) }
+        var more = bytes.count == expected
+        var chunk = [UInt8](repeating: 0, count: more ? 1 << 16 : 0)
+        while more, failure == 0 {
+            let count = chunk.withUnsafeMutableBufferPointer { fill($0) }
+            bytes.append(contentsOf: chunk[0..<count])
+            more = count == chunk.count
+        }
+        if failure != 0 { throw InputError(file: path, message: "cannot be read (\(String(cString: strerror(failure))))") }
         return bytes
     }
 

@@ -350,7 +350,9 @@ private struct Parser {
             // Few keys: a scan is cheaper than hashing; many: a set keeps hostile objects linear.
             let isNew: Bool
             if object.entries.count < 16 {
-                isNew = !object.entries.contains { $0.key == key }
+                // Lengths first: comparing two short strings is a call, comparing counts is not.
+                let length = key.utf8.count
+                isNew = !object.entries.contains { $0.key.utf8.count == length && $0.key == key }
             } else {
                 if seen.isEmpty { seen = Set(object.keys) }
                 isNew = seen.insert(key).inserted
@@ -377,9 +379,15 @@ private struct Parser {
     mutating func skipValue() throws(InputError) { _ = try value() }
 
     /// Records that `key` was seen in an object, failing when it was seen before.
-    func once(_ key: String, _ seen: inout Bool, in what: String) throws(InputError) {
-        guard !seen else { throw fail("\(what) has the member \"\(key)\" twice") }
+    @inline(__always)
+    func once(_ key: String, _ seen: inout Bool, in what: StaticString) throws(InputError) {
+        guard !seen else { throw twice(key, in: what) }
         seen = true
+    }
+
+    @inline(never)
+    func twice(_ key: String, in what: StaticString) -> InputError {
+        fail("\(what) has the member \"\(key)\" twice")
     }
 
     // MARK: GeoJSON
@@ -644,12 +652,14 @@ private struct Parser {
             }
         }
         guard let type else { throw fail("geometry has no \"type\"") }
-        guard Self.geometryTypes.contains(type) else { throw fail("unknown geometry type \"\(InputError.quoted(type))\"") }
         if type == "GeometryCollection" {
             guard let parts else { throw fail("GeometryCollection has no \"geometries\"") }
             return .geometryCollection(parts)
         }
-        guard let coordinates else { throw fail("\(type) has no \"coordinates\"") }
+        guard let coordinates else {
+            guard Self.geometryTypes.contains(type) else { throw fail("unknown geometry type \"\(InputError.quoted(type))\"") }
+            throw fail("\(type) has no \"coordinates\"")
+        }
         return try build(type, coordinates)
     }
 

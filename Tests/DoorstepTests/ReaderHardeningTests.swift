@@ -418,6 +418,17 @@ struct ReaderHardeningTests {
             }
         }
 
+        @Test("a file whose size says 0 (as /proc files do) or that is larger than one read is read whole")
+        func sizes() throws {
+            let status = try GeoJSONReader.readBytes(of: "/proc/self/status")
+            #expect(String(decoding: status, as: UTF8.self).contains("Name:"))
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let big = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+            #expect(try GeoJSONReader.readBytes(of: try folder.write("big.bin", bytes: big)) == big)
+            #expect(try GeoJSONReader.readBytes(of: try folder.write("empty.bin", bytes: [])) == [])
+        }
+
         @Test("doorstep coverage with /dev/zero as the units layer")
         func cliDevZero() throws {
             let city = try TinyCity()

@@ -22,7 +22,7 @@ nonisolated(unsafe) let registry: Registry = {
     }
 }()
 
-nonisolated(unsafe) let typeNames: [String] = (try? registry.types().keys.sorted()) ?? ["road"]
+let typeNames: [String] = (try? registry.types().keys.sorted()) ?? ["road"]
 
 /// Any bytes as a proposed name: the first byte picks the place type, the rest up to a line break is
 /// the name (decoded as UTF-8, invalid bytes replaced), and a second line, when there is one, is the
@@ -33,9 +33,9 @@ public func fuzzNames(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     guard size > 0 else { return 0 }
     let bytes = UnsafeBufferPointer(start: data, count: size)
     let type = typeNames[Int(bytes[0]) % typeNames.count]
-    let rest = bytes[1...]
+    let rest = Array(bytes[1...])
     let lines = rest.split(separator: 0x0A, maxSplits: 1, omittingEmptySubsequences: false)
-    let name = String(decoding: lines.first ?? [], as: UTF8.self)
+    let name = lines.first.map { String(decoding: $0, as: UTF8.self) } ?? ""
     let district = lines.count > 1 ? String(decoding: lines[1], as: UTF8.self) : "330106"
     do {
         let report = try registry.check(NameProposal(name: name, type: type, district: district))
