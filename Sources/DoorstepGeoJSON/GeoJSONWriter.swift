@@ -2,7 +2,8 @@ import DoorstepGeometry
 import Foundation
 
 /// Writes RFC 7946 GeoJSON: coordinates rounded to `decimals` places (7 ≈ 1 cm), exterior rings
-/// counter-clockwise, holes clockwise, no `crs` member.
+/// counter-clockwise, holes clockwise, no `crs` member, and every Polygon as a MultiPolygon, so that a
+/// layer has one geometry type in QGIS and GDAL whatever its units look like.
 ///
 /// The caller hands in WGS84 longitude/latitude geometries that are valid at that precision
 /// (see `Geometry.snappedValue(toGrid:)`); the writer only formats them.
@@ -41,11 +42,16 @@ public struct GeoJSONWriter: Sendable {
         Self.write(.object(feature.properties), to: &out)
         out.append(contentsOf: Array(#","geometry":"#.utf8))
         if let geometry = feature.geometry {
-            write(geometry.orientedForGeoJSON(), to: &out)
+            write(Self.multiPolygonIfPolygon(geometry).orientedForGeoJSON(), to: &out)
         } else {
             out.append(contentsOf: Array("null".utf8))
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    static func multiPolygonIfPolygon(_ geometry: GeometryValue) -> GeometryValue {
+        if case .polygon(let rings) = geometry { return .multiPolygon([rings]) }
+        return geometry
     }
 
     public func write(_ geometry: GeometryValue, to out: inout [UInt8]) {

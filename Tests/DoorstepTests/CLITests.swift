@@ -78,6 +78,8 @@ struct CLITests {
             let result = try CLI.run(["gaps"] + city.inputs + ["--output", out])
             #expect(result.status == 0, "\(result.stderr)")
             let fc = try GeoJSONReader.read(file: out)
+            // One geometry type per layer: polygons always MultiPolygon, as QGIS and GDAL want a layer.
+            #expect(fc.features.allSatisfy { $0.geometry?.typeName == "MultiPolygon" })
             let units = fc.features.filter { $0.properties["gap"] == "unit" }
             let areas = fc.features.filter { $0.properties["gap"] == "area" }
             #expect(units.map { $0.properties["code"] } == ["330106001", "330106002"])
@@ -122,7 +124,7 @@ struct CLITests {
             #expect(result.status == 0, "\(result.stderr)")
             let fc = try GeoJSONReader.read(file: out)
             #expect(fc.features.count == 2)
-            #expect(fc.features[0].geometry?.typeName == "Polygon")
+            #expect(fc.features[0].geometry?.typeName == "MultiPolygon")
             #expect(fc.features[0].properties.keys == ["code", "name", "level", "kind", "radius_m", "elderly_total", "elderly_covered", "coverage_ratio", "facilities", "capacity", "uncovered_area_m2", "elderly_off_network"])
         }
 

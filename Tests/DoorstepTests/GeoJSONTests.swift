@@ -104,17 +104,20 @@ struct GeoJSONTests {
 
     @Suite("Writing")
     struct Writing {
-        @Test("round trip: what is written reads back the same")
+        @Test("round trip: what is written reads back the same (a Polygon as a MultiPolygon of one part)")
         func roundTrip() throws {
             let features = [
                 Feature(
-                    geometry: .polygon([[.init(120, 30), .init(120.1, 30), .init(120.1, 30.1), .init(120, 30.1), .init(120, 30)]]),
+                    geometry: .multiPolygon([[[.init(120, 30), .init(120.1, 30), .init(120.1, 30.1), .init(120, 30.1), .init(120, 30)]]]),
                     properties: ["code": "330106001", "ratio": 0.25, "n": 3, "tags": .array(["coverage"]), "none": nil]),
                 Feature(geometry: .point(.init(-0.0000001, 51.4778)), properties: ["name": "格林尼治 \"G\""]),
             ]
             let bytes = GeoJSONWriter().featureCollection(features)
             let back = try GeoJSONReader.parse(bytes, file: "rt.geojson")
             #expect(back.features == features)
+            var polygon = features
+            polygon[0].geometry = polygon[0].geometry?.singlePartSimplified
+            #expect(try GeoJSONReader.parse(GeoJSONWriter().featureCollection(polygon), file: "rt.geojson").features == features)
             #expect(back.declaredEPSG == nil)
             #expect(!String(decoding: bytes, as: UTF8.self).contains("\"crs\""))
         }
