@@ -45,6 +45,7 @@ public struct SitePlanner: Sendable {
         let demandUnit = try locator.units(of: layers.demand.map(\.location), clock: &clock, phase: "locating the elderly in units")
         // Only the elderly inside a unit count, as `coverage` counts them: its ratios and ours agree.
         let weights = zip(layers.demand, demandUnit).map { $1 >= 0 ? $0.elderly : 0 }
+        try clock.checkNow("measuring distances")
         let measure = try request.distanceModel.measure(demand: demandXY, projection: locator.projection, quadrantSegments: 16)
         if !measure.unreachable(sites: existingXY).isEmpty {
             warnings.append("\(measure.unreachable(sites: existingXY).count) existing \(request.kind) facilities are off the street network and reach nobody")
@@ -97,7 +98,11 @@ public struct SitePlanner: Sendable {
 
         // The problem: groups of open demand reached by the same candidates.
         let capacities = siteCandidates.map { request.capacity ? ($0.capacity ?? request.defaultCapacity) * request.turnover : Double.infinity }
-        let reach = try Self.reach(from: candidateXY, measure: measure, radius: request.radius, clock: &clock)
+        let reach = try Self.reach(from: candidateXY, measure: measure, radius: request.radius, limit: linkLimit, clock: &clock) { pairs, done in
+            let advice = request.candidateSpacing.map { "use a coarser --candidate-spacing than \(SitingRequest.number($0)) m (the default is half the radius)" } ?? "use fewer candidates"
+            return SitingError(
+                "the model would link more than \(linkLimit) (elderly, candidate) pairs: each candidate is within \(SitingRequest.number(request.radius)) m of about \(pairs / max(1, done)) elderly points; \(advice)")
+        }
         let problem = try ProblemBuilder(radius: request.radius, linkLimit: linkLimit, spacing: request.candidateSpacing).build(
             open: open, reach: reach, demandUnit: demandUnit, candidateUnit: candidateUnit, capacities: capacities, clock: &clock)
 
@@ -152,11 +157,10 @@ public struct SitePlanner: Sendable {
     func openDemand(
         _ weights: [Double], measure: any ReachMeasure, existing: [Facility], existingXY: [Coordinate], clock: inout PhaseClock
     ) throws -> [Double] {
-        try clock.check("finding the elderly existing facilities reach")
+        try clock.checkNow("finding the elderly existing facilities reach")
         if request.capacity {
-            let served = try Self.reach(from: existingXY, measure: measure, radius: request.radius, clock: &clock)
-            guard served.targets.count <= linkLimit else {
-                throw SitingError(
+            let served = try Self.reach(from: existingXY, measure: measure, radius: request.radius, limit: linkLimit, clock: &clock) { _, _ in
+                SitingError(
                     "more than \(linkLimit) (elderly, facility) pairs lie within \(SitingRequest.number(request.radius)) m: too many to allocate capacities; use a smaller --radius")
             }
             return served.allocate(demand: weights, rooms: existing.map { $0.capacity * request.turnover }).remaining
@@ -165,12 +169,21 @@ public struct SitePlanner: Sendable {
         return zip(weights, nearest).map { weight, distance in distance == nil ? weight : 0 }
     }
 
-    /// Which demand each candidate reaches, in chunks so that the deadline is looked at between them.
-    static func reach(from candidates: [Coordinate], measure: any ReachMeasure, radius: Double, clock: inout PhaseClock) throws -> ReachTable {
+    /// Which demand each site reaches, in chunks so that the deadline is looked at between them; more
+    /// than `limit` (demand, site) pairs is refused with `tooMany(pairs, sites done)` before memory
+    /// runs out (a 10 m grid with a 1 km radius puts 30,000 candidates around every point).
+    static func reach(
+        from sites: [Coordinate], measure: any ReachMeasure, radius: Double, limit: Int, clock: inout PhaseClock,
+        tooMany: (Int, Int) -> SitingError
+    ) throws -> ReachTable {
         var table = ReachTable()
-        for start in stride(from: 0, to: candidates.count, by: 2048) {
-            try clock.check("linking the candidates to the elderly within \(SitingRequest.number(radius)) m")
-            table.append(contentsOf: try measure.reach(from: Array(candidates[start..<min(start + 2048, candidates.count)]), within: radius))
+        // Each call indexes all the demand again: chunks large enough for that to be a small part.
+        let chunk = 1024
+        for start in stride(from: 0, to: sites.count, by: chunk) {
+            try clock.checkNow("linking the sites to the elderly within \(SitingRequest.number(radius)) m")
+            let end = min(start + chunk, sites.count)
+            table.append(contentsOf: try measure.reach(from: Array(sites[start..<end]), within: radius))
+            if table.targets.count > limit { throw tooMany(table.targets.count, end) }
         }
         return table
     }
@@ -294,8 +307,15 @@ struct PhaseClock {
     init(deadline: Deadline) { check = DeadlineCheck(deadline, every: 512) }
 
     mutating func check(_ phase: String) throws(SitingError) {
-        if check.hasPassed() {
-            throw SitingError("the time limit ran out while \(phase), before any site could be chosen; allow more time with --time-limit")
-        }
+        if check.hasPassed() { throw Self.timedOut(phase) }
+    }
+
+    /// Looks at the clock now: for a phase that calls between long steps, not in a tight loop.
+    func checkNow(_ phase: String) throws(SitingError) {
+        if check.deadline.hasPassed { throw Self.timedOut(phase) }
+    }
+
+    static func timedOut(_ phase: String) -> SitingError {
+        SitingError("the time limit ran out while \(phase), before any site could be chosen; allow more time with --time-limit")
     }
 }

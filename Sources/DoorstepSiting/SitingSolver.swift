@@ -211,9 +211,13 @@ public struct SitingSolver: Sendable {
                 if let bound {
                     solution.bound = max(bound.value, solution.value)
                     solution.gap = gap(solution, bound: solution.bound)
-                    if (solution.gap ?? 1) <= 1e-9 { solution.status = .optimal }
+                    // Proven: whatever the clock cut short could not have done better.
+                    if (solution.gap ?? 1) <= 1e-9 {
+                        solution.status = .optimal
+                        solution.cutShort = []
+                    }
                 }
-                if bound?.finished != true { solution.cutShort.append("bound") }
+                if bound?.finished != true && solution.status != .optimal { solution.cutShort.append("bound") }
             }
             return solution
         case .cover(let needed):
