@@ -21,9 +21,21 @@ public enum CSVPointReader {
         try points(try CSVTable.parse(text, file: file), file: file)
     }
 
-    static func isDecimalByte(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "-")
-            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+    /// Whether the text has only the characters of a decimal number (digits, `.`, signs, `e`).
+    static func isDecimal(_ text: String) -> Bool {
+        var text = text
+        // Through the contiguous bytes: iterating `utf8` cost more than parsing the number.
+        return text.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"),
+                    UInt8(ascii: "e"), UInt8(ascii: "E"):
+                    continue
+                default: return false
+                }
+            }
+            return true
+        }
     }
 
     /// Whether the table has longitude and latitude columns.
@@ -57,7 +69,7 @@ public enum CSVPointReader {
             func number(_ column: Int, _ name: String) throws(InputError) -> Double {
                 let cell = column < row.count ? row[column].trimmingSpaces() : ""
                 // Decimal only: Swift's Double(_:) would also take "0x1p4", "nan" and "inf".
-                guard cell.utf8.allSatisfy(Self.isDecimalByte), let value = Double(cell) else {
+                guard Self.isDecimal(cell), let value = Double(cell) else {
                     throw InputError(file: file, location: line, message: "\(InputError.quoted(name)) \"\(InputError.quoted(cell))\" is not a number")
                 }
                 guard value.isFinite else {
