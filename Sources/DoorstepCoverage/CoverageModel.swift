@@ -1,4 +1,5 @@
 import DoorstepCRS
+import DoorstepGeoJSON
 import DoorstepGeometry
 import Foundation
 import Synchronization
@@ -45,10 +46,10 @@ public struct CoverageSettings: Sendable, Equatable {
         let value = parts.count == 2 ? parts[1].trimmingSpaces().lowercased() : ""
         let minutes = value.hasSuffix("min") ? Double(String(value.dropLast(3)).trimmingSpaces()) : nil
         guard parts.count == 2, !parts[0].trimmingSpaces().isEmpty, let metres = minutes.map({ $0 * 60 * walkSpeed }) ?? Double(value) else {
-            throw CoverageError("--radius \(entry): write KIND=METRES or KIND=MINUTESmin, e.g. canteen=500 or canteen=10min")
+            throw CoverageError("--radius \(InputError.quoted(entry)): write KIND=METRES or KIND=MINUTESmin, e.g. canteen=500 or canteen=10min")
         }
         if minutes != nil, let problem = walkSpeedRange.problem(with: walkSpeed) { throw CoverageError(problem) }
-        if let problem = radiusRange.problem(with: metres, naming: "--radius \(parts[0])") { throw CoverageError(problem) }
+        if let problem = radiusRange.problem(with: metres, naming: "--radius \(InputError.quoted(parts[0]))") { throw CoverageError(problem) }
         return (FacilityKind.normalized(parts[0]), metres)
     }
 

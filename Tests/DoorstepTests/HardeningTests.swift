@@ -16,6 +16,9 @@ struct HardeningTests {
             (["gaps", "--radius", "canteen=nan"], "--radius canteen nan: must be between 1 and 100000 metres"),
             (["gaps", "--radius", "canteen=0"], "--radius canteen 0: must be between 1 and 100000 metres"),
             (["coverage", "--radius", "canteen"], "--radius canteen: write KIND=METRES"),
+            // Found by tools/fuzz (flags): a carriage return in the flag came back raw in the message.
+            (["coverage", "--radius", "prov=\r"], #"--radius prov=\r: write KIND=METRES"#),
+            (["coverage", "--radius", "食堂\u{1B}[31m=1e9"], #"--radius 食堂\u{1B}[31m 1000000000: must be between 1 and 100000 metres"#),
             (["gaps", "--min-area", "1e400"], "--min-area inf: must be between 0 and 10000000 m²"),
             (["gaps", "--min-facilities=-1"], "--min-facilities -1: must be between 0 and 10000"),
             (["gaps", "--min-ratio", "nan"], "--min-ratio nan: must be between 0 and 1"),

@@ -50,7 +50,8 @@ public func fuzzFlags(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
 
 func checkMessage(_ message: String, flag: String) {
     precondition(message.hasPrefix(flag), "the problem does not name the flag: \(message.debugDescription)")
-    precondition(!message.contains("\n"), "the problem is more than one line: \(message.debugDescription)")
+    precondition(
+        !message.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F }, "the problem has a control character: \(message.debugDescription)")
 }
 
 /// Two streets of about 1 km² with residents and a canteen. Built per input: a global holding indirect
