@@ -17,6 +17,6 @@ check() {  # every command that uses GEOS, one after the other
   valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite -q "$bin" "$@" >/dev/null
 }
 check gaps --level all "${inputs[@]}" --names "$city/names.sqlite" --output "$city/gaps.geojson"
-check site --kind canteen --add 3 "${inputs[@]}" --names "$city/names.sqlite" --output "$city/sites.geojson" --time-limit 5
+check site --kind canteen --add 3 "${inputs[@]}" --names "$city/names.sqlite" --output "$city/sites.geojson" --time-limit 600
 check report "${inputs[@]}" --compare "$city/facilities.geojson" --compare "$city/sites.geojson" --names "$city/names.sqlite" --output "$city/report.html"
 echo "memcheck: gaps, site and report: no invalid accesses, no definite leaks"

@@ -1,5 +1,6 @@
 import DoorstepCRS
 import DoorstepGeometry
+import Synchronization
 
 /// Which demand points each site reaches within a limit: per site a run of demand indexes and
 /// distances (compressed rows, in no particular order), the shape siting builds its model from.
@@ -98,10 +99,21 @@ public struct StraightLineMeasure: ReachMeasure {
     public let demand: [Coordinate]
     /// Segments per quarter circle of a catchment disc.
     public let quadrantSegments: Int32
+    /// The index over the demand, built once per limit: siting asks in chunks of candidates.
+    private let indexes = IndexCache()
 
     public init(demand: [Coordinate], quadrantSegments: Int32 = 16) {
         self.demand = demand
         self.quadrantSegments = quadrantSegments
+    }
+
+    func demandIndex(_ limit: Double) -> PointIndex {
+        indexes.built.withLock { built in
+            if let index = built[limit] { return index }
+            let index = PointIndex(points: demand, cellSize: limit)
+            built[limit] = index
+            return index
+        }
     }
 
     public var unreachable: [Bool] { [] }
@@ -114,7 +126,7 @@ public struct StraightLineMeasure: ReachMeasure {
     }
 
     public func reach(from sites: [Coordinate], within limit: Double) -> ReachTable {
-        let index = PointIndex(points: demand, cellSize: limit)
+        let index = demandIndex(limit)
         var table = ReachTable()
         for site in sites {
             table.append(
@@ -128,6 +140,11 @@ public struct StraightLineMeasure: ReachMeasure {
     public func catchment(of sites: [Coordinate], within limit: Double) throws -> any Catchment {
         try DiscCatchment(sites: PointIndex(points: sites, cellSize: limit), radius: limit, quadrantSegments: quadrantSegments)
     }
+}
+
+/// Indexes built once and shared by the copies of a measure.
+final class IndexCache: Sendable {
+    let built = Mutex<[Double: PointIndex]>([:])
 }
 
 /// The union of the discs of radius R around the sites.
