@@ -10,8 +10,9 @@
 #   doorstep coverage --level all --kind canteen --format json  +  doorstep gaps --kind canteen,
 #     without --network and with --network network.geojson   (target: with ≤ 2× without)
 #   doorstep site --kind canteen --add 20 --network …         (target: < 10 s at scale 10)
-#   tools/bench/peer_pandana.py, reading files included        (target: doorstep coverage with
-#     --network ≥ 3× faster; the comparison also counts gaps on doorstep's side)
+#   tools/bench/peer_pandana.py, reading files included, with pandana's default OpenMP threads and
+#     with OMP_NUM_THREADS=1 (faster on a small shared machine); the faster of the two is compared
+#     (target: doorstep coverage --network ≥ 3× faster; also against coverage + gaps --network)
 # Then compares the per-unit covered elderly of doorstep (with --network) and pandana.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -44,7 +45,14 @@ read -r g_time g_mem g_cpu < <(measure gaps "$doorstep" gaps "${inputs[@]}" --ou
 read -r cn_time cn_mem cn_cpu < <(measure coverage-network "$doorstep" coverage "${inputs[@]}" "${network[@]}" --level all --format json --output "$out/doorstep-coverage-network.json")
 read -r gn_time gn_mem gn_cpu < <(measure gaps-network "$doorstep" gaps "${inputs[@]}" "${network[@]}" --output "$out/doorstep-gaps-network.geojson")
 read -r s_time s_mem s_cpu < <(measure site-network "$doorstep" site "${inputs[@]}" "${network[@]}" --add 20 --format json --output "$out/doorstep-site-network.geojson")
-read -r p_time p_mem p_cpu < <(measure peer-pandana python3 tools/bench/peer_pandana.py "$out" "$out/network.geojson" "$out")
+read -r p2_time p2_mem p2_cpu < <(measure peer-pandana python3 tools/bench/peer_pandana.py "$out" "$out/network.geojson" "$out")
+# pandana builds its contraction hierarchy with OpenMP; on a small shared machine one thread is faster.
+read -r p1_time p1_mem p1_cpu < <(measure peer-pandana-1 env OMP_NUM_THREADS=1 python3 tools/bench/peer_pandana.py "$out" "$out/network.geojson" "$out")
+if python3 -c "import sys; sys.exit(not $p2_time < $p1_time)"; then
+  best=default; p_time=$p2_time p_mem=$p2_mem p_cpu=$p2_cpu
+else
+  best=OMP_NUM_THREADS=1; p_time=$p1_time p_mem=$p1_mem p_cpu=$p1_cpu
+fi
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
 points=$(grep -c '"elderly"' "$out/demand.geojson")
@@ -64,11 +72,13 @@ row "doorstep coverage --level all --network" "$cn_time" "$(mib "$cn_mem")" "$cn
 row "doorstep gaps --network" "$gn_time" "$(mib "$gn_mem")" "$gn_cpu"
 row "doorstep coverage + gaps, --network" "$(sum "$cn_time" "$gn_time")" "$(mib "$(max "$cn_mem" "$gn_mem")")" "$(sum "$cn_cpu" "$gn_cpu")"
 row "doorstep site --add 20 --network" "$s_time" "$(mib "$s_mem")" "$s_cpu"
-row "pandana $(python3 -c 'import pandana; print(pandana.__version__)') script (per-unit covered elderly)" "$p_time" "$(mib "$p_mem")" "$p_cpu"
+pandana=$(python3 -c 'import pandana; print(pandana.__version__)')
+row "pandana $pandana script (per-unit covered elderly)" "$p2_time" "$(mib "$p2_mem")" "$p2_cpu"
+row "pandana $pandana script, OMP_NUM_THREADS=1" "$p1_time" "$(mib "$p1_mem")" "$p1_cpu"
 echo "network / straight (coverage + gaps): $(ratio "$cn_time + $gn_time" "$c_time + $g_time")x the time (target ≤ 2), $(ratio "$cn_cpu + $gn_cpu" "$c_cpu + $g_cpu")x the CPU"
-echo "pandana / doorstep coverage --network: $(ratio "$p_time" "$cn_time")x the time (target ≥ 3), $(ratio "$p_cpu" "$cn_cpu")x the CPU"
-echo "pandana / doorstep coverage + gaps --network: $(ratio "$p_time" "$cn_time + $gn_time")x the time, $(ratio "$p_cpu" "$cn_cpu + $gn_cpu")x the CPU"
-echo "pandana peak memory / doorstep coverage --network: $(ratio "$p_mem" "$cn_mem")x"
+echo "pandana ($best, the faster) / doorstep coverage --network: $(ratio "$p_time" "$cn_time")x the time (target ≥ 3), $(ratio "$p_cpu" "$cn_cpu")x the CPU"
+echo "pandana ($best) / doorstep coverage + gaps --network: $(ratio "$p_time" "$cn_time + $gn_time")x the time, $(ratio "$p_cpu" "$cn_cpu + $gn_cpu")x the CPU"
+echo "pandana ($best) peak memory / doorstep coverage --network: $(ratio "$p_mem" "$cn_mem")x"
 echo "site --add 20 --network: $s_time s (target < 10)"
 
 python3 - "$out/doorstep-coverage-network.json" "$out/peer-pandana-coverage.json" <<'EOF'
