@@ -9,7 +9,7 @@ name=${1:?usage: run.sh geojson|csv|names|flags SECONDS}
 seconds=${2:?usage: run.sh geojson|csv|names|flags SECONDS}
 shift 2
 case $name in
-  geojson) product=FuzzGeoJSON; flags=(-max_len=65536 -timeout=10) ;;
+  geojson) product=FuzzGeoJSON; flags=(-max_len=65536 -timeout=10 -dict=geojson.dict) ;;
   csv) product=FuzzCSV; flags=(-max_len=16384 -timeout=10) ;;
   names) product=FuzzNames; flags=(-max_len=4096 -timeout=5) ;;
   flags) product=FuzzFlags; flags=(-max_len=256 -timeout=10) ;;
