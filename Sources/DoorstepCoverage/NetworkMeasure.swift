@@ -167,6 +167,6 @@ struct StreetCatchment: Catchment {
         guard let members = partsByTile[CatchmentTiles.Key(i: i, j: j)], !members.isEmpty else { return nil }
         let lines = GeometryValue.multiLineString(members.map { parts[Int($0)] })
         guard trim > 0 else { return nil }  // lines have no area
-        return try Geometry(lines, in: context).buffer(trim, quadrantSegments: 8).clipped(to: tile)
+        return try Geometry(lines, in: context).lineMerged().buffer(trim, quadrantSegments: 8).clipped(to: tile)
     }
 }
