@@ -68,6 +68,19 @@ public struct LayerLoader: Sendable {
     public static let isolationDistance = 1.0
 
     public func load(units unitsSource: LayerSource, facilities: [LayerSource], demand: LayerSource) throws(InputError) -> Layers {
+        do { return try loadAll(units: unitsSource, facilities: facilities, demand: demand) } catch { throw Self.onTableLine(error) }
+    }
+
+    /// An error about feature N of a CSV file names the line of its row instead: what a planner finds
+    /// in Excel. Only the error path reads the file again.
+    static func onTableLine(_ error: InputError) -> InputError {
+        guard error.feature != nil, error.file.lowercased().hasSuffix(".csv"), let table = try? CSVPointReader.read(file: error.file) else {
+            return error
+        }
+        return error.onLine(of: table)
+    }
+
+    func loadAll(units unitsSource: LayerSource, facilities: [LayerSource], demand: LayerSource) throws(InputError) -> Layers {
         var warnings: [String] = []
         let units = try loadUnits(unitsSource, warnings: &warnings)
         warnings += isolationWarnings(units, file: unitsSource.path)
@@ -183,20 +196,25 @@ public struct LayerLoader: Sendable {
     /// A facilities layer on its own, e.g. a scenario's (existing + proposed sites).
     public func loadFacilities(_ source: LayerSource) throws(InputError) -> (facilities: [Facility], warnings: [String]) {
         var warnings: [String] = []
-        let facilities = try loadFacilities(source, warnings: &warnings)
-        return (facilities, warnings)
+        do {
+            let facilities = try loadFacilities(source, warnings: &warnings)
+            return (facilities, warnings)
+        } catch {
+            throw Self.onTableLine(error)
+        }
     }
 
     /// Point features of a layer in WGS84 (GeoJSON or CSV), each with its location; for layers other
     /// than the three of an assessment, such as siting candidates.
     public func loadPoints(_ source: LayerSource, layer: String) throws(InputError) -> [(feature: Feature, location: Coordinate)] {
         var warnings: [String] = []
-        let features = try read(source, warnings: &warnings)
-        var result: [(Feature, Coordinate)] = []
-        for (index, feature) in features.enumerated() {
-            result.append((feature, try point(feature, index: index, file: source.path, layer: layer)))
+        do {
+            return try read(source, warnings: &warnings).enumerated().map { index, feature throws(InputError) in
+                (feature, try point(feature, index: index, file: source.path, layer: layer))
+            }
+        } catch {
+            throw Self.onTableLine(error)
         }
-        return result
     }
 
     func loadUnits(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [PlanningUnit] {

@@ -62,6 +62,7 @@ public enum CSVPointReader {
             column != lonColumn && column != latColumn && (!name.isEmpty || column == lastEmpty)
         }
         var features: [Feature] = []
+        var lines: [Int] = []
         features.reserveCapacity(table.rows.count)
         for (index, row) in table.rows.enumerated() {
             let line = "line \(table.line(ofRow: index))"
@@ -83,7 +84,8 @@ public enum CSVPointReader {
                 properties.appendUnchecked(name, column < row.count ? .string(row[column]) : .null)
             }
             features.append(Feature(geometry: .point(coordinate), properties: properties))
+            lines.append(table.line(ofRow: index))
         }
-        return FeatureCollection(features: features)
+        return FeatureCollection(features: features, featureLines: lines)
     }
 }

@@ -18,10 +18,14 @@ public struct FeatureCollection: Equatable, Sendable {
     public var features: [Feature]
     /// The EPSG code named by an old-style (2008) `crs` member, e.g. 4549; `nil` when absent.
     public var declaredEPSG: Int?
+    /// For a table (CSV), the line each feature's row starts on, so that an error about a feature can
+    /// name the line a planner finds in Excel; `nil` for GeoJSON.
+    public var featureLines: [Int]?
 
-    public init(features: [Feature], declaredEPSG: Int? = nil) {
+    public init(features: [Feature], declaredEPSG: Int? = nil, featureLines: [Int]? = nil) {
         self.features = features
         self.declaredEPSG = declaredEPSG
+        self.featureLines = featureLines
     }
 }
 
@@ -34,6 +38,8 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     /// Where in the file: "feature 3", "line 12", "byte 40 (line 2)"; empty for the file as a whole.
     public var location: String
     public var message: String
+    /// The feature's index when the error is about one feature (see ``feature(_:in:_:)``).
+    public var feature: Int?
 
     public init(file: String, location: String = "", message: String) {
         self.file = file
@@ -42,7 +48,15 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     public static func feature(_ index: Int, in file: String, _ message: String) -> InputError {
-        InputError(file: file, location: "feature \(index)", message: message)
+        var error = InputError(file: file, location: "feature \(index)", message: message)
+        error.feature = index
+        return error
+    }
+
+    /// The same error located by the line of a table's row instead of the feature's index.
+    public func onLine(of collection: FeatureCollection) -> InputError {
+        guard let index = feature, let lines = collection.featureLines, index < lines.count else { return self }
+        return InputError(file: file, location: "line \(lines[index])", message: message)
     }
 
     /// One line: control characters in the path or the message (which may quote input) are escaped.

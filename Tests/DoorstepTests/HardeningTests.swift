@@ -289,6 +289,21 @@ struct HardeningTests {
         }
     }
 
+    @Suite("CSV errors name the line")
+    struct CSVLines {
+        @Test("a bad facility in a ledger is named by its line, past a blank line and a two-line name")
+        func facilityLine() throws {
+            let city = try TinyCity()
+            defer { city.folder.cleanup() }
+            // Line 1 header, 2 a canteen, 3 blank, 4–5 one row with a two-line name, 6 the bad one.
+            let ledger = try city.folder.write(
+                "canteens.csv", "name,kind,capacity,longitude,latitude\n甲,canteen,10,120.001,30.005\n\n\"乙\n分店\",canteen,5,120.002,30.005\n丙,canteen,-3,120.003,30.005\n")
+            let result = try CLI.run(["coverage", "--units", city.units, "--facilities", ledger, "--demand", city.demand])
+            #expect(result.status == 1)
+            #expect(result.stderr == "Error: \(ledger): line 6: \"capacity\" is -3.0; it must be 0 or more\n", "\(result.stderr)")
+        }
+    }
+
     @Suite("Each layer has its own field names")
     struct LayerFields {
         @Test("a Chinese-header canteen ledger beside units with name: unit names stay names")
