@@ -14,7 +14,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
@@ -36,7 +35,7 @@ let package = Package(
         .target(name: "DoorstepGeometry", dependencies: ["CGEOS"]),
         .target(
             name: "DoorstepGeoJSON",
-            dependencies: ["DoorstepGeometry", .product(name: "SwiftCSV", package: "SwiftCSV")]
+            dependencies: ["DoorstepGeometry"]
         ),
         .target(name: "DoorstepCRS", dependencies: ["CPROJ", "DoorstepGeometry"]),
         .target(name: "DoorstepNetwork", dependencies: ["DoorstepGeometry", "DoorstepCRS"]),
