@@ -278,14 +278,31 @@ public struct LayerLoader: Sendable {
     static func degrees(_ value: Double) -> String { String(format: "%.1f", value) }
 
     /// Warns, naming them, about units with no other unit within ``isolationDistance``: one longitude
-    /// typo puts a community in another province.
+    /// typo puts a community in another province. Units are bucketed by whole degrees of their
+    /// envelope's corner, so each looks only at its neighbours and stops at the first near one.
     func isolationWarnings(_ units: [PlanningUnit], file: String) -> [String] {
         guard units.count > 1 else { return [] }
-        let boxes = units.compactMap { Envelope(of: $0.geometry.coordinates) }
-        guard boxes.count == units.count, let tree = try? STRtree(envelopes: boxes, in: GEOSContext()) else { return [] }
+        let boxes = units.map { Envelope(of: $0.geometry.coordinates) }
+        struct Cell: Hashable { var x: Int, y: Int }
+        func cell(_ box: Envelope) -> Cell { Cell(x: Int(box.minX.rounded(.down)), y: Int(box.minY.rounded(.down))) }
+        var buckets: [Cell: [Int]] = [:]
+        for (u, box) in boxes.enumerated() { if let box { buckets[cell(box), default: []].append(u) } }
+        // Units span at most `maximumUnitSpan` degrees, so a near unit's corner is within that plus one.
+        let reach = Int(Self.maximumUnitSpan) + Int(Self.isolationDistance) + 1
+        // Nearest cells first: in a city the first look finds a neighbour.
+        let offsets = (-reach...reach).flatMap { dx in (-reach...reach).map { (dx, $0) } }.sorted { max(abs($0.0), abs($0.1)) < max(abs($1.0), abs($1.1)) }
         var warnings: [String] = []
         for (u, box) in boxes.enumerated() {
-            guard let near = try? tree.query(box.expanded(by: Self.isolationDistance)), !near.contains(where: { $0 != u }) else { continue }
+            guard let box else { continue }
+            let grown = box.expanded(by: Self.isolationDistance), home = cell(box)
+            let near = offsets.lazy.map { Cell(x: home.x + $0.0, y: home.y + $0.1) }
+                .contains { key in
+                    buckets[key]?.contains { v in
+                        guard v != u, let other = boxes[v] else { return false }
+                        return other.minX <= grown.maxX && grown.minX <= other.maxX && other.minY <= grown.maxY && grown.minY <= other.maxY
+                    } ?? false
+                }
+            guard !near else { continue }
             let centre = box.center
             warnings.append(
                 "\(file): unit \(units[u].code) (\(units[u].name)) at \(Self.degrees(centre.x)), \(Self.degrees(centre.y)) lies more "
