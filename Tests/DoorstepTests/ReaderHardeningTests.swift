@@ -270,6 +270,17 @@ struct ReaderHardeningTests {
             #expect(try parse(#"{"type":"FeatureCollection","crs":null,"features":[]}"#).declaredEPSG == nil)
         }
 
+        @Test("an object from 100,000 columns is built in linear time; a repeated key keeps its first place and last value")
+        func objectFromColumns() {
+            let keys = (0..<100_000).map { "c\($0)" } + ["c1"]
+            let values = (0..<100_001).map { JSONValue.number(Double($0)) }
+            let object = JSONObject(keys: keys, values: values)
+            #expect(object.entries.count == 100_000)
+            #expect(object["c1"] == .number(100_000))
+            #expect(object.keys[1] == "c1")
+            #expect(JSONObject(keys: ["a", "b"], values: ["x"]) == ["a": "x"])
+        }
+
         @Test("text that spells nan, inf or a number beyond Double is not a number")
         func numberText() {
             for text in ["nan", "NaN", "inf", "-infinity", "1e999", "abc", ""] {
