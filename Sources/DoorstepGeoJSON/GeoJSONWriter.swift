@@ -103,6 +103,11 @@ public struct GeoJSONWriter: Sendable {
     static func writeFixed(_ value: Double, decimals: Int, to out: inout [UInt8]) {
         let scale = pow(10, Double(decimals))
         var scaled = (value * scale).rounded()
+        // Beyond what UInt64 holds (never a longitude or latitude): Swift's own shortest form.
+        guard scaled.isFinite, abs(scaled) < 1.8e19 else {
+            out.append(contentsOf: Array((value.isFinite ? "\(value)" : "null").utf8))
+            return
+        }
         if scaled == 0 { scaled = 0 }  // no "-0"
         if scaled < 0 { out.append(UInt8(ascii: "-")) }
         let magnitude = UInt64(abs(scaled))

@@ -104,6 +104,12 @@ struct GeoJSONTests {
 
     @Suite("Writing")
     struct Writing {
+        @Test("a coordinate beyond what 7 fixed decimals hold is written, not trapped on")
+        func hugeCoordinate() {
+            let text = String(decoding: GeoJSONWriter().featureCollection([Feature(geometry: .point(.init(1e300, -2e19)))]), as: UTF8.self)
+            #expect(text.contains("[1e+300,-2e+19]"), "\(text)")
+        }
+
         @Test("round trip: what is written reads back the same (a Polygon as a MultiPolygon of one part)")
         func roundTrip() throws {
             let features = [
