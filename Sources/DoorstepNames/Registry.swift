@@ -23,6 +23,8 @@ public final class Registry: @unchecked Sendable {
     /// or folder can still be searched). Refuses a file written by a newer schema.
     public init(path: String, create: Bool = true) throws {
         self.path = path
+        // A device, pipe or folder is said to be one, not "not a Doorstep registry".
+        if let notAFile = FileInput.notAFile(path) { throw notAFile }
         guard create else {
             database = try Self.openForReading(path)
             created = false

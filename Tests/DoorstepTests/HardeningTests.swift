@@ -289,6 +289,19 @@ struct HardeningTests {
         }
     }
 
+    @Suite("A registry path that is not a file")
+    struct RegistryPath {
+        @Test("a device or a folder as --db says what it is")
+        func device() throws {
+            let zero = try CLI.run(["names", "search", "x", "--db", "/dev/zero"])
+            #expect(zero.status == 1 && zero.stderr == "Error: /dev/zero: is a character device, not a file\n", "\(zero.stderr)")
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let dir = try CLI.run(["names", "search", "x", "--db", folder.path])
+            #expect(dir.status == 1 && dir.stderr.contains("is a folder, not a file"), "\(dir.stderr)")
+        }
+    }
+
     @Suite("CSV errors name the line")
     struct CSVLines {
         @Test("a bad facility in a ledger is named by its line, past a blank line and a two-line name")
