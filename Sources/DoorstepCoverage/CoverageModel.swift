@@ -122,9 +122,11 @@ public struct CoverageAssessment: Sendable {
 
 /// Computes, for every unit and facility kind, the elderly within reach and the uncovered area.
 ///
-/// Point coverage uses a grid index over facilities (nearest facility within R), never a point-in-
-/// union test. Uncovered areas subtract, per unit, the union of only the catchment discs that can reach
-/// it. Units are spread over all cores, each worker with its own GEOS context and PROJ projector.
+/// Reach comes from the settings' ``DistanceModel`` (straight line or street network): the nearest
+/// facility within R per demand point, never a point-in-union test, and the catchment cut into tiles.
+/// Which demand lies in a unit is decided in longitude/latitude; distances and areas in the metres of
+/// the unit's 3° zone. Uncovered areas subtract, per unit, only the catchment tiles it meets. Units are
+/// spread over all cores, each worker with its own GEOS context and PROJ projector.
 ///
 /// ```swift
 /// let assessment = try CoverageModel.assess(layers, settings: CoverageSettings(levels: [.street]))
