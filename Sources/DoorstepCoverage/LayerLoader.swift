@@ -162,7 +162,6 @@ public struct LayerLoader: Sendable {
         return text
     }
 
-    /// A non-negative number from `field`, `fallback` when the field is absent or empty.
     /// The most a count in a layer may be: no building houses ten million elderly and no canteen seats
     /// them. Beyond it a sum could overflow to infinity and every ratio read NaN.
     public static let largestCount = 10_000_000.0
@@ -299,7 +298,7 @@ public struct LayerLoader: Sendable {
                 .contains { key in
                     buckets[key]?.contains { v in
                         guard v != u, let other = boxes[v] else { return false }
-                        return other.minX <= grown.maxX && grown.minX <= other.maxX && other.minY <= grown.maxY && grown.minY <= other.maxY
+                        return other.intersects(grown)
                     } ?? false
                 }
             guard !near else { continue }

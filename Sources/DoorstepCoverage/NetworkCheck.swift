@@ -24,9 +24,7 @@ public struct NetworkCheck: Sendable {
     let snapMax: Double
 
     public init(_ walking: WalkingNetwork, layers: Layers?) throws {
-        guard let extent = walking.extent else { throw CoverageError("\(walking.source): the network has no usable line") }
-        let projection = MetricProjection(around: extent)
-        let network = try walking.network(in: projection)
+        let network = try walking.networkInOwnZone()
         self.network = network
         components = network.components()
         verdictCounts = LineVerdict.allCases.map { verdict in (verdict, network.verdicts.count { $0 == verdict }) }.filter { $0.count > 0 }
@@ -37,15 +35,17 @@ public struct NetworkCheck: Sendable {
             facilitiesOff = nil
             return
         }
-        let projector = try projection.makeProjector()
-        let demandJoins = network.join(try projector.project(layers.demand.map(\.location)), snapMax: snapMax)
-        let off = layers.demand.indices.filter { demandJoins[$0] == nil }
+        // Who is off the network is what the network distance model says, on the same joins.
+        let projector = try network.projection.makeProjector()
+        let measure = try NetworkMeasure(
+            network: network, demand: try projector.project(layers.demand.map(\.location)), snapMax: snapMax, trim: walking.trim)
+        let off = layers.demand.indices.filter { measure.demandJoins[$0] == nil }
         demandOff = (off.count, off.reduce(0) { $0 + layers.demand[$1].elderly }, layers.demand.count)
-        let facilityJoins = network.join(try projector.project(layers.facilities.map(\.location)), snapMax: snapMax)
-        facilitiesOff = layers.facilities.indices.filter { facilityJoins[$0] == nil }.map { layers.facilities[$0] }
+        facilitiesOff = measure.unreachable(sites: try projector.project(layers.facilities.map(\.location))).map { layers.facilities[$0] }
     }
 
-    /// The share of the length in the largest piece; under 0.9 deserves a warning.
+    /// The share of the length in the largest piece (from the components already found); under
+    /// ``WalkingNetwork/connectedShareWarning`` it deserves a warning.
     public var largestShare: Double {
         network.totalLength > 0 ? (components.first?.length ?? 0) / network.totalLength : 0
     }
@@ -57,7 +57,7 @@ public struct NetworkCheck: Sendable {
         lines.append("graph: \(network.nodeCount) nodes, \(network.segmentCount) segments, \(String(format: "%.1f", network.totalLength / 1000)) km")
         lines.append(
             "connected pieces: \(components.count); the largest holds \(String(format: "%.1f", largestShare * 100)) % of the length"
-                + (largestShare < 0.9 ? " (warning: under 90 %; see --output for the islands)" : ""))
+                + (largestShare < WalkingNetwork.connectedShareWarning ? " (warning: under 90 %; see --output for the islands)" : ""))
         if let demandOff {
             lines.append(
                 "demand off the network (farther than \(Int(snapMax)) m from a usable street): \(demandOff.points) of \(demandOff.of) points, "

@@ -16,6 +16,8 @@ public final class WalkingNetwork: Sendable, Equatable {
     public let trim: Double
     /// The file, for messages.
     public let source: String
+    /// The longitude/latitude box of the usable lines; nil when none is usable.
+    public let extent: Envelope?
     private let built = Mutex<[MetricProjection: StreetNetwork]>([:])
 
     public static let snapMaxRange = SettingRange<Double>("--snap-max", 0...5_000, unit: "metres")
@@ -27,7 +29,12 @@ public final class WalkingNetwork: Sendable, Equatable {
         self.snapMax = snapMax
         self.trim = trim
         self.source = source
+        let verdicts = WalkRules.verdicts(lines)
+        extent = Envelope(of: lines.indices.lazy.filter { verdicts[$0] == .usable }.flatMap { lines[$0].parts.joined() })
     }
+
+    /// Under this share of its length in the largest connected piece, a network gets a warning.
+    public static let connectedShareWarning = 0.9
 
     /// The graph in the metres of `projection`.
     public func network(in projection: MetricProjection) throws(CoverageError) -> StreetNetwork {
@@ -43,17 +50,17 @@ public final class WalkingNetwork: Sendable, Equatable {
 
     public static func == (lhs: WalkingNetwork, rhs: WalkingNetwork) -> Bool { lhs === rhs }
 
-    /// The longitude/latitude box of the usable lines.
-    public var extent: Envelope? {
-        let verdicts = WalkRules.verdicts(lines)
-        return Envelope(of: lines.indices.lazy.filter { verdicts[$0] == .usable }.flatMap { self.lines[$0].parts.joined() })
+    /// The graph in the metres of the 3° zone the network itself lies in: for checks of the network as
+    /// a whole, which do not depend on the units.
+    public func networkInOwnZone() throws(CoverageError) -> StreetNetwork {
+        guard let extent else { throw CoverageError("\(source): the network has no usable line") }
+        return try network(in: MetricProjection(around: extent))
     }
 
     /// Refuses a network that covers none of the units: the wrong file, or the wrong CRS.
     public func check(covers units: [PlanningUnit]) throws(CoverageError) {
         guard let box = extent, let unitsBox = Envelope(of: units.lazy.flatMap(\.geometry.coordinates)) else { return }
-        let overlaps = box.minX <= unitsBox.maxX && unitsBox.minX <= box.maxX && box.minY <= unitsBox.maxY && unitsBox.minY <= box.maxY
-        guard !overlaps else { return }
+        guard !box.intersects(unitsBox) else { return }
         throw CoverageError(
             "\(source): the network covers none of the units: its lines span \(Self.text(box)), the units \(Self.text(unitsBox)) (another area, or another coordinate system? see --network-crs)")
     }
@@ -66,11 +73,10 @@ public final class WalkingNetwork: Sendable, Equatable {
     /// The share of the usable length in the largest connected piece, and a warning when it is under
     /// 90 %: islands of streets leave their people unreachable.
     public func connectivityWarning() throws(CoverageError) -> String? {
-        guard let box = extent else { return nil }
-        let network = try network(in: MetricProjection(around: box))
-        guard network.totalLength > 0, let largest = network.components().first else { return nil }
-        let share = largest.length / network.totalLength
-        guard share < 0.9 else { return nil }
+        guard extent != nil else { return nil }
+        let network = try networkInOwnZone()
+        let share = network.largestComponentShare()
+        guard network.totalLength > 0, share < Self.connectedShareWarning else { return nil }
         return "\(source): the largest connected piece of the network holds only \(String(format: "%.1f", share * 100)) % of its length; "
             + "people on the other pieces cannot reach facilities on this one (run `doorstep network check` to see the islands)"
     }

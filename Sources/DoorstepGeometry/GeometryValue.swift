@@ -189,6 +189,11 @@ public struct Envelope: Hashable, Sendable {
         c.x >= minX && c.x <= maxX && c.y >= minY && c.y <= maxY
     }
 
+    /// Whether the two rectangles share a point (touching edges count).
+    public func intersects(_ other: Envelope) -> Bool {
+        minX <= other.maxX && other.minX <= maxX && minY <= other.maxY && other.minY <= maxY
+    }
+
     public func expanded(by distance: Double) -> Envelope {
         Envelope(minX: minX - distance, minY: minY - distance, maxX: maxX + distance, maxY: maxY + distance)
     }

@@ -47,8 +47,9 @@ public struct SitePlanner: Sendable {
         let weights = zip(layers.demand, demandUnit).map { $1 >= 0 ? $0.elderly : 0 }
         try clock.checkNow("measuring distances")
         let measure = try request.distanceModel.measure(demand: demandXY, projection: locator.projection, quadrantSegments: 16)
-        if !measure.unreachable(sites: existingXY).isEmpty {
-            warnings.append("\(measure.unreachable(sites: existingXY).count) existing \(request.kind) facilities are off the street network and reach nobody")
+        let existingOffNetwork = measure.unreachable(sites: existingXY)
+        if !existingOffNetwork.isEmpty {
+            warnings.append("\(existingOffNetwork.count) existing \(request.kind) facilities are off the street network and reach nobody")
         }
         let open = try openDemand(weights, measure: measure, existing: existing, existingXY: existingXY, clock: &clock)
         let totalElderly = weights.reduce(0, +)
