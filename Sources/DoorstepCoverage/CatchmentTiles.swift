@@ -53,37 +53,33 @@ struct CatchmentTiles: Sendable {
         (Int((x / size).rounded(.down)), Int((y / size).rounded(.down)))
     }
 
-    func envelope(_ key: Key) -> Envelope {
+    static func envelope(_ key: Key, _ size: Double) -> Envelope {
         Envelope(
             minX: Double(key.i) * size, minY: Double(key.j) * size, maxX: Double(key.i + 1) * size,
             maxY: Double(key.j + 1) * size)
     }
 
-    /// The tiles that meet `envelope`.
-    func keys(meeting envelope: Envelope) -> [Key] {
-        let (i0, j0) = Self.key(envelope.minX, envelope.minY, size)
-        let (i1, j1) = Self.key(envelope.maxX, envelope.maxY, size)
+    /// The tiles of side `size` that meet `envelope`.
+    static func keys(meeting envelope: Envelope, _ size: Double) -> [Key] {
+        let (i0, j0) = key(envelope.minX, envelope.minY, size)
+        let (i1, j1) = key(envelope.maxX, envelope.maxY, size)
         return (i0...i1).flatMap { i in (j0...j1).map { Key(i: i, j: $0) } }
     }
+
+    func keys(meeting envelope: Envelope) -> [Key] { Self.keys(meeting: envelope, size) }
 
     init(_ catchment: any Catchment, covering unitEnvelopes: [Envelope]) throws {
         let size = catchment.tileSize
         self.size = size
         var keys = Set<Key>()
-        let shell = CatchmentTiles(size: size, pieces: [:])
-        for envelope in unitEnvelopes { keys.formUnion(shell.keys(meeting: envelope)) }
+        for envelope in unitEnvelopes { keys.formUnion(Self.keys(meeting: envelope, size)) }
         let order = Array(keys)
         let wkb = try parallelMap(Array(order.indices), count: order.count, makeState: { GEOSContext() }) { context, item in
-            guard let piece = try catchment.piece(over: shell.envelope(order[item]), in: context), !piece.isEmpty else { return [UInt8]() }
+            guard let piece = try catchment.piece(over: Self.envelope(order[item], size), in: context), !piece.isEmpty else { return [UInt8]() }
             return piece.wkb
         }
         var pieces: [Key: [UInt8]] = [:]
         for (key, bytes) in zip(order, wkb) where !bytes.isEmpty { pieces[key] = bytes }
-        self.pieces = pieces
-    }
-
-    private init(size: Double, pieces: [Key: [UInt8]]) {
-        self.size = size
         self.pieces = pieces
     }
 }

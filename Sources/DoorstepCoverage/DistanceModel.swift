@@ -42,23 +42,23 @@ public struct ReachTable: Sendable, Equatable {
 
     /// Capacity allocation, the one rule for it: every (demand, site) pair nearest first, each site
     /// serving as much of the point's demand as it has room for. Returns what is left of each demand
-    /// point and of each site's room.
+    /// point.
     ///
     /// ```swift
-    /// let (unserved, _) = table.allocate(demand: elderly, rooms: seats.map { $0 * turnover })
+    /// let unserved = table.allocate(demand: elderly, rooms: seats.map { $0 * turnover })
     /// ```
-    public func allocate(demand: [Double], rooms: [Double]) -> (remaining: [Double], rooms: [Double]) {
+    public func allocate(demand: [Double], rooms: [Double]) -> [Double] {
         var remaining = demand, rooms = rooms
         for (i, j, _) in pairsByDistance() where remaining[i] > 0 && rooms[j] > 0 {
             let take = min(remaining[i], rooms[j])
             remaining[i] -= take
             rooms[j] -= take
         }
-        return (remaining, rooms)
+        return remaining
     }
 
     /// Every (demand, site, distance) pair, nearest first: the order capacities are allocated in.
-    public func pairsByDistance() -> [(demand: Int, site: Int, distance: Double)] {
+    func pairsByDistance() -> [(demand: Int, site: Int, distance: Double)] {
         var pairs: [(demand: Int, site: Int, distance: Double)] = []
         pairs.reserveCapacity(targets.count)
         for j in 0..<siteCount {

@@ -158,11 +158,7 @@ struct StreetCatchment: Catchment {
         var byTile: [CatchmentTiles.Key: [Int32]] = [:]
         for (p, part) in parts.enumerated() {
             guard let box = Envelope(of: part)?.expanded(by: trim) else { continue }
-            let (i0, j0) = CatchmentTiles.key(box.minX, box.minY, size)
-            let (i1, j1) = CatchmentTiles.key(box.maxX, box.maxY, size)
-            for i in i0...i1 {
-                for j in j0...j1 { byTile[CatchmentTiles.Key(i: i, j: j), default: []].append(Int32(p)) }
-            }
+            for key in CatchmentTiles.keys(meeting: box, size) { byTile[key, default: []].append(Int32(p)) }
         }
         partsByTile = byTile
     }
@@ -170,9 +166,9 @@ struct StreetCatchment: Catchment {
     func piece(over tile: Envelope, in context: GEOSContext) throws -> Geometry? {
         let centre = tile.center
         let (i, j) = CatchmentTiles.key(centre.x, centre.y, tileSize)
-        guard let members = partsByTile[CatchmentTiles.Key(i: i, j: j)], !members.isEmpty else { return nil }
+        // Lines alone have no area.
+        guard trim > 0, let members = partsByTile[CatchmentTiles.Key(i: i, j: j)], !members.isEmpty else { return nil }
         let lines = GeometryValue.multiLineString(members.map { parts[Int($0)] })
-        guard trim > 0 else { return nil }  // lines have no area
         return try Geometry(lines, in: context).lineMerged().buffer(trim, quadrantSegments: 8).clipped(to: tile)
     }
 }

@@ -25,7 +25,12 @@ public enum FileInput {
     /// The error for a path that exists but is not a regular file, or `nil` for a regular file.
     public static func notAFile(_ path: String) -> InputError? {
         var info = stat()
-        guard stat(path, &info) == 0, let kind = kind(of: info.st_mode) else { return nil }
+        guard stat(path, &info) == 0 else { return nil }
+        return notAFile(path, mode: info.st_mode)
+    }
+
+    static func notAFile(_ path: String, mode: mode_t) -> InputError? {
+        guard let kind = kind(of: mode) else { return nil }
         return InputError(file: path, message: kind.hasPrefix("not") ? "is \(kind)" : "is \(kind), not a file")
     }
 
@@ -34,7 +39,7 @@ public enum FileInput {
     public static func readRegularFile(_ path: String) throws(InputError) -> [UInt8] {
         var info = stat()
         guard stat(path, &info) == 0 else { throw openError(path, errno) }
-        if kind(of: info.st_mode) != nil, let error = notAFile(path) { throw error }
+        if let error = notAFile(path, mode: info.st_mode) { throw error }
         // O_NONBLOCK: should the path be swapped for a pipe after the check, opening does not wait.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { throw openError(path, errno) }

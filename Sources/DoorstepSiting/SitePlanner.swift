@@ -164,7 +164,7 @@ public struct SitePlanner: Sendable {
                 SitingError(
                     "more than \(linkLimit) (elderly, facility) pairs lie within \(SitingRequest.number(request.radius)) m: too many to allocate capacities; use a smaller --radius")
             }
-            return served.allocate(demand: weights, rooms: existing.map { $0.capacity * request.turnover }).remaining
+            return served.allocate(demand: weights, rooms: existing.map { $0.capacity * request.turnover })
         }
         let nearest = try measure.nearestDistances(from: existingXY, within: request.radius)
         return zip(weights, nearest).map { weight, distance in distance == nil ? weight : 0 }
