@@ -16,6 +16,8 @@ public final class WalkingNetwork: Sendable, Equatable {
     public let trim: Double
     /// The file, for messages.
     public let source: String
+    /// Per line, whether it is walkable and if not why (``WalkRules``).
+    public let verdicts: [LineVerdict]
     /// The longitude/latitude box of the usable lines; nil when none is usable.
     public let extent: Envelope?
     private let built = Mutex<[MetricProjection: StreetNetwork]>([:])
@@ -30,6 +32,7 @@ public final class WalkingNetwork: Sendable, Equatable {
         self.trim = trim
         self.source = source
         let verdicts = WalkRules.verdicts(lines)
+        self.verdicts = verdicts
         extent = Envelope(of: lines.indices.lazy.filter { verdicts[$0] == .usable }.flatMap { lines[$0].parts.joined() })
     }
 

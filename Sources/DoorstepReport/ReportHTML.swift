@@ -247,9 +247,8 @@ public struct ReportHTML {
     /// The usable streets as thin grey lines, when reach is measured on a network.
     func networkLines(_ frame: SVGFrame) -> String {
         guard case .network(let walking) = data.distanceModel else { return "" }
-        let verdicts = WalkRules.verdicts(walking.lines)
         var path = ""
-        for (line, verdict) in zip(walking.lines, verdicts) where verdict == .usable {
+        for (line, verdict) in zip(walking.lines, walking.verdicts) where verdict == .usable {
             for part in line.parts where part.count > 1 {
                 path += part.enumerated().map { i, c in (i == 0 ? "M" : "L") + SVGFrame.number(frame.x(c)) + " " + SVGFrame.number(frame.y(c)) }.joined()
             }

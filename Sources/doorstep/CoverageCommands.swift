@@ -52,7 +52,7 @@ struct Gaps: ParsableCommand {
     var names: String?
 
     func run() throws {
-        if let output { try OutputFile.checkWritable(output, inputs: try input.inputPaths()) }
+        if let output { try OutputFile.checkWritable(output, inputs: try input.inputPaths() + [names].compactMap { $0 }) }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
         let assessment = try input.assess(layers, withParts: true)

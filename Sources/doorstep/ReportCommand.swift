@@ -35,7 +35,7 @@ struct Report: ParsableCommand {
         let showProgress = !quiet && isatty(STDERR_FILENO) == 1
         func progress(_ step: String) { if showProgress { FileHandle.standardError.write(Data("… \(step)\n".utf8)) } }
         // Everything is read and checked before anything is written.
-        let inputs = try input.inputPaths() + compare
+        let inputs = try input.inputPaths() + compare + [names].compactMap { $0 }
         try OutputFile.checkWritable(output, inputs: inputs)
         if let tables {
             var isDirectory: ObjCBool = false

@@ -64,7 +64,7 @@ struct Site: ParsableCommand {
     func run() throws {
         // The time limit bounds the whole run: the clock starts before anything is read.
         let deadline = Deadline(seconds: timeLimit)
-        if let output { try OutputFile.checkWritable(output) }
+        if let output { try OutputFile.checkWritable(output, inputs: try input.inputPaths() + [candidates, names].compactMap { $0 }) }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
         let settings = try input.settings()

@@ -200,8 +200,10 @@ struct HardeningTests {
             let city = try TinyCity()
             defer { city.folder.cleanup() }
             try FileManager.default.createSymbolicLink(atPath: city.folder.file("link.geojson"), withDestinationPath: city.units)
-            for (command, output) in [("gaps", city.units), ("coverage", city.demand), ("gaps", city.folder.file("link.geojson"))] {
-                let result = try CLI.run([command] + city.inputs + ["--output", output])
+            for (command, output) in [
+                ("gaps", city.units), ("coverage", city.demand), ("gaps", city.folder.file("link.geojson")), ("site", city.facilities),
+            ] {
+                let result = try CLI.run([command] + city.inputs + ["--output", output] + (command == "site" ? ["--kind", "canteen", "--add", "1"] : []))
                 #expect(result.status == 1)
                 #expect(result.stderr.contains("cannot write: it is the input"), "\(result.stderr)")
             }
