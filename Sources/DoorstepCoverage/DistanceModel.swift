@@ -40,21 +40,17 @@ public struct ReachTable: Sendable, Equatable {
         start += other.start.dropFirst().map { $0 + offset }
     }
 
-    /// Capacity allocation, the one rule for it: every (demand, site) pair nearest first, each site
-    /// serving as much of the point's demand as it has room for. Returns what is left of each demand
-    /// point.
+    /// Capacity allocation of sites that serve together (existing facilities): every (demand, site)
+    /// pair nearest first, each site serving as much of the point's demand as it has room for.
+    /// Returns what is left of each demand point. See ``CapacityAllocation`` for the rule.
     ///
     /// ```swift
     /// let unserved = table.allocate(demand: elderly, rooms: seats.map { $0 * turnover })
     /// ```
     public func allocate(demand: [Double], rooms: [Double]) -> [Double] {
-        var remaining = demand, rooms = rooms
-        for (i, j, _) in pairsByDistance() where remaining[i] > 0 && rooms[j] > 0 {
-            let take = min(remaining[i], rooms[j])
-            remaining[i] -= take
-            rooms[j] -= take
-        }
-        return remaining
+        var allocation = CapacityAllocation(demand: demand)
+        allocation.serveTogether(self, rooms: rooms)
+        return allocation.remaining
     }
 
     /// Every (demand, site, distance) pair, nearest first: the order capacities are allocated in.
@@ -66,6 +62,92 @@ public struct ReachTable: Sendable, Equatable {
         }
         // Ties keep no promised order, but the same input always gives the same one.
         return pairs.sorted { $0.distance < $1.distance }
+    }
+}
+
+/// Capacity allocation, the one routine for it (existing facilities, and every new site siting
+/// weighs, lists or reports go through it).
+///
+/// The rule: sites serve in *stages*, one after another; within a stage, the (demand, site) pairs are
+/// taken nearest first, and at each pair the site serves as much of what is left of the demand as it
+/// has room for. Existing facilities are one stage together (``serveTogether(_:rooms:)``: the
+/// demand goes to the nearest facility with room). New sites are each a stage of their own, in the
+/// order they are chosen (``serve(_:room:)``, given their demand nearest first). The two orders differ
+/// (A reaching points 0 and 1, B only point 0 but nearer: together B serves 0 and A serves 1; A first
+/// serves 0 and B finds nothing), and new sites keep the one-by-one order on purpose: a site's gain is
+/// then exactly what it serves of the demand the earlier ones left, min(that demand, its room), which
+/// is what the lazy greedy ranks candidates by, what each site's `gain_elderly` reports and what the
+/// per-unit after-figures add up. Together, a later, nearer site would take demand an earlier one had
+/// counted, so a site's gain would no longer be what it serves or what min(left within reach, room)
+/// predicts, and every set the swap search weighs would need its pairs sorted again.
+///
+/// Demand indexes are whatever the caller allocates over: demand points, or siting's groups.
+///
+/// ```swift
+/// var allocation = CapacityAllocation(demand: elderly)
+/// allocation.serveTogether(existingReach, rooms: seats.map { $0 * turnover })
+/// let served = allocation.serve([4, 2, 9], room: 200)  // a new site's demand points, nearest first
+/// ```
+public struct CapacityAllocation: Sendable, Equatable {
+    /// What is left of each demand's weight.
+    public private(set) var remaining: [Double]
+    /// The weight served so far, by every stage.
+    public private(set) var served = 0.0
+
+    public init(demand: [Double]) {
+        remaining = demand
+    }
+
+    /// The one step of the rule: a site with `room` serves demand `i` as much as it can.
+    @inline(__always)
+    private mutating func take(_ i: Int, room: inout Double) -> Double {
+        let amount = min(room, remaining[i])
+        guard amount > 0 else { return 0 }
+        remaining[i] -= amount
+        room -= amount
+        served += amount
+        return amount
+    }
+
+    /// One stage of sites serving together: the rows of `table` (site j with `rooms[j]`), every pair
+    /// nearest first.
+    ///
+    /// ```swift
+    /// allocation.serveTogether(existingReach, rooms: [120, 80])
+    /// ```
+    public mutating func serveTogether(_ table: ReachTable, rooms: [Double]) {
+        var rooms = rooms
+        for (i, j, _) in table.pairsByDistance() where rooms[j] > 0 {
+            _ = take(i, room: &rooms[j])
+        }
+    }
+
+    /// One site serving on its own, after every earlier stage: the demand in `reached` (nearest first)
+    /// as far as `room` goes. Returns what it served; `taken(i, amount)` hears each demand it serves.
+    ///
+    /// ```swift
+    /// let gain = allocation.serve(problemGroups, room: 150) { group, amount in perUnit[unit[group]] += amount }
+    /// ```
+    @discardableResult
+    public mutating func serve(_ reached: ArraySlice<Int32>, room: Double, taken: (Int, Double) -> Void) -> Double {
+        var room = room, gain = 0.0
+        for i in reached {
+            guard room > 0 else { break }
+            let amount = take(Int(i), room: &room)
+            if amount > 0 { taken(Int(i), amount) }
+            gain += amount
+        }
+        return gain
+    }
+
+    /// ``serve(_:room:taken:)`` for a caller that needs only the total.
+    ///
+    /// ```swift
+    /// let gain = allocation.serve(problemGroups, room: 150)
+    /// ```
+    @discardableResult
+    public mutating func serve(_ reached: ArraySlice<Int32>, room: Double) -> Double {
+        serve(reached, room: room) { _, _ in }
     }
 }
 

@@ -1,3 +1,4 @@
+import DoorstepCoverage
 import Foundation
 
 /// Lazy greedy for maximal covering (with or without capacities), followed by swap local search.
@@ -12,10 +13,11 @@ struct GreedySolver {
 
     /// State of the demand while sites are added.
     struct State {
-        var remaining: [Double]
+        /// What the chosen sites serve, each in turn (``CapacityAllocation``'s rule for new sites).
+        var allocation: CapacityAllocation
         var chosen: [Int] = []
         var isChosen: [Bool]
-        var value = 0.0
+        var value: Double { allocation.served }
         /// Weight taken so far in each unit (index = unit), for per-unit targets.
         var perUnit: [Double]
     }
@@ -23,7 +25,7 @@ struct GreedySolver {
     func start(with fixed: [Int] = []) -> State {
         let units = Int(problem.groupUnit.max() ?? -1) + 1
         var state = State(
-            remaining: problem.weights, isChosen: [Bool](repeating: false, count: problem.candidateCount),
+            allocation: CapacityAllocation(demand: problem.weights), isChosen: [Bool](repeating: false, count: problem.candidateCount),
             perUnit: [Double](repeating: 0, count: max(0, units)))
         for j in fixed { add(j, to: &state) }
         return state
@@ -31,15 +33,15 @@ struct GreedySolver {
 
     func gain(_ j: Int, _ state: State) -> Double {
         var total = 0.0
-        for g in problem.groups(of: j) { total += state.remaining[Int(g)] }
+        for g in problem.groups(of: j) { total += state.allocation.remaining[Int(g)] }
         return min(total, problem.capacities[j])
     }
 
     /// Gain counted only towards units' unmet needs (per-unit targets).
     func gain(_ j: Int, _ state: State, needs: [Double]) -> Double {
         var perUnit: [Int32: Double] = [:]
-        for g in problem.groups(of: j) where state.remaining[Int(g)] > 0 {
-            perUnit[problem.groupUnit[Int(g)], default: 0] += state.remaining[Int(g)]
+        for g in problem.groups(of: j) where state.allocation.remaining[Int(g)] > 0 {
+            perUnit[problem.groupUnit[Int(g)], default: 0] += state.allocation.remaining[Int(g)]
         }
         var total = 0.0
         for (unit, weight) in perUnit where unit >= 0 && Int(unit) < needs.count { total += min(weight, needs[Int(unit)]) }
@@ -47,15 +49,14 @@ struct GreedySolver {
     }
 
     func add(_ j: Int, to state: inout State) {
-        var room = problem.capacities[j]
-        for g in problem.groups(of: j) where room > 0 {
-            let take = min(room, state.remaining[Int(g)])
-            state.remaining[Int(g)] -= take
-            room -= take
-            state.value += take
-            let u = Int(problem.groupUnit[Int(g)])
-            if u >= 0 { state.perUnit[u] += take }
+        // The allocation reports to a local tally: `state` cannot be lent to it and to the closure at once.
+        var perUnit: [Double] = []
+        swap(&perUnit, &state.perUnit)
+        problem.serve(j, in: &state.allocation) { g, take in
+            let u = Int(problem.groupUnit[g])
+            if u >= 0 { perUnit[u] += take }
         }
+        state.perUnit = perUnit
         state.chosen.append(j)
         state.isChosen[j] = true
     }

@@ -112,7 +112,7 @@ public struct SitePlanner: Sendable {
             throw SitingError("nothing to do: give --add N, --target-ratio R or --min-facilities N")
         }
         let solver = SitingSolver(
-            problem: problem.problem, objective: objective, minimumPerUnit: minimumPerUnit, choice: request.solver,
+            problem: problem, objective: objective, minimumPerUnit: minimumPerUnit, choice: request.solver,
             timeLimit: request.timeLimit, deadline: deadline)
         let solution = try solver.solve()
         if solution.chosen.isEmpty && !solution.timeLimitReached {
@@ -129,7 +129,7 @@ public struct SitePlanner: Sendable {
             sites: sites(solution, siteCandidates, candidateUnit, units, coveredBefore: coveredBefore, totalElderly: totalElderly),
             totalElderly: totalElderly, coveredBefore: coveredBefore,
             coveredAfter: coveredBefore + solution.gains.reduce(0, +),
-            units: unitChanges(units, solution: solution, problem: problem, weights: weights, open: open, demandUnit: demandUnit, capacities: capacities),
+            units: unitChanges(units, solution: solution, problem: problem, weights: weights, open: open, demandUnit: demandUnit),
             solution: solution, candidateCount: siteCandidates.count, generatedCandidates: generated, warnings: warnings, request: request,
             sitesRequested: requested, sitesForced: forcedCount)
     }
@@ -222,21 +222,18 @@ public struct SitePlanner: Sendable {
         return sites
     }
 
-    /// Coverage of each unit before and after: the chosen sites take the open demand of their groups
-    /// in choice order, nearest groups first, up to their capacity.
+    /// Coverage of each unit before and after: the chosen sites serve the open demand of their groups
+    /// in choice order, as the solver counted them (``SitingProblem/servedWeight(_:)``); a group lies
+    /// in one unit, so what it is served is that unit's.
     func unitChanges(
-        _ units: [PlanningUnit], solution: SitingSolution, problem: (problem: SitingProblem, members: [[Int]]), weights: [Double],
-        open: [Double], demandUnit: [Int32], capacities: [Double]
+        _ units: [PlanningUnit], solution: SitingSolution, problem: SitingProblem, weights: [Double], open: [Double], demandUnit: [Int32]
     ) -> [UnitChange] {
-        var remaining = open
-        var rooms = capacities
+        var servedIn = [Double](repeating: 0, count: units.count)
+        var allocation = CapacityAllocation(demand: problem.weights)
         for j in solution.chosen {
-            for g in problem.problem.groups(of: j) {
-                for i in problem.members[Int(g)] where remaining[i] > 0 && rooms[j] > 0 {
-                    let take = min(remaining[i], rooms[j])
-                    remaining[i] -= take
-                    rooms[j] -= take
-                }
+            problem.serve(j, in: &allocation) { g, take in
+                let u = Int(problem.groupUnit[g])
+                if u >= 0 { servedIn[u] += take }
             }
         }
         var changes = units.map { UnitChange(code: $0.code, name: $0.name, total: 0, before: 0, after: 0) }
@@ -244,8 +241,8 @@ public struct SitePlanner: Sendable {
             let u = Int(demandUnit[i])
             changes[u].total += weights[i]
             changes[u].before += weights[i] - open[i]
-            changes[u].after += weights[i] - remaining[i]
         }
+        for u in changes.indices { changes[u].after = changes[u].before + servedIn[u] }
         return changes
     }
 

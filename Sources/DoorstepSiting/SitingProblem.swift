@@ -66,21 +66,20 @@ public struct SitingProblem: Sendable {
         return total
     }
 
-    /// Weight served by a set of sites with capacities: each site serves the groups it reaches, up to
-    /// its capacity, nearer groups first (groups are listed nearest first per candidate).
+    /// Weight served by a set of sites with capacities: each site in turn serves the groups it reaches,
+    /// nearer groups first (groups are listed nearest first per candidate), up to its capacity — the
+    /// rule of ``CapacityAllocation``, each site a stage of its own in the order given.
     public func servedWeight(_ sites: [Int]) -> Double {
-        var remaining = weights
-        var total = 0.0
-        for j in sites {
-            var room = capacities[j]
-            for g in groups(of: j) where room > 0 {
-                let take = min(room, remaining[Int(g)])
-                remaining[Int(g)] -= take
-                room -= take
-                total += take
-            }
-        }
-        return total
+        var allocation = CapacityAllocation(demand: weights)
+        for j in sites { allocation.serve(groups(of: j), room: capacities[j]) }
+        return allocation.served
+    }
+
+    /// Site `j` serving after those already in `allocation`: its groups nearest first, up to its
+    /// capacity. `taken(group, weight)` hears what it serves.
+    @discardableResult
+    func serve(_ j: Int, in allocation: inout CapacityAllocation, taken: (Int, Double) -> Void) -> Double {
+        allocation.serve(groups(of: j), room: capacities[j], taken: taken)
     }
 
     /// The objective of a solution: served weight with capacities, covered weight without.
@@ -91,7 +90,7 @@ public struct SitingProblem: Sendable {
 
 /// Builds a ``SitingProblem`` from the distance model's reach table: open demand points reached by
 /// exactly the same candidates (and in the same unit) become one group; each candidate lists its
-/// groups nearest first (by the group's first point). `members` are the demand points of each group.
+/// groups nearest first (by the group's first point).
 struct ProblemBuilder {
     var radius: Double
     /// At most this many (group, candidate) links: the model's memory grows with them.
@@ -101,11 +100,11 @@ struct ProblemBuilder {
 
     func build(
         open: [Double], reach: ReachTable, demandUnit: [Int32], candidateUnit: [Int32], capacities: [Double], clock: inout PhaseClock
-    ) throws(SitingError) -> (problem: SitingProblem, members: [[Int]]) {
+    ) throws(SitingError) -> SitingProblem {
         let phase = "linking the elderly to the candidates within \(SitingRequest.number(radius)) m"
         let reaching = try candidatesReaching(open: open, reach: reach, clock: &clock, phase: phase)
         var groupOf: [[Int32]: Int] = [:]
-        var weights: [Double] = [], members: [[Int]] = [], groupUnit: [Int32] = []
+        var weights: [Double] = [], groupUnit: [Int32] = []
         var links = [[(group: Int, distance: Double)]](repeating: [], count: reach.siteCount)
         var linkCount = 0
         for i in open.indices where open[i] > 0 && reaching.start[i] < reaching.start[i + 1] {
@@ -114,7 +113,6 @@ struct ProblemBuilder {
             let key = Array(reaching.sites[range]) + [demandUnit[i]]
             if let g = groupOf[key] {
                 weights[g] += open[i]
-                members[g].append(i)
                 continue
             }
             linkCount += range.count
@@ -122,7 +120,6 @@ struct ProblemBuilder {
             let g = weights.count
             groupOf[key] = g
             weights.append(open[i])
-            members.append([i])
             groupUnit.append(demandUnit[i])
             for k in range { links[Int(reaching.sites[k])].append((g, reaching.distances[k])) }
         }
@@ -135,10 +132,7 @@ struct ProblemBuilder {
             try clock.check(phase)
             ordered.append(capacitated ? list.sorted { $0.distance < $1.distance }.map(\.group) : list.map(\.group))
         }
-        return (
-            SitingProblem(weights: weights, reach: ordered, capacities: capacities, groupUnit: groupUnit, candidateUnit: candidateUnit),
-            members
-        )
+        return SitingProblem(weights: weights, reach: ordered, capacities: capacities, groupUnit: groupUnit, candidateUnit: candidateUnit)
     }
 
     /// The reach table turned round: per open demand point, the candidates reaching it (ascending) and

@@ -1,3 +1,4 @@
+import DoorstepCoverage
 import Foundation
 
 /// What the new sites must achieve (existing facilities are always kept).
@@ -380,14 +381,18 @@ public struct SitingSolver: Sendable {
             var values = [Double](repeating: 0, count: model.columns.count)
             for j in chosen { values[x[j]] = 1 }
             if problem.isCapacitated {
-                var remaining = problem.weights
-                var room = problem.capacities
-                for entry in coverageColumns {
-                    guard let j = entry.candidate, values[x[j]] > 0.5 else { continue }
-                    let take = min(room[j], remaining[entry.group])
-                    values[entry.column] = take
-                    room[j] -= take
-                    remaining[entry.group] -= take
+                // The chosen sites serve in index order, the columns' order: a warm start only has to
+                // be feasible, and this order is the one CBC has always been started from.
+                var firstEntry = [Int](repeating: coverageColumns.count, count: problem.candidateCount)
+                for (k, entry) in coverageColumns.enumerated().reversed() { if let j = entry.candidate { firstEntry[j] = k } }
+                var allocation = CapacityAllocation(demand: problem.weights)
+                for j in chosen.sorted() {
+                    // A candidate's columns follow its groups, nearest first, the order it serves them in.
+                    var k = firstEntry[j]
+                    problem.serve(j, in: &allocation) { g, take in
+                        while k < coverageColumns.count, coverageColumns[k].group != g { k += 1 }
+                        if k < coverageColumns.count { values[coverageColumns[k].column] = take }
+                    }
                 }
             } else {
                 var covered = [Bool](repeating: false, count: problem.groupCount)

@@ -98,6 +98,31 @@ struct SitingTests {
             }
         }
 
+        @Test("one allocation rule: existing facilities serve together nearest first, new sites one by one in choice order")
+        func allocationStages() {
+            // A (room 10) reaches point 0 at 100 m and point 1 at 200 m; B (room 10) reaches point 0 at 50 m.
+            var reach = ReachTable()
+            reach.append([(0, 100), (1, 200)])
+            reach.append([(0, 50)])
+            // Together (existing facilities): B, nearest, serves point 0, so A has room for point 1.
+            #expect(reach.allocate(demand: [10, 10], rooms: [10, 10]) == [0, 0])
+            // One by one (new sites): A, first, serves its nearest point 0 and is full; B finds nothing left.
+            var oneByOne = CapacityAllocation(demand: [10, 10])
+            #expect(oneByOne.serve([0, 1], room: 10) == 10)
+            #expect(oneByOne.serve([0], room: 10) == 0)
+            #expect(oneByOne.remaining == [0, 10] && oneByOne.served == 10)
+            // Siting weighs a set of new sites by the same rule, in the order the sites are given.
+            let problem = SitingProblem(weights: [10, 10], reach: [[0, 1], [0]], capacities: [10, 10])
+            #expect(problem.servedWeight([0, 1]) == 10)
+            #expect(problem.servedWeight([1, 0]) == 20)
+            let greedy = GreedySolver(problem: problem)
+            var state = greedy.start()
+            greedy.add(1, to: &state)
+            greedy.add(0, to: &state)
+            #expect(state.value == problem.servedWeight([1, 0]))
+            #expect(state.allocation.remaining == [0, 0])
+        }
+
         @Test("per-unit targets with capacities: every unit reaches its target, no site over capacity")
         func perUnitWithCapacities() throws {
             // Unit 0: groups 0, 1 (40 each); unit 1: group 2 (30). Sites: 0 reaches both of unit 0 with room for 50,
@@ -159,6 +184,21 @@ struct SitingTests {
             #expect(abs(after.rows.map(\.elderlyCovered).reduce(0, +) - plan.coveredAfter) < 1e-6)
             // Existing canteens are all still there, none moved.
             #expect(withSites.facilities.filter { $0.kind == "canteen" }.count == layers.facilities.filter { $0.kind == "canteen" }.count + 5)
+        }
+
+        @Test("with capacities, what the units gain is what the sites serve, and no site serves more than its room")
+        func capacitatedUnits() throws {
+            let layers = try sampleLayers()
+            let request = SitingRequest(kind: "canteen", radius: 500, objective: .add(5), capacity: true, defaultCapacity: 150, solver: .heuristic)
+            let plan = try SitePlanner(layers: layers, request: request).plan()
+            #expect(plan.sites.count == 5)
+            #expect(plan.sites.allSatisfy { $0.gain > 0 && $0.gain <= 150 + 1e-9 })
+            let gained: [Double] = plan.units.map { $0.after - $0.before }
+            #expect(gained.allSatisfy { $0 >= -1e-9 })
+            let unitsGain: Double = gained.reduce(0, +), sitesGain: Double = plan.sites.map(\.gain).reduce(0, +)
+            #expect(abs(unitsGain - sitesGain) < 1e-6)
+            let unitsAfter: Double = plan.units.map(\.after).reduce(0, +)
+            #expect(abs(unitsAfter - plan.coveredAfter) < 1e-6)
         }
 
         @Test("--min-facilities fills the streets that lack the kind first")
