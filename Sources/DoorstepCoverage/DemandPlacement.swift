@@ -80,13 +80,13 @@ public struct DemandPlacementSummary: Sendable, Equatable, CustomStringConvertib
         let counts = "demand from \(Self.grouped(areas)) \(areaNoun) counts"
         guard let buildings else { return "\(counts) on \(grid)" }
         let fallback = gridFallbackAreas.isEmpty ? "" : " (\(grid) in the \(Self.grouped(gridFallbackAreas.count)) without a building)"
-        return "\(counts) spread over \(Self.grouped(buildingsUsed)) of \(Self.grouped(buildings)) buildings by footprint area × floors\(fallback)"
+        return "\(counts) spread over \(Self.grouped(buildingsUsed)) of \(Self.counted(buildings, "building")) by footprint area × floors\(fallback)"
     }
 
     /// E.g. "5,000 areas, 412,345 elderly on 1,283,412 points; 12 areas too small for a grid point got
     /// one point at their interior point (330106001001, …)".
     public var description: String {
-        var text = "\(Self.grouped(areas)) areas, \(Self.grouped(elderly)) elderly on \(Self.grouped(points)) points"
+        var text = "\(Self.counted(areas, "area")), \(Self.grouped(elderly)) elderly on \(Self.counted(points, "point"))"
         if !onePointAreas.isEmpty {
             text += "; \(Self.grouped(onePointAreas.count)) too small for a grid point got one point at their interior point (\(Self.list(onePointAreas)))"
         }
@@ -94,6 +94,11 @@ public struct DemandPlacementSummary: Sendable, Equatable, CustomStringConvertib
             text += "; \(Self.grouped(gridFallbackAreas.count)) without a building were placed on the grid (\(Self.list(gridFallbackAreas)))"
         }
         return text
+    }
+
+    /// "1 area", "5,000 areas".
+    static func counted(_ value: Int, _ noun: String) -> String {
+        "\(grouped(value)) \(noun)\(value == 1 ? "" : "s")"
     }
 
     static func list(_ ids: [String]) -> String {
@@ -300,9 +305,14 @@ public struct DemandPlacement: Sendable, Equatable {
     func placeArea(_ area: DemandArea, worker: PlacementWorker, sites: BuildingSites?) throws -> AreaPlacement {
         let context = worker.context
         var geometry = try Geometry(area.geometry, in: context)
+        var value = area.geometry
         // A self-touching ring from a digitiser would make the contains test answer nonsense: repair it,
         // as the units loader does.
-        if !geometry.isValid { geometry = try geometry.makeValid() }
+        if !geometry.isValid {
+            geometry = try geometry.makeValid()
+            value = geometry.value()
+        }
+        // The area in square degrees only tells a ring with room inside from a flat one.
         guard !geometry.isEmpty, geometry.area > 0, let envelope = geometry.envelope else {
             throw DemandPlacementError(area: area.id, "area \(area.id) has an empty polygon (no area inside its rings)")
         }
@@ -323,7 +333,7 @@ public struct DemandPlacement: Sendable, Equatable {
         }
 
         let projector = try worker.projector(for: MetricProjection(around: envelope))
-        let metric = try projector.project(geometry.value())
+        let metric = try projector.project(value)
         guard let box = Envelope(of: metric.coordinates) else {
             throw DemandPlacementError(area: area.id, "area \(area.id) has an empty polygon")
         }

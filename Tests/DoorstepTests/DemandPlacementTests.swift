@@ -152,6 +152,7 @@ struct DemandPlacementTests {
             let expected = try Geometry(geometry, in: context).pointOnSurface().value()
             #expect(placed.points.first.map { GeometryValue.point($0.location) } == expected)
             #expect(placed.summary.onePointAreas == ["tiny"])
+            #expect(placed.summary.description == "1 area, 42 elderly on 1 point; 1 too small for a grid point got one point at their interior point (tiny)")
         }
 
         @Test("a square with a hole: the 4 grid points in the hole are left out")
