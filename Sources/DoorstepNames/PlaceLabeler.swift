@@ -59,15 +59,17 @@ public final class PlaceLabeler {
         self.communityPoints = points
     }
 
-    /// The features with `place_label` ("文三路以北, 古荡社区"), `road`, `road_distance_m` and
-    /// `community` added, each for a point inside the feature's geometry.
+    /// The features with `place_label` ("文三路以北, 古荡社区"), `road`, `road_distance_m` (−1 when no
+    /// road is found) and `community` added, each for a point inside the feature's geometry.
     public func annotate(_ features: [Feature]) throws -> [Feature] {
         try features.map { feature in
             guard let geometry = feature.geometry, !geometry.coordinates.isEmpty, let label = try label(inside: geometry) else { return feature }
             var feature = feature
             feature.properties["place_label"] = .string(label.text)
             feature.properties["road"] = label.road.map(JSONValue.string) ?? .null
-            feature.properties["road_distance_m"] = label.roadDistanceM.map(JSONValue.number) ?? .null
+            // −1 when no road is found (none in the registry, or none within 100 km), never null: a field
+            // null in every feature (a registry without roads) would reach GIS as text, not a number.
+            feature.properties["road_distance_m"] = .number(label.roadDistanceM ?? -1)
             feature.properties["community"] = label.community.map(JSONValue.string) ?? .null
             return feature
         }

@@ -91,7 +91,7 @@ struct Site: ParsableCommand {
         let plan = try SitePlanner(layers: layers, candidates: siteCandidates, request: request).plan()
         for warning in plan.warnings { Console.warn(warning) }
         if let output {
-            var features = plan.sites.map { SiteReport.feature($0, kind: kind) }
+            var features = plan.sites.map { SiteReport.feature($0, request: plan.request) }
             if let labeler { features = try labeler.annotate(features) }
             try OutputFile.write(GeoJSONWriter().featureCollection(features), to: output)
         }
@@ -108,17 +108,23 @@ enum SiteReport {
         CoverageTable.ratio(total > 0 ? covered / total : nil)
     }
 
-    static func feature(_ site: ChosenSite, kind: String) -> Feature {
+    /// A chosen site as a point feature. Every number is a number in every feature, so that GDAL (and
+    /// QGIS) types the field the same in every run: a field that is null throughout arrives as String.
+    /// `capacity` is the seats the site is planned with (the candidate's, else `--site-capacity`),
+    /// `cost` the candidate's cost or 0 when none is given, and `coverage_ratio_after` 0 when no
+    /// elderly live in the units. Text fields (`code`, `name`) stay null outside every unit: GDAL types
+    /// text as String either way.
+    static func feature(_ site: ChosenSite, request: SitingRequest) -> Feature {
         Feature(
             geometry: .point(site.candidate.location),
             properties: [
-                "rank": .number(Double(site.rank)), "candidate_id": .string(site.candidate.id), "kind": .string(kind),
+                "rank": .number(Double(site.rank)), "candidate_id": .string(site.candidate.id), "kind": .string(request.kind),
                 "gain_elderly": .number(site.gain), "cumulative_covered": .number(site.cumulativeCovered),
-                "coverage_ratio_after": CoverageTable.ratio(site.coverageRatioAfter),
+                "coverage_ratio_after": CoverageTable.ratio(site.coverageRatioAfter ?? 0),
                 "code": site.unitCode.map(JSONValue.string) ?? .null, "name": site.unitName.map(JSONValue.string) ?? .null,
                 "candidate_name": .string(site.candidate.name),
-                "capacity": site.candidate.capacity.map(JSONValue.number) ?? .null,
-                "cost": site.candidate.cost.map(JSONValue.number) ?? .null,
+                "capacity": .number(site.candidate.capacity ?? request.defaultCapacity),
+                "cost": .number(site.candidate.cost ?? 0),
                 "for_min_facilities": .bool(site.forced),
             ])
     }
@@ -139,7 +145,7 @@ enum SiteReport {
             "candidates_generated": .bool(plan.generatedCandidates),
             "solver": .string(s.solver), "status": .string(s.status.rawValue), "bound": s.bound.map(JSONValue.number) ?? .null,
             "gap": s.gap.map(JSONValue.number) ?? .null, "seconds": .number((s.seconds * 1000).rounded() / 1000),
-            "sites": .array(plan.sites.map { .object(feature($0, kind: plan.request.kind).properties) }),
+            "sites": .array(plan.sites.map { .object(feature($0, request: plan.request).properties) }),
             "units": .array(plan.units.map { unit in
                 .object([
                     "code": .string(unit.code), "name": .string(unit.name), "elderly_total": .number(unit.total),

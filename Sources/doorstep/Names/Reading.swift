@@ -74,24 +74,50 @@ struct NamesHistory: ParsableCommand {
 
 struct NamesExport: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export the registry as RFC 7946 GeoJSON or CSV.",
-        discussion: "Example: doorstep names export --status in-use --output names.geojson")
+        commandName: "export", abstract: "Export the registry as RFC 7946 GeoJSON (one geometry type per file) or CSV.",
+        discussion: """
+            GeoJSON holds one geometry type, so that GIS opens it as one layer: --geometry point (the default) \
+            writes every record as a point (a line's or area's point on its surface), line only the lines as \
+            MultiLineString, polygon only the areas as MultiPolygon. Lists (former_names, aliases) are text \
+            joined with ";".
+
+            Example: doorstep names export --status in-use --geometry polygon --output names-areas.geojson
+            """)
 
     enum Format: String, ExpressibleByArgument { case geojson, csv }
 
     @Option(help: "geojson or csv.") var format: Format = .geojson
+    @Option(help: "GeoJSON only: point (every record), line or polygon (only the records of that shape). Default: point.")
+    var geometry: ExportGeometry?
     @Option(help: "Only records with this status.") var status: PlaceStatus?
     @Option(help: "Write here (atomically) instead of standard output.") var output: String?
     @OptionGroup var registry: RegistryOptions
+
+    func validate() throws {
+        // CSV has one representative point per record already: a shape choice would be silently ignored.
+        if format == .csv, geometry != nil { throw ValidationError("--geometry applies to --format geojson; CSV has a point per record") }
+    }
 
     func run() throws {
         // The export never replaces the registry it reads (or its write-ahead files).
         if let output { try OutputFile.checkWritable(output, inputs: ["", "-wal", "-shm"].map { self.registry.db + $0 }) }
         let registry = try registry.read()
-        let bytes = format == .geojson ? try registry.exportGeoJSON(status: status) : Array(try registry.exportCSV(status: status).utf8)
-        try emit(bytes, to: output)
+        switch format {
+        case .csv:
+            try emit(Array(try registry.exportCSV(status: status).utf8), to: output)
+        case .geojson:
+            let shape = geometry ?? .point
+            let features = try registry.exportFeatures(status: status, geometry: shape)
+            if shape != .point {
+                // Say what was left out, so a short file is not taken for a short registry.
+                Console.note("\(features.count) record(s) with a \(shape.rawValue) shape written; --geometry point writes every record")
+            }
+            try emit(GeoJSONWriter().featureCollection(features), to: output)
+        }
     }
 }
+
+extension ExportGeometry: ExpressibleByArgument {}
 
 extension PlaceStatus: ExpressibleByArgument {}
 
