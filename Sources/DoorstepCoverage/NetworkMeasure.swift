@@ -171,7 +171,80 @@ struct StreetCatchment: Catchment {
         let (i, j) = CatchmentTiles.key(centre.x, centre.y, tileSize)
         // Lines alone have no area.
         guard trim > 0, let members = partsByTile[CatchmentTiles.Key(i: i, j: j)], !members.isEmpty else { return nil }
-        let lines = GeometryValue.multiLineString(members.map { parts[Int($0)] })
-        return try Geometry(lines, in: context).lineMerged().buffer(trim, quadrantSegments: 8).clipped(to: tile)
+        // Only what lies within the trim of the tile can reach into it: a long part is cut a metre
+        // beyond that (so that no cap at a cut end reaches the tile), which keeps every buffer small.
+        let window = tile.expanded(by: trim + 1)
+        let lines = members.compactMap { Self.clip(parts[Int($0)], to: window) }
+        guard !lines.isEmpty else { return nil }
+        // One buffer per street, then one cascaded union. Buffering all the parts at once noded every
+        // offset curve against every other: in a dense grid (blocks narrower than twice the trim) that
+        // took most of the run, and often failed at full precision and ran again at a reduced one.
+        // Chained parts have round joins where separate ones have round caps: the same region to
+        // within the polygons' chords (a few m² per tile).
+        let buffers = try Self.chains(of: lines).map { try Geometry(.lineString($0), in: context).buffer(trim, quadrantSegments: 8) }
+        return try Geometry.unionOf(buffers, in: context).clipped(to: tile)
+    }
+
+    /// Parts chained through their shared ends into polylines, each continuing along the
+    /// straightest unused part that turns by less than 45°: a street becomes one line, not one per
+    /// block, so the union has a few long buffers to merge instead of a cap at every crossing.
+    static func chains(of parts: [[Coordinate]]) -> [[Coordinate]] {
+        var partsAt: [Coordinate: [Int]] = [:]
+        for (p, part) in parts.enumerated() {
+            partsAt[part[0], default: []].append(p)
+            partsAt[part[part.count - 1], default: []].append(p)
+        }
+        var used = [Bool](repeating: false, count: parts.count)
+        let straightEnough = (0.5).squareRoot()  // cos 45°
+        func extend(_ line: inout [Coordinate]) {
+            while let end = line.last, line.count >= 2 {
+                let previous = line[line.count - 2]
+                let dx = end.x - previous.x, dy = end.y - previous.y
+                var best: (cosine: Double, part: Int, onward: [Coordinate])?
+                for p in partsAt[end] ?? [] where !used[p] {
+                    let onward = parts[p][0] == end ? Array(parts[p].dropFirst()) : Array(parts[p].reversed().dropFirst())
+                    let ex = onward[0].x - end.x, ey = onward[0].y - end.y
+                    // NaN for a zero-length part, which then never continues a line.
+                    let cosine = (dx * ex + dy * ey) / ((dx * dx + dy * dy) * (ex * ex + ey * ey)).squareRoot()
+                    if cosine > straightEnough, cosine > best?.cosine ?? -1 { best = (cosine, p, onward) }
+                }
+                guard let best else { return }
+                used[best.part] = true
+                line += best.onward
+            }
+        }
+        var lines: [[Coordinate]] = []
+        for p in parts.indices where !used[p] {
+            used[p] = true
+            var line = parts[p]
+            extend(&line)
+            line.reverse()
+            extend(&line)
+            lines.append(line)
+        }
+        return lines
+    }
+
+    /// The stretch of a two-point part inside `window` (Liang–Barsky), or nil when none of it is, or
+    /// only a point.
+    static func clip(_ part: [Coordinate], to window: Envelope) -> [Coordinate]? {
+        guard part.count == 2 else { return part }
+        let a = part[0], b = part[1]
+        let dx = b.x - a.x, dy = b.y - a.y
+        var lower = 0.0, upper = 1.0
+        for (p, q) in [(-dx, a.x - window.minX), (dx, window.maxX - a.x), (-dy, a.y - window.minY), (dy, window.maxY - a.y)] {
+            if p == 0 {
+                if q < 0 { return nil }  // parallel to this edge and outside it
+                continue
+            }
+            let t = q / p
+            if p < 0 { lower = max(lower, t) } else { upper = min(upper, t) }
+            if lower >= upper { return nil }
+        }
+        // Ends inside the window stay exactly as they were.
+        return [
+            lower == 0 ? a : Coordinate(a.x + lower * dx, a.y + lower * dy),
+            upper == 1 ? b : Coordinate(a.x + upper * dx, a.y + upper * dy),
+        ]
     }
 }

@@ -88,9 +88,12 @@ public struct StreetNetwork: Sendable {
         [nodeLonLat[Int(segmentFrom[segment])], nodeLonLat[Int(segmentTo[segment])]]
     }
 
-    /// The point at `offset` metres from a segment's `from` node.
+    /// The point at `offset` metres from a segment's `from` node; at either end exactly that node, so
+    /// that parts meeting there share the coordinate and can be chained into one line.
     func point(on segment: Int, at offset: Double) -> Coordinate {
         let a = nodes[Int(segmentFrom[segment])], b = nodes[Int(segmentTo[segment])]
+        if offset <= 0 { return a }
+        if offset >= segmentLength[segment] { return b }
         let t = segmentLength[segment] > 0 ? offset / segmentLength[segment] : 0
         return Coordinate(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t)
     }
