@@ -28,6 +28,11 @@ let package = Package(
             providers: [.apt(["libproj-dev"])]
         ),
         .systemLibrary(
+            name: "CGDAL",
+            pkgConfig: "gdal",
+            providers: [.apt(["libgdal-dev"])]
+        ),
+        .systemLibrary(
             name: "CCbc",
             pkgConfig: "cbc",
             providers: [.apt(["coinor-libcbc-dev"])]
@@ -38,6 +43,8 @@ let package = Package(
             dependencies: ["DoorstepGeometry"]
         ),
         .target(name: "DoorstepCRS", dependencies: ["CPROJ", "DoorstepGeometry"]),
+        // Every format GDAL reads and writes; only the CLI (and the server) link it.
+        .target(name: "DoorstepGDAL", dependencies: ["CGDAL", "DoorstepGeoJSON", "DoorstepGeometry"]),
         .target(name: "DoorstepNetwork", dependencies: ["DoorstepGeometry", "DoorstepCRS"]),
         .target(
             name: "DoorstepCoverage",
@@ -53,14 +60,14 @@ let package = Package(
         .executableTarget(
             name: "doorstep",
             dependencies: [
-                "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepSiting", "DoorstepReport",
+                "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepSiting", "DoorstepReport", "DoorstepGDAL",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(
             name: "DoorstepTests",
             dependencies: [
-                "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepNetwork", "DoorstepCoverage", "DoorstepSample", "DoorstepNames",
+                "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepNetwork", "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepGDAL",
                 "DoorstepSiting", "DoorstepReport", "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

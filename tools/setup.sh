@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Doorstep needs on Debian/Ubuntu when it is missing: GEOS, PROJ and SQLite (with pkg-config
-# files) to build, GDAL's ogrinfo for the tests that open our GeoJSON with a real client.
+# files) to build, GDAL (library, and ogrinfo/ogr2ogr for the tests that check our files with a real client),
+# osmium for the OpenStreetMap test fixture.
 # Idempotent and quiet when everything is there. Needs root or sudo only when it installs.
 set -euo pipefail
 
@@ -10,7 +11,10 @@ pkg-config --exists proj 2>/dev/null || packages+=(libproj-dev proj-data)
 command -v pkg-config >/dev/null 2>&1 || packages+=(pkg-config)
 pkg-config --exists sqlite3 2>/dev/null || packages+=(libsqlite3-dev)
 pkg-config --exists cbc 2>/dev/null || packages+=(coinor-libcbc-dev)
+pkg-config --exists gdal 2>/dev/null || packages+=(libgdal-dev)
 command -v ogrinfo >/dev/null 2>&1 || packages+=(gdal-bin)
+# osmium writes the .osm.pbf test fixture (GDAL reads PBF but cannot write it).
+command -v osmium >/dev/null 2>&1 || packages+=(osmium-tool)
 
 if ((${#packages[@]})); then
   echo "setup: installing ${packages[*]}" >&2

@@ -59,10 +59,14 @@ public struct CoverageTable: Sendable {
         GeoJSONWriter.json(.array(rows.map { .object(Self.properties($0)) })) + "\n"
     }
 
-    /// Unit polygons carrying the row's columns as properties.
+    /// Unit polygons carrying the row's columns as properties (no geometry when the assessment kept none).
+    public var features: [Feature] {
+        rows.map { Feature(geometry: unitGeometries[$0.code], properties: Self.properties($0)) }
+    }
+
+    /// ``features`` as a GeoJSON FeatureCollection.
     public func geojson() -> [UInt8] {
-        GeoJSONWriter().featureCollection(
-            rows.map { Feature(geometry: unitGeometries[$0.code], properties: Self.properties($0)) })
+        GeoJSONWriter().featureCollection(features)
     }
 
     /// UTF-8 with BOM; cells that a spreadsheet would run as a formula are prefixed with `'`.

@@ -18,15 +18,33 @@ public struct FieldNames: Sendable, Equatable {
     public init() {}
 }
 
-/// One input layer: its file and, when the user said so, its coordinate system.
+/// One input layer: its file, the layer of a multi-layer file, and, when the user said so, its
+/// coordinate system and text encoding.
 public struct LayerSource: Sendable, Equatable {
     public var path: String
-    /// The `--…-crs` flag; `nil` means the file's own `crs` member, or else WGS84.
+    /// The `--…-crs` flag; `nil` means the file's own (a GeoJSON `crs` member, a `.prj`), or else WGS84.
     public var crs: CoordinateSystem?
+    /// The layer of a GeoPackage, File Geodatabase or workbook (`FILE:LAYER`, `--units-layer`).
+    public var layer: String?
+    /// The text encoding of the attributes (`--encoding`), overriding the file's own.
+    public var encoding: String?
 
-    public init(path: String, crs: CoordinateSystem? = nil) {
+    public init(path: String, crs: CoordinateSystem? = nil, layer: String? = nil, encoding: String? = nil) {
         self.path = path
         self.crs = crs
+        self.layer = layer
+        self.encoding = encoding
+    }
+
+    /// `FILE` or `FILE:LAYER` (see ``LayerRequest/init(parsing:)``); a `layer` flag fills in a layer
+    /// the text does not name.
+    public init(parsing text: String, crs: CoordinateSystem? = nil, layer: String? = nil, encoding: String? = nil) {
+        let request = LayerRequest(parsing: text)
+        self.init(path: request.path, crs: crs, layer: request.layer ?? layer, encoding: encoding)
+    }
+
+    func request(preferring preferred: String? = nil) -> LayerRequest {
+        LayerRequest(path: path, layer: layer, encoding: encoding, preferredLayer: preferred)
     }
 }
 
@@ -47,16 +65,19 @@ public struct LayerLoader: Sendable {
     public var unitFields: FieldNames
     public var facilityFields: FieldNames
     public var demandFields: FieldNames
+    /// The file formats read: GeoJSON and CSV, and every other GDAL format when the program links it.
+    public var formats: LayerFormats
 
     /// The same property names for every layer.
-    public init(fields: FieldNames = FieldNames()) {
-        self.init(units: fields, facilities: fields, demand: fields)
+    public init(fields: FieldNames = FieldNames(), formats: LayerFormats = .builtIn) {
+        self.init(units: fields, facilities: fields, demand: fields, formats: formats)
     }
 
-    public init(units: FieldNames, facilities: FieldNames, demand: FieldNames) {
+    public init(units: FieldNames, facilities: FieldNames, demand: FieldNames, formats: LayerFormats = .builtIn) {
         unitFields = units
         facilityFields = facilities
         demandFields = demand
+        self.formats = formats
     }
 
     /// The widest a unit may be, in degrees of longitude or latitude. The largest Chinese county spans
@@ -68,15 +89,16 @@ public struct LayerLoader: Sendable {
     public static let isolationDistance = 1.0
 
     public func load(units unitsSource: LayerSource, facilities: [LayerSource], demand: LayerSource) throws(InputError) -> Layers {
-        do { return try loadAll(units: unitsSource, facilities: facilities, demand: demand) } catch { throw Self.onTableLine(error) }
+        do { return try loadAll(units: unitsSource, facilities: facilities, demand: demand) } catch { throw onTableLine(error) }
     }
 
-    /// An error about feature N of a CSV file names the line of its row instead: what a planner finds
-    /// in Excel. Only the error path reads the file again.
-    static func onTableLine(_ error: InputError) -> InputError {
-        guard error.feature != nil, error.file.lowercased().hasSuffix(".csv"), let table = try? CSVPointReader.read(file: error.file) else {
-            return error
-        }
+    /// An error about feature N of a table (CSV, a workbook) names the line of its row instead: what a
+    /// planner finds in Excel. Only the error path reads the file again.
+    func onTableLine(_ error: InputError) -> InputError {
+        let tables = [".csv", ".xlsx", ".xls", ".ods"]
+        guard error.feature != nil, tables.contains(where: error.file.lowercased().hasSuffix),
+            let table = try? formats.read(LayerRequest(path: error.file))
+        else { return error }
         return error.onLine(of: table)
     }
 
@@ -92,12 +114,14 @@ public struct LayerLoader: Sendable {
 
     // MARK: Reading and converting
 
-    /// Reads GeoJSON, or CSV when the name ends in .csv, and converts it to WGS84.
-    func read(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [Feature] {
+    /// Reads a layer through ``formats`` and converts it to WGS84.
+    func read(_ source: LayerSource, preferring preferred: String? = nil, warnings: inout [String]) throws(InputError) -> [Feature] {
         let path = source.path
-        let collection =
-            path.lowercased().hasSuffix(".csv")
-            ? try CSVPointReader.read(file: path) : try GeoJSONReader.read(file: path)
+        let collection = try formats.read(source.request(preferring: preferred))
+        warnings += collection.notes
+        if let unusable = collection.unusableCRS, source.crs == nil {
+            throw InputError(file: path, message: "\(unusable); give the layer's coordinate system with its --…-crs flag (e.g. EPSG:4549)")
+        }
         let declared = collection.declaredEPSG.map(CoordinateSystem.fromEPSG)
         let crs = source.crs ?? declared ?? .wgs84
         if let declared, let flag = source.crs, flag != declared {
@@ -158,8 +182,15 @@ public struct LayerLoader: Sendable {
     }
 
     func text(_ feature: Feature, _ field: String) -> String? {
-        guard let text = feature.properties[field]?.textValue?.trimmingSpaces(), !text.isEmpty else { return nil }
+        guard let text = Self.value(feature, field)?.textValue?.trimmingSpaces(), !text.isEmpty else { return nil }
         return text
+    }
+
+    /// The property `field`, or one whose name differs only in case: a Shapefile from ArcGIS says
+    /// `NAME` and `CODE`, KML says `Name`.
+    static func value(_ feature: Feature, _ field: String) -> JSONValue? {
+        if let value = feature.properties[field] { return value }
+        return feature.properties.entries.first { $0.key.caseInsensitiveCompare(field) == .orderedSame }?.value
     }
 
     /// The most a count in a layer may be: no building houses ten million elderly and no canteen seats
@@ -168,7 +199,7 @@ public struct LayerLoader: Sendable {
 
     /// A number from 0 to ``largestCount`` from `field`, `fallback` when the field is absent or empty.
     func number(_ feature: Feature, _ field: String, fallback: Double, index: Int, file: String) throws(InputError) -> Double {
-        let value = feature.properties[field]
+        let value = Self.value(feature, field)
         if case .number(let number)? = value, number >= 0, number <= Self.largestCount { return number }
         guard let value, value != .null, value.textValue?.trimmingSpaces() != "" else { return fallback }
         guard let number = value.numberValue else {
@@ -199,7 +230,7 @@ public struct LayerLoader: Sendable {
             let facilities = try loadFacilities(source, warnings: &warnings)
             return (facilities, warnings)
         } catch {
-            throw Self.onTableLine(error)
+            throw onTableLine(error)
         }
     }
 
@@ -212,7 +243,7 @@ public struct LayerLoader: Sendable {
                 (feature, try point(feature, index: index, file: source.path, layer: layer))
             }
         } catch {
-            throw Self.onTableLine(error)
+            throw onTableLine(error)
         }
     }
 
@@ -368,7 +399,8 @@ public struct LayerLoader: Sendable {
     public func loadNetwork(_ source: LayerSource) throws(InputError) -> (lines: [NetworkLine], warnings: [String]) {
         let file = source.path
         var warnings: [String] = []
-        let features = try read(source, warnings: &warnings)
+        // An OpenStreetMap extract's ways are its `lines` layer.
+        let features = try read(source, preferring: "lines", warnings: &warnings)
         guard !features.isEmpty else { throw InputError(file: file, message: "the network layer has no features") }
         var lines: [NetworkLine] = []
         lines.reserveCapacity(features.count)

@@ -3,7 +3,9 @@ import DoorstepGeometry
 /// Reads a table of points (e.g. facilities exported from Excel) into point features.
 ///
 /// The longitude and latitude columns are found by name: `longitude`/`lon`/`lng`/`x`/`经度` and
-/// `latitude`/`lat`/`y`/`纬度`. Every other column becomes a string property.
+/// `latitude`/`lat`/`y`/`纬度`; without them, a `WKT` (or `geometry`) column of well-known text gives
+/// any geometry, as `ogr2ogr -f CSV -lco GEOMETRY=AS_WKT` writes it. Every other column becomes a
+/// string property.
 ///
 /// ```swift
 /// let canteens = try CSVPointReader.read(file: "canteens.csv")
@@ -11,6 +13,10 @@ import DoorstepGeometry
 public enum CSVPointReader {
     static let longitudeNames: Set<String> = ["longitude", "lon", "lng", "long", "x", "经度"]
     static let latitudeNames: Set<String> = ["latitude", "lat", "y", "纬度"]
+    static let wktNames: Set<String> = ["wkt", "geometry", "geom", "the_geom", "shape"]
+    /// WKT nested deeper than this (collections in collections) is refused before GEOS parses it
+    /// recursively: no place needs it, and a hostile cell could exhaust the stack.
+    static let wktDepthLimit = 6
 
     public static func read(file path: String) throws(InputError) -> FeatureCollection {
         let table = try CSVTable.read(file: path)
@@ -51,9 +57,10 @@ public enum CSVPointReader {
         guard let lonColumn = lowered.firstIndex(where: longitudeNames.contains),
             let latColumn = lowered.firstIndex(where: latitudeNames.contains)
         else {
+            if let wktColumn = lowered.firstIndex(where: wktNames.contains) { return try shapes(table, wktColumn: wktColumn, file: file) }
             throw InputError(
                 file: file, location: "line 1",
-                message: "no longitude/latitude columns (expected e.g. \"longitude,latitude\" or \"经度,纬度\"); header is \(InputError.quoted(header.joined(separator: ","), limit: 200))")
+                message: "no longitude/latitude columns (expected e.g. \"longitude,latitude\" or \"经度,纬度\") and no WKT column; header is \(InputError.quoted(header.joined(separator: ","), limit: 200))")
         }
         // The property columns: header names are unique (CSVTable refuses repeats) but for empty ones,
         // of which the last counts, as a later duplicate key does in a JSONObject.
@@ -87,5 +94,43 @@ public enum CSVPointReader {
             lines.append(table.line(ofRow: index))
         }
         return FeatureCollection(features: features, featureLines: lines)
+    }
+
+    /// Features from a table whose `wktColumn` holds each row's geometry as well-known text.
+    static func shapes(_ table: CSVTable, wktColumn: Int, file: String) throws(InputError) -> FeatureCollection {
+        let context = GEOSContext()
+        var features: [Feature] = []
+        var lines: [Int] = []
+        for (index, row) in table.rows.enumerated() {
+            if row.allSatisfy({ $0.trimmingSpaces().isEmpty }) { continue }
+            let line = table.line(ofRow: index)
+            let text = table.cell(row, wktColumn) ?? ""
+            var geometry: GeometryValue?
+            if !text.isEmpty {
+                guard nesting(of: text) <= wktDepthLimit else {
+                    throw InputError(file: file, location: "line \(line)", message: "the WKT is nested too deeply")
+                }
+                do { geometry = try Geometry(wkt: text, in: context).value() } catch {
+                    throw InputError(file: file, location: "line \(line)", message: "the WKT \(InputError.quoted(text)) cannot be read: \(error)")
+                }
+            }
+            var properties = JSONObject()
+            for (column, name) in table.header.enumerated() where column != wktColumn && !name.isEmpty {
+                properties.appendUnchecked(name, column < row.count ? .string(row[column]) : .null)
+            }
+            features.append(Feature(geometry: geometry, properties: properties))
+            lines.append(line)
+        }
+        return FeatureCollection(features: features, featureLines: lines)
+    }
+
+    /// The deepest parenthesis nesting in `text`.
+    static func nesting(of text: String) -> Int {
+        var depth = 0, deepest = 0
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "(") { depth += 1; deepest = max(deepest, depth) }
+            if byte == UInt8(ascii: ")") { depth -= 1 }
+        }
+        return deepest
     }
 }

@@ -26,8 +26,10 @@ public struct CSVTable: Sendable {
         self.rowLines = rowLines ?? rows.indices.map { $0 + 2 }
     }
 
-    public static func read(file path: String) throws(InputError) -> CSVTable {
-        let text = try TextDecoding.decode(try GeoJSONReader.readBytes(of: path), file: path)
+    /// The table of a CSV file, decoded as UTF-8 or GB18030 (see ``TextDecoding``) or, when
+    /// `encoding` names one (`--encoding`), as that.
+    public static func read(file path: String, encoding: String? = nil) throws(InputError) -> CSVTable {
+        let text = try TextDecoding.decode(try GeoJSONReader.readBytes(of: path), file: path, encoding: encoding)
         return try parse(text, file: path)
     }
 

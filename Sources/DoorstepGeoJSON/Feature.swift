@@ -21,6 +21,11 @@ public struct FeatureCollection: Equatable, Sendable {
     /// For a table (CSV), the line each feature's row starts on, so that an error about a feature can
     /// name the line a planner finds in Excel; `nil` for GeoJSON.
     public var featureLines: [Int]?
+    /// Why the file's own coordinate system cannot be used (a `.prj` GDAL cannot read, one with no
+    /// EPSG code); reading the layer then needs the `--…-crs` flag.
+    public var unusableCRS: String?
+    /// What the planner should know about how the file was read (e.g. text decoded as GB18030).
+    public var notes: [String] = []
 
     public init(features: [Feature], declaredEPSG: Int? = nil, featureLines: [Int]? = nil) {
         self.features = features

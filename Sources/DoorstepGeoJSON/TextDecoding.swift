@@ -11,7 +11,8 @@ public enum TextDecoding {
     /// Refused: UTF-16/UTF-32 and NUL bytes, and a file whose lines mix the two encodings (some lines
     /// UTF-8 Chinese, others GBK, as when ledgers from two offices are pasted together): read whole
     /// as either, part of it would be garbled without a word.
-    public static func decode(_ bytes: [UInt8], file: String) throws(InputError) -> String {
+    public static func decode(_ bytes: [UInt8], file: String, encoding: String? = nil) throws(InputError) -> String {
+        if let encoding { return try decode(bytes, file: file, as: encoding) }
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if let wide = wideEncoding(body) {
@@ -31,6 +32,19 @@ public enum TextDecoding {
         if let text = gb18030(Array(body)) { return text }
         let at = firstNotUTF8.map { " (line \($0 + 1) is not UTF-8)" } ?? ""
         throw InputError(file: file, message: "text is neither UTF-8 nor GB18030/GBK\(at); save it as UTF-8")
+    }
+
+    /// The text of `bytes` in the encoding the user named (`--encoding GBK`), whatever they look like.
+    public static func decode(_ bytes: [UInt8], file: String, as encoding: String) throws(InputError) -> String {
+        let converted: [UInt8]?
+        do { converted = try convert(bytes, from: encoding, to: "UTF-8") } catch {
+            throw InputError(file: file, message: "unknown text encoding \(InputError.quoted(encoding)) (try UTF-8, GBK, GB18030 or BIG5)")
+        }
+        guard let converted, var text = String(validating: converted, as: UTF8.self) else {
+            throw InputError(file: file, message: "text is not valid \(InputError.quoted(encoding))")
+        }
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        return text
     }
 
     /// "UTF-16" or "UTF-32" when the bytes start with that byte-order mark or with NUL bytes.

@@ -39,15 +39,18 @@ public struct LegacyConflict: Sendable, Equatable {
 extension Registry {
     /// Imports a GeoJSON or CSV file (by its extension) as one transaction: every row is checked
     /// first, and a bad row names its line or feature and imports nothing.
-    public func importFile(_ path: String, fields: ImportFields = ImportFields(), actor: String) throws -> ImportReport {
-        let drafts = try Self.readImport(path, fields: fields, types: try types())
+    public func importFile(_ path: String, fields: ImportFields = ImportFields(), actor: String, formats: LayerFormats = .builtIn) throws -> ImportReport {
+        let drafts = try Self.readImport(path, fields: fields, types: try types(), formats: formats)
         return try importDrafts(drafts, from: path, actor: actor)
     }
 
     /// The records of a GeoJSON or CSV file, every row read and checked against `types`, without
     /// touching a registry: a command can read its input before it creates one.
-    public static func readImport(_ path: String, fields: ImportFields = ImportFields(), types: [String: PlaceType]) throws -> [PlaceDraft] {
-        let (features, locations) = try importRows(path)
+    public static func readImport(
+        _ path: String, fields: ImportFields = ImportFields(), types: [String: PlaceType], formats: LayerFormats = .builtIn
+    ) throws -> [PlaceDraft] {
+        let (features, locations) = try importRows(LayerRequest(parsing: path), formats: formats)
+        let path = LayerRequest(parsing: path).path
         var drafts: [PlaceDraft] = []
         drafts.reserveCapacity(features.count)
         for (index, feature) in features.enumerated() {
@@ -62,13 +65,18 @@ extension Registry {
         return drafts
     }
 
-    /// The features of a GeoJSON or CSV file (by its extension), each with where it is in the file:
-    /// "feature 3", or the line its CSV row starts on (a quoted cell may span lines). Blank CSV rows
-    /// are passed over, as the point reader passes them over.
-    static func importRows(_ path: String) throws -> (features: [Feature], locations: [String]) {
+    /// The features of a layer (through `formats`), each with where it is in the file: "feature 3",
+    /// or the line its table row starts on (a quoted cell may span lines). A CSV without coordinates
+    /// gives records without a location; blank rows are passed over, as the point reader does.
+    static func importRows(_ request: LayerRequest, formats: LayerFormats) throws -> (features: [Feature], locations: [String]) {
+        let path = request.path
         guard path.lowercased().hasSuffix(".csv") else {
-            let features = try GeoJSONReader.read(file: path).features
-            return (features, features.indices.map { "feature \($0)" })
+            let collection = try formats.read(request)
+            let lines = collection.featureLines
+            let locations = collection.features.indices.map { index in
+                lines.flatMap { index < $0.count ? "line \($0[index])" : nil } ?? "feature \(index)"
+            }
+            return (collection.features, locations)
         }
         let table = try CSVTable.read(file: path)
         let filled = table.rows.indices.filter { !table.rows[$0].allSatisfy { $0.trimmingSpaces().isEmpty } }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoorstepCoverage
+import DoorstepGDAL
 import DoorstepGeoJSON
 import DoorstepNames
 import DoorstepSample
@@ -10,29 +11,56 @@ struct Coverage: ParsableCommand {
         abstract: "How many elderly live within reach of each facility kind, per unit.",
         discussion: "Example: doorstep coverage --level all --kind canteen --format csv --output coverage.csv")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, geojson }
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case table, csv, json, geojson
+        /// The unit polygons with the rows' columns, in the format the output's extension names
+        /// (GeoPackage, Shapefile, FlatGeobuf, KML).
+        case layer
+    }
 
     @OptionGroup var input: InputOptions
 
-    @Option(help: "Output format: table, csv, json or geojson.")
-    var format: Format = .table
+    @Option(help: "Output format: table, csv, json, geojson, or layer (polygons in the format of --output's extension: .gpkg, .shp, .fgb, .kml). Default: by --output's extension, else table.")
+    var format: Format?
 
     @Option(help: "Write to this file (atomically; - for standard output) instead of standard output.")
     var output: String?
 
-    func run() throws {
-        if let output { try OutputFile.checkWritable(output, inputs: try input.inputPaths()) }
-        let layers = try input.loadLayers()
-        let assessment = try input.assess(layers, withGeometries: format == .geojson)
-        let table = CoverageTable(assessment)
-        let bytes: [UInt8] =
-            switch format {
-            case .table: Array(table.table().utf8)
-            case .csv: Array(table.csv().utf8)
-            case .json: Array(table.json().utf8)
-            case .geojson: table.geojson()
+    /// The format asked for, or the one the output's extension implies.
+    var chosenFormat: Format {
+        get throws {
+            if let format { return format }
+            guard let output, output != OutputFile.standardOutput else { return .table }
+            switch try VectorOutput.format(of: output) {
+            case .csv: return .csv
+            case .geojson: return output.lowercased().hasSuffix(".geojson") ? .geojson : .json
+            default: return .layer
             }
-        try emit(bytes, to: output)
+        }
+    }
+
+    func validate() throws {
+        if format == .layer, output == nil || output == OutputFile.standardOutput {
+            throw ValidationError("--format layer needs --output with the layer's extension (.gpkg, .shp, .fgb, .kml)")
+        }
+    }
+
+    func run() throws {
+        let format = try chosenFormat
+        if let output {
+            try OutputFile.checkWritable(output, inputs: try input.inputPaths())
+            if format == .layer { try VectorOutput.check(output) }
+        }
+        let layers = try input.loadLayers()
+        let assessment = try input.assess(layers, withGeometries: format == .geojson || format == .layer)
+        let table = CoverageTable(assessment)
+        switch format {
+        case .table: try emit(Array(table.table().utf8), to: output)
+        case .csv: try emit(Array(table.csv().utf8), to: output)
+        case .json: try emit(Array(table.json().utf8), to: output)
+        case .geojson: try emit(table.geojson(), to: output)
+        case .layer: try emitLayer(table.features, to: output)
+        }
     }
 }
 
@@ -45,20 +73,23 @@ struct Gaps: ParsableCommand {
 
     @OptionGroup var targets: TargetOptions
 
-    @Option(help: "Write the GeoJSON here (atomically; - for standard output) instead of standard output.")
+    @Option(help: "Write the gaps here (atomically; - for standard output) instead of standard output: GeoJSON, or by extension GeoPackage, Shapefile, FlatGeobuf, KML or CSV (WKT).")
     var output: String?
 
     @Option(help: "A place-name registry: adds the nearest in-use road and the community to every gap.")
     var names: String?
 
     func run() throws {
-        if let output { try OutputFile.checkWritable(output, inputs: try input.inputPaths() + [names].compactMap { $0 }) }
+        if let output {
+            try OutputFile.checkWritable(output, inputs: try input.inputPaths() + [names].compactMap { $0 })
+            try VectorOutput.check(output)
+        }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
         let assessment = try input.assess(layers, withParts: true)
         let gaps = GapList(assessment, targets: targets.gapTargets)
         let features = try labeler?.annotate(gaps.features) ?? gaps.features
-        try emit(GeoJSONWriter().featureCollection(features), to: output)
+        try emitLayer(features, to: output)
         if let output, output != OutputFile.standardOutput {
             Console.note("\(gaps.unitGaps.count) unit gaps and \(gaps.areaGaps.count) uncovered areas written to \(output)")
         }
@@ -112,4 +143,9 @@ struct Sample: ParsableCommand {
 /// Writes to the file atomically, or to standard output.
 func emit(_ bytes: [UInt8], to output: String?) throws {
     try OutputFile.write(bytes, to: output ?? OutputFile.standardOutput)
+}
+
+/// Writes features atomically in the format the output's extension names (GeoJSON on standard output).
+func emitLayer(_ features: [Feature], to output: String?) throws {
+    try VectorOutput.write(features, to: output ?? OutputFile.standardOutput)
 }

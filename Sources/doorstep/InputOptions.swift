@@ -1,19 +1,33 @@
 import ArgumentParser
 import DoorstepCRS
 import DoorstepCoverage
+import DoorstepGDAL
+import DoorstepGeoJSON
 import DoorstepSample
 import Foundation
 
 /// The three layers, their coordinate systems and property names: shared by `coverage` and `gaps`.
 struct InputOptions: ParsableArguments {
-    @Option(help: "Planning units (GeoJSON polygons with code, name, level, parent).")
+    @Option(help: "Planning units: polygons with code, name, level, parent (GeoJSON, Shapefile, GeoPackage … any GDAL format; FILE:LAYER picks a layer).")
     var units: String?
 
-    @Option(help: "Facilities (GeoJSON points or CSV with longitude/latitude); repeat to combine layers.")
+    @Option(help: "Facilities: points (GeoJSON, CSV or Excel with longitude/latitude, any GDAL format); repeat to combine layers.")
     var facilities: [String] = []
 
-    @Option(help: "Elderly demand points (GeoJSON points with id, elderly).")
+    @Option(help: "Elderly demand points with id, elderly (any format --units takes).")
     var demand: String?
+
+    @Option(help: "The layer of a multi-layer --units file (GeoPackage, File Geodatabase, workbook); or write FILE:LAYER.")
+    var unitsLayer: String?
+
+    @Option(help: "The layer of a multi-layer --demand file.")
+    var demandLayer: String?
+
+    @Option(help: "The layer of a multi-layer --network file (an OpenStreetMap extract's lines are taken by default).")
+    var networkLayer: String?
+
+    @Option(help: "Text encoding of every input's attributes (e.g. GBK, UTF-8), overriding a Shapefile's .cpg and the UTF-8/GB18030 guess.")
+    var encoding: String?
 
     @Option(help: "Coordinate system of --units: wgs84, cgcs2000, gcj02, bd09 or EPSG:NNNN.")
     var unitsCrs: String?
@@ -108,12 +122,18 @@ struct InputOptions: ParsableArguments {
     }
 
     func distanceModel() throws -> DistanceModel {
-        guard let network else { return .straightLine }
-        let loaded = try loader.loadNetwork(LayerSource(path: network, crs: try Self.crs(networkCrs, flag: "--network-crs")))
-        for warning in loaded.warnings { Console.warn(warning) }
-        let walking = try WalkingNetwork(lines: loaded.lines, snapMax: snapMax, trim: trim, source: network)
+        guard network != nil else { return .straightLine }
+        let walking = try walkingNetwork()
         if let warning = try walking.connectivityWarning() { Console.warn(warning) }
         return .network(walking)
+    }
+
+    /// The `--network` layer read (with its warnings printed) into a walking network.
+    func walkingNetwork() throws -> WalkingNetwork {
+        let source = LayerSource(parsing: network ?? "", crs: try Self.crs(networkCrs, flag: "--network-crs"), layer: networkLayer, encoding: encoding)
+        let loaded = try loader.loadNetwork(source)
+        for warning in loaded.warnings { Console.warn(warning) }
+        return try WalkingNetwork(lines: loaded.lines, snapMax: snapMax, trim: trim, source: source.path)
     }
 
     /// The shared field flags, overridden per layer by the `--units-…`, `--facilities-…` and `--demand-…` ones.
@@ -136,7 +156,7 @@ struct InputOptions: ParsableArguments {
         facilities.capacity = facilitiesCapacityField ?? facilities.capacity
         demand.id = demandIdField ?? demand.id
         demand.weight = demandWeightField ?? demand.weight
-        return LayerLoader(units: units, facilities: facilities, demand: demand)
+        return LayerLoader(units: units, facilities: facilities, demand: demand, formats: .withGDAL)
     }
 
     /// The files of the three layers: those the flags name, or the embedded sample city's.
@@ -152,7 +172,7 @@ struct InputOptions: ParsableArguments {
     /// Every file the command reads, which no output may replace.
     func inputPaths() throws -> [String] {
         let paths = try layerPaths()
-        return [paths.units, paths.demand] + paths.facilities + (network.map { [$0] } ?? [])
+        return ([paths.units, paths.demand] + paths.facilities + (network.map { [$0] } ?? [])).map { LayerRequest(parsing: $0).path }
     }
 
     /// Reads the layers the flags name, or the embedded sample city when none are named.
@@ -161,9 +181,9 @@ struct InputOptions: ParsableArguments {
         let demandCRS = try Self.crs(demandCrs, flag: "--demand-crs")
         let paths = try layerPaths()
         let layers = try loader.load(
-            units: LayerSource(path: paths.units, crs: unitsCRS),
-            facilities: paths.facilities.map { LayerSource(path: $0, crs: facilitiesCRS) },
-            demand: LayerSource(path: paths.demand, crs: demandCRS))
+            units: LayerSource(parsing: paths.units, crs: unitsCRS, layer: unitsLayer, encoding: encoding),
+            facilities: paths.facilities.map { LayerSource(parsing: $0, crs: facilitiesCRS, encoding: encoding) },
+            demand: LayerSource(parsing: paths.demand, crs: demandCRS, layer: demandLayer, encoding: encoding))
         for warning in layers.warnings { Console.warn(warning) }
         return layers
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import DoorstepCoverage
+import DoorstepGDAL
 import DoorstepGeoJSON
 import Foundation
 
@@ -19,45 +20,35 @@ struct NetworkCheckCommand: ParsableCommand {
               doorstep network check streets.geojson --network-crs gcj02 --output islands.geojson
             """)
 
-    @Argument(help: "The network layer (LineStrings with OSM highway/foot tags).")
+    @Argument(help: "The network layer: lines with OSM highway/foot tags (GeoJSON, GeoPackage, Shapefile, .osm.pbf … FILE:LAYER picks a layer).")
     var file: String
 
-    @Option(help: "Coordinate system of the network.") var networkCrs: String?
-    @Option(help: "Units (with --facilities and --demand: count who is off the network).") var units: String?
-    @Option(help: "Facilities.") var facilities: [String] = []
-    @Option(help: "Elderly demand points.") var demand: String?
-    @Option(help: "Coordinate system of --units.") var unitsCrs: String?
-    @Option(help: "Coordinate system of --facilities.") var facilitiesCrs: String?
-    @Option(help: "Coordinate system of --demand.") var demandCrs: String?
-    @Option(help: "A point farther than this many metres from every usable street is off the network (0 to 5000).")
-    var snapMax: Double = 300
-    @Option(help: "Write the connected pieces as GeoJSON here (largest first), to see the islands in QGIS.")
+    /// The layers and their flags, as every command takes them; without --units, --facilities and
+    /// --demand only the network is checked.
+    @OptionGroup var input: InputOptions
+
+    @Option(help: "Write the connected pieces here (largest first; GeoJSON, GeoPackage, Shapefile … by extension), to see the islands in QGIS.")
     var output: String?
 
     func validate() throws {
-        if let problem = WalkingNetwork.snapMaxRange.problem(with: snapMax) { throw ValidationError(problem) }
-        let given = [units != nil, !facilities.isEmpty, demand != nil]
-        if given.contains(true) && given.contains(false) { throw ValidationError("give --units, --facilities and --demand together, or none") }
+        if input.network != nil { throw ValidationError("the network is the argument here; leave out --network") }
     }
 
     func run() throws {
-        let inputs = [file] + (units.map { [$0] } ?? []) + facilities + (demand.map { [$0] } ?? [])
-        if let output { try OutputFile.checkWritable(output, inputs: inputs) }
-        let loader = LayerLoader()
-        let loaded = try loader.loadNetwork(LayerSource(path: file, crs: try InputOptions.crs(networkCrs, flag: "--network-crs")))
-        for warning in loaded.warnings { Console.warn(warning) }
-        let walking = try WalkingNetwork(lines: loaded.lines, snapMax: snapMax, source: file)
+        var input = self.input
+        input.network = file
+        if let output {
+            try OutputFile.checkWritable(output, inputs: try input.inputPaths())
+            try VectorOutput.check(output)
+        }
+        let walking = try input.walkingNetwork()
         var layers: Layers?
-        if let units, let demand {
-            let facilitiesCRS = try InputOptions.crs(facilitiesCrs, flag: "--facilities-crs")
-            layers = try loader.load(
-                units: LayerSource(path: units, crs: try InputOptions.crs(unitsCrs, flag: "--units-crs")),
-                facilities: facilities.map { LayerSource(path: $0, crs: facilitiesCRS) },
-                demand: LayerSource(path: demand, crs: try InputOptions.crs(demandCrs, flag: "--demand-crs")))
+        if input.units != nil {
+            layers = try input.loadLayers()
             if let layers { try walking.check(covers: layers.units) }
         }
         let check = try NetworkCheck(walking, layers: layers)
         FileHandle.standardOutput.write(Data(check.text().utf8))
-        if let output { try OutputFile.write(GeoJSONWriter().featureCollection(check.componentFeatures()), to: output) }
+        if let output { try VectorOutput.write(check.componentFeatures(), to: output) }
     }
 }

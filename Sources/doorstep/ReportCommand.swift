@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoorstepCRS
 import DoorstepCoverage
+import DoorstepGDAL
 import DoorstepGeoJSON
 import DoorstepGeometry
 import DoorstepNames
@@ -21,7 +22,11 @@ struct Report: ParsableCommand {
     @Option(help: "The HTML file to write.") var output = "report.html"
     @Option(help: "Language: zh or en.") var lang = "zh"
     @Option(help: "Facilities of a scenario to compare (repeatable), e.g. the existing ones and the proposed sites.") var compare: [String] = []
-    @Option(help: "Also write the tables here: coverage.csv, gaps.csv, gaps.geojson.") var tables: String?
+    @Option(help: "Also write the tables into this folder: coverage.csv, gaps.csv, gaps.geojson (or tables.gpkg, see --tables-format).") var tables: String?
+    @Option(help: "csv: coverage.csv, gaps.csv and gaps.geojson; gpkg: one tables.gpkg with a layer per table (coverage, gaps).")
+    var tablesFormat: TablesFormat = .csv
+
+    enum TablesFormat: String, ExpressibleByArgument, CaseIterable { case csv, gpkg }
     @Option(help: "A place-name registry: names the top uncovered areas.") var names: String?
     @OptionGroup var targets: TargetOptions
     @Flag(help: "No progress messages.") var quiet = false
@@ -41,7 +46,7 @@ struct Report: ParsableCommand {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: tables, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else { throw CLIError("\(tables): --tables must be a folder") }
-                for name in Self.tableNames { try OutputFile.checkWritable(tables + "/" + name, inputs: inputs) }
+                for name in tableNames { try OutputFile.checkWritable(tables + "/" + name, inputs: inputs) }
             } else {
                 try OutputFile.checkWritable(tables, allowFolder: true)  // created in its parent
             }
@@ -54,7 +59,7 @@ struct Report: ParsableCommand {
             let crs = try InputOptions.crs(input.facilitiesCrs, flag: "--facilities-crs")
             var facilities: [Facility] = []
             for path in compare {
-                let loaded = try input.loader.loadFacilities(LayerSource(path: path, crs: crs))
+                let loaded = try input.loader.loadFacilities(LayerSource(parsing: path, crs: crs, encoding: input.encoding))
                 facilities += loaded.facilities
                 for warning in loaded.warnings { Console.warn(warning) }
             }
@@ -73,11 +78,14 @@ struct Report: ParsableCommand {
         if let tables {
             var assessmentRows = data.districtRows + data.rows
             assessmentRows.sort { ($0.kind, $0.level, $0.code) < ($1.kind, $1.level, $1.code) }
-            let contents = [
-                Array(CoverageTable(rows: assessmentRows).csv().utf8), Array(data.gaps.csv().utf8),
-                GeoJSONWriter().featureCollection(data.gaps.features),
-            ]
-            files = zip(Self.tableNames, contents).map { (tables + "/" + $0, $1) }
+            let coverage = CoverageTable(rows: assessmentRows)
+            switch tablesFormat {
+            case .csv:
+                let contents = [Array(coverage.csv().utf8), Array(data.gaps.csv().utf8), GeoJSONWriter().featureCollection(data.gaps.features)]
+                files = zip(tableNames, contents).map { (tables + "/" + $0, $1) }
+            case .gpkg:
+                files = try VectorOutput.files([("coverage", coverage.features), ("gaps", data.gaps.features)], for: tables + "/" + tableNames[0])
+            }
         }
         files.append((output, Array(html.utf8)))
         let createdFolder = try tables.map(Self.createFolder) ?? false
@@ -90,7 +98,7 @@ struct Report: ParsableCommand {
         progress("done")
     }
 
-    static let tableNames = ["coverage.csv", "gaps.csv", "gaps.geojson"]
+    var tableNames: [String] { tablesFormat == .gpkg ? ["tables.gpkg"] : ["coverage.csv", "gaps.csv", "gaps.geojson"] }
 
     /// Creates the tables folder when it is missing; true when this run created it.
     static func createFolder(_ path: String) throws -> Bool {

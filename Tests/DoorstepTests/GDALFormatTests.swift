@@ -1,0 +1,323 @@
+import DoorstepCoverage
+import DoorstepGDAL
+import DoorstepGeoJSON
+import DoorstepGeometry
+import Foundation
+import Testing
+
+/// Runs a tool GDAL or osmium installs (tools/setup.sh installs both); fails, never skips, without it.
+@discardableResult
+func requiredTool(_ program: String, _ arguments: [String]) throws -> CommandResult {
+    let result = try #require(try runSystem(program, arguments), "\(program) is not installed: run tools/setup.sh")
+    try #require(result.status == 0, "\(program) \(arguments.joined(separator: " ")) failed: \(result.stderr)")
+    return result
+}
+
+/// `ogr2ogr` from a sample layer into `target`, with extra arguments.
+func convert(_ source: String, to target: String, _ extra: [String] = []) throws {
+    try requiredTool("ogr2ogr", extra + [target, source])
+}
+
+@Suite("Formats through GDAL")
+struct GDALFormatTests {
+    static let sample = Paths.sample
+    static let kindArguments = ["--kind", "canteen", "--format", "csv"]
+
+    /// The coverage CSV of the sample read from GeoJSON: what every format must reproduce.
+    static func reference() throws -> String {
+        let result = try CLI.run(["coverage"] + kindArguments)
+        try #require(result.status == 0, "\(result.stderr)")
+        return result.stdout
+    }
+
+    static func coverage(units: String, facilities: String = sample + "/facilities.geojson", demand: String = sample + "/demand.geojson", _ extra: [String] = []) throws -> CommandResult {
+        try CLI.run(["coverage", "--units", units, "--facilities", facilities, "--demand", demand] + kindArguments + extra)
+    }
+
+    @Suite("Reading")
+    struct Reading {
+        @Test("every format round-trips to the same coverage rows", arguments: [
+            ("gpkg", ["-f", "GPKG"]), ("shp", ["-lco", "ENCODING=UTF-8"]), ("fgb", ["-f", "FlatGeobuf"]),
+            ("gdb", ["-f", "OpenFileGDB"]), ("gml", ["-f", "GML"]), ("kml", ["-f", "KML"]),
+            ("csv", ["-f", "CSV", "-lco", "GEOMETRY=AS_WKT"]),
+        ])
+        func roundTrip(format: String, options: [String]) throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let units = folder.file("units.\(format)"), facilities = folder.file("facilities.\(format)")
+            try convert(sample + "/units.geojson", to: units, options)
+            try convert(sample + "/facilities.geojson", to: facilities, options)
+            let result = try coverage(units: units, facilities: facilities)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == (try reference()))
+        }
+
+        @Test("a GeoPackage's layers are picked with FILE:LAYER or --units-layer; without a choice the layers are listed")
+        func geoPackageLayers() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let city = folder.file("city.gpkg")
+            for layer in ["units", "facilities", "demand"] {
+                let update = FileManager.default.fileExists(atPath: city) ? ["-update"] : []
+                try convert(sample + "/\(layer).geojson", to: city, ["-f", "GPKG", "-nln", layer] + update)
+            }
+            let picked = try coverage(units: city, facilities: city + ":facilities", demand: city + ":demand", ["--units-layer", "units"])
+            #expect(picked.status == 0, "\(picked.stderr)")
+            #expect(picked.stdout == (try reference()))
+            let unchosen = try coverage(units: city, facilities: city + ":facilities", demand: city + ":demand")
+            #expect(unchosen.status != 0)
+            #expect(unchosen.stderr.contains("has 3 layers (units, facilities, demand); name one as FILE:LAYER"))
+            let missing = try coverage(units: city + ":towns", facilities: city + ":facilities", demand: city + ":demand")
+            #expect(missing.stderr.contains("has no layer towns; its layers are units, facilities, demand"))
+            #expect(missing.stderr.split(separator: "\n").count == 1)
+        }
+
+        @Test("a Shapefile in CGCS2000 Gauss-Krüger (EPSG:4549) is read from its .prj without a flag")
+        func projectedShapefile() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let units = folder.file("units.shp")
+            try convert(sample + "/units.geojson", to: units, ["-t_srs", "EPSG:4549", "-lco", "ENCODING=UTF-8"])
+            let prj = try String(contentsOfFile: folder.file("units.prj"), encoding: .utf8)
+            #expect(prj.contains("CGCS2000") && !prj.contains("AUTHORITY"))  // an ESRI .prj: no code in it
+            let result = try coverage(units: units)
+            #expect(result.status == 0, "\(result.stderr)")
+            let rows = result.stdout.split(separator: "\r\n"), expected = try reference().split(separator: "\r\n")
+            #expect(rows.count == expected.count)
+            // The elderly inside each unit are the same; areas move by the reprojection's rounding only.
+            func counts(_ line: Substring) -> [Substring] { Array(line.split(separator: ",").prefix(9)) }
+            #expect(zip(rows, expected).allSatisfy { counts($0) == counts($1) })
+        }
+
+        @Test("a .prj GDAL cannot read is an error naming the flag; the flag overrides it")
+        func unreadablePrj() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let units = folder.file("units.shp")
+            try convert(sample + "/units.geojson", to: units, ["-lco", "ENCODING=UTF-8"])
+            try folder.write("units.prj", "GEOGCS[nonsense")
+            let refused = try coverage(units: units)
+            #expect(refused.status != 0)
+            #expect(refused.stderr.contains("units.shp: its .prj cannot be read by GDAL; give the layer's coordinate system"))
+            let flagged = try coverage(units: units, ["--units-crs", "wgs84"])
+            #expect(flagged.status == 0, "\(flagged.stderr)")
+            #expect(flagged.stdout == (try reference()))
+        }
+
+        @Test("a GBK Shapefile without .cpg (Hangzhou's towns) is read as GB18030 with a warning; --encoding overrides")
+        func gbkShapefile() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let towns = Paths.hangzhou + "/town-points-gcj02.geojson"
+            let shp = folder.file("towns.shp")
+            try convert(towns, to: shp, ["-lco", "ENCODING=CP936"])
+            try FileManager.default.removeItem(atPath: folder.file("towns.cpg"))
+            try zeroLanguageDriver(folder.file("towns.dbf"))
+            let original = try GeoJSONReader.read(file: towns).features
+            let read = try LayerFormats.withGDAL.read(LayerRequest(path: shp))
+            #expect(read.notes.count == 1 && read.notes[0].contains("read as GB18030"))
+            let names = { (features: [Feature]) in features.compactMap { $0.properties["name"]?.textValue } }
+            #expect(names(read.features) == names(original))
+            #expect(names(read.features).contains { $0.unicodeScalars.contains { $0.value >= 0x4E00 } })
+            // Told it is Latin-1, the same bytes give what the user asked for, and no warning.
+            let latin = try LayerFormats.withGDAL.read(LayerRequest(path: shp, encoding: "ISO-8859-1"))
+            #expect(latin.notes.isEmpty && names(latin.features) != names(original))
+        }
+
+        @Test("an Excel ledger with Chinese headers (名称, 类型, 经度, 纬度) gives the same coverage as the GeoJSON")
+        func excelLedger() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let csv = folder.file("ledger.csv"), xlsx = folder.file("ledger.xlsx")
+            let facilities = try GeoJSONReader.read(file: sample + "/facilities.geojson").features
+            var lines = ["编号,名称,类型,容量,经度,纬度"]
+            for feature in facilities {
+                guard case .point(let c)? = feature.geometry else { continue }
+                let p = feature.properties
+                lines.append([p["id"], p["name"], p["kind"], p["capacity"]].map { $0?.textValue ?? "" }.joined(separator: ",") + ",\(c.x),\(c.y)")
+            }
+            try lines.joined(separator: "\n").write(toFile: csv, atomically: true, encoding: .utf8)
+            try convert(csv, to: xlsx, ["-f", "XLSX", "-oo", "AUTODETECT_TYPE=YES"])
+            let result = try coverage(
+                units: sample + "/units.geojson", facilities: xlsx,
+                ["--facilities-id-field", "编号", "--facilities-name-field", "名称", "--facilities-kind-field", "类型", "--facilities-capacity-field", "容量"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout == (try reference()))
+        }
+
+        @Test("an OpenStreetMap .osm.pbf made from the sample network measures the same walking coverage")
+        func osmNetwork() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let osm = folder.file("network.osm"), pbf = folder.file("network.osm.pbf")
+            try osmXML(from: sample + "/network.geojson").write(toFile: osm, atomically: true, encoding: .utf8)
+            try requiredTool("osmium", ["cat", osm, "-o", pbf, "--overwrite"])
+            let fromGeoJSON = try coverage(units: sample + "/units.geojson", ["--network", sample + "/network.geojson"])
+            let fromPBF = try coverage(units: sample + "/units.geojson", ["--network", pbf])
+            #expect(fromPBF.status == 0, "\(fromPBF.stderr)")
+            #expect(fromPBF.stdout == fromGeoJSON.stdout)
+            // The same features used and left out (by reason), nodes, edges, length and pieces; only the
+            // first line, naming the file, differs.
+            let check = try CLI.run(["network", "check", pbf]).stdout.split(separator: "\n").dropFirst()
+            let reference = try CLI.run(["network", "check", sample + "/network.geojson"]).stdout.split(separator: "\n").dropFirst()
+            #expect(check.count >= 3 && check == reference)
+        }
+    }
+
+    @Suite("Writing")
+    struct Writing {
+        @Test("gaps in every format open in ogrinfo as one named geometry type and read back the same", arguments: [
+            ("gpkg", "Multi Polygon"), ("fgb", "Multi Polygon"), ("shp", "Polygon"),
+        ])
+        func gapsLayer(format: String, geometry: String) throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let output = folder.file("gaps.\(format)")
+            let result = try CLI.run(["gaps", "--kind", "canteen", "--output", output])
+            #expect(result.status == 0, "\(result.stderr)")
+            let info = try requiredTool("ogrinfo", ["-so", "-al", output]).stdout
+            #expect(info.contains("Geometry: \(geometry)\n"))
+            #expect(!info.contains("Unknown (any)"))
+            let reference = try GeoJSONReader.read(file: try gapsGeoJSON(in: folder)).features
+            let read = try LayerFormats.withGDAL.read(LayerRequest(path: output)).features
+            #expect(read.count == reference.count)
+            // FlatGeobuf's spatial index orders features along a Hilbert curve: compare them as a set.
+            func codes(_ features: [Feature]) -> [String] { features.compactMap { $0.properties["code"]?.textValue }.sorted() }
+            #expect(codes(read) == codes(reference))
+            if format == "shp" {
+                #expect(info.contains("eld_uncov: Real") && info.contains("dist_model: String"))
+                #expect(try String(contentsOfFile: folder.file("gaps.cpg"), encoding: .utf8).contains("UTF-8"))
+            } else {
+                #expect(info.contains("elderly_uncovered: Real") && info.contains("distance_model: String"))
+            }
+        }
+
+        @Test("coverage writes unit polygons to a GeoPackage by the output's extension; CSV with WKT reads back")
+        func coverageLayer() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let gpkg = folder.file("coverage.gpkg")
+            #expect(try CLI.run(["coverage", "--kind", "canteen", "--output", gpkg]).status == 0)
+            let info = try requiredTool("ogrinfo", ["-so", "-al", gpkg]).stdout
+            #expect(info.contains("Geometry: Multi Polygon") && info.contains("coverage_ratio: Real") && info.contains("code: String"))
+            let gaps = folder.file("gaps.csv")
+            #expect(try CLI.run(["gaps", "--kind", "canteen", "--output", gaps]).status == 0)
+            let back = try LayerFormats.withGDAL.read(LayerRequest(path: gaps))
+            #expect(back.features.allSatisfy { $0.geometry?.isPolygonal == true })
+        }
+
+        @Test("the report's tables as one GeoPackage, a layer per table")
+        func reportTables() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let result = try CLI.run(["report", "--kind", "canteen", "--output", folder.file("r.html"), "--tables", folder.file("t"), "--tables-format", "gpkg"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let info = try requiredTool("ogrinfo", ["-so", folder.file("t/tables.gpkg")]).stdout
+            #expect(info.contains("coverage (None)") && info.contains("gaps (Multi Polygon)"))
+        }
+    }
+
+    @Suite("Bad input")
+    struct BadInput {
+        @Test("one line and no output for each")
+        func oneLine() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let garbage = try folder.write("units.gpkg", "not a geopackage at all")
+            let shp = folder.file("noshx.shp")
+            try convert(sample + "/units.geojson", to: shp)
+            try FileManager.default.removeItem(atPath: folder.file("noshx.shx"))
+            let nodbf = folder.file("nodbf.shp")
+            try convert(sample + "/units.geojson", to: nodbf)
+            try FileManager.default.removeItem(atPath: folder.file("nodbf.dbf"))
+            let noColumns = folder.file("nocolumns.xlsx")
+            try folder.write("nocolumns.csv", "名称,类型\n甲,canteen\n")
+            try convert(folder.file("nocolumns.csv"), to: noColumns, ["-f", "XLSX"])
+            let cases: [([String], String)] = [
+                (["--units", garbage], "GDAL cannot open it as vector data"),
+                (["--units", shp], "the Shapefile has no .shx beside it"),
+                (["--units", nodbf], "the Shapefile has no .dbf beside it"),
+                (["--units", sample + "/units.geojson", "--facilities", noColumns], "no longitude/latitude columns"),
+            ]
+            for (layers, message) in cases {
+                var arguments = ["coverage"] + layers
+                if !arguments.contains("--facilities") { arguments += ["--facilities", sample + "/facilities.geojson"] }
+                arguments += ["--demand", sample + "/demand.geojson", "--output", folder.file("out.csv")]
+                let result = try CLI.run(arguments)
+                #expect(result.status != 0)
+                #expect(result.stderr.contains(message), "\(result.stderr)")
+                #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+                #expect(!FileManager.default.fileExists(atPath: folder.file("out.csv")))
+            }
+            let unknown = try CLI.run(["gaps", "--output", folder.file("gaps.xyz")])
+            #expect(unknown.status != 0 && unknown.stderr.contains("gaps.xyz: no format for this extension"))
+            try FileManager.default.createDirectory(atPath: folder.file("taken.gpkg"), withIntermediateDirectories: false)
+            let directory = try CLI.run(["gaps", "--output", folder.file("taken.gpkg")])
+            #expect(directory.status != 0 && directory.stderr.split(separator: "\n").count == 1)
+        }
+
+        @Test("a GeoPackage output killed mid-run leaves no half file")
+        func killed() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let output = folder.file("gaps.gpkg")
+            for delay in [0.2, 0.6, 1.0] {
+                let process = try CLI.start(["gaps", "--output", output])
+                Thread.sleep(forTimeInterval: delay)
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                if FileManager.default.fileExists(atPath: output) {
+                    #expect(try requiredTool("ogrinfo", ["-so", "-al", output]).stdout.contains("Geometry: Multi Polygon"))
+                }
+            }
+        }
+    }
+}
+
+/// Sets a DBF's language driver byte to 0 ("not given"), as a DBF from older tools has it.
+func zeroLanguageDriver(_ dbf: String) throws {
+    let handle = try #require(FileHandle(forUpdatingAtPath: dbf))
+    defer { try? handle.close() }
+    try handle.seek(toOffset: 29)
+    handle.write(Data([0]))
+}
+
+/// The gaps of the sample as GeoJSON, written by the CLI into `folder`.
+func gapsGeoJSON(in folder: TemporaryFolder) throws -> String {
+    let path = folder.file("ref.geojson")
+    let result = try CLI.run(["gaps", "--kind", "canteen", "--output", path])
+    try #require(result.status == 0, "\(result.stderr)")
+    return path
+}
+
+/// OpenStreetMap XML for a GeoJSON of lines: a node per distinct vertex (7 decimals, as OSM stores
+/// them), a way per line with its `highway` and `foot` tags.
+func osmXML(from geojson: String) throws -> String {
+    var nodes: [String: Int] = [:]
+    var nodeLines: [String] = [], wayLines: [String] = []
+    func node(_ c: Coordinate) -> Int {
+        let key = String(format: "%.7f,%.7f", c.x, c.y)
+        if let id = nodes[key] { return id }
+        let id = nodes.count + 1
+        nodes[key] = id
+        nodeLines.append(String(format: "<node id=\"%d\" version=\"1\" lat=\"%.7f\" lon=\"%.7f\"/>", id, c.y, c.x))
+        return id
+    }
+    for (index, feature) in try GeoJSONReader.read(file: geojson).features.enumerated() {
+        let parts: [[Coordinate]]
+        switch feature.geometry {
+        case .lineString(let line)?: parts = [line]
+        case .multiLineString(let lines)?: parts = lines
+        default: continue
+        }
+        for (p, part) in parts.enumerated() {
+            let refs = part.map { "<nd ref=\"\(node($0))\"/>" }.joined()
+            let tags = ["highway", "foot", "railway", "waterway", "name"].compactMap { key in
+                feature.properties[key]?.textValue.map { "<tag k=\"\(key)\" v=\"\($0.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "\"", with: "&quot;").replacingOccurrences(of: "<", with: "&lt;"))\"/>" }
+            }.joined()
+            wayLines.append("<way id=\"\(index * 10 + p + 1)\" version=\"1\">\(refs)\(tags)</way>")
+        }
+    }
+    return "<?xml version='1.0' encoding='UTF-8'?>\n<osm version=\"0.6\" generator=\"doorstep-tests\">\n"
+        + (nodeLines + wayLines).joined(separator: "\n") + "\n</osm>\n"
+}
