@@ -67,6 +67,8 @@ public struct LayerLoader: Sendable {
     public var demandFields: FieldNames
     /// The file formats read: GeoJSON and CSV, and every other GDAL format when the program links it.
     public var formats: LayerFormats
+    /// How demand counts become points (see ``DemandSource``).
+    public var demandOptions = DemandOptions()
 
     /// The same property names for every layer.
     public init(fields: FieldNames = FieldNames(), formats: LayerFormats = .builtIn) {
@@ -89,6 +91,11 @@ public struct LayerLoader: Sendable {
     public static let isolationDistance = 1.0
 
     public func load(units unitsSource: LayerSource, facilities: [LayerSource], demand: LayerSource) throws(InputError) -> Layers {
+        try load(units: unitsSource, facilities: facilities, demand: DemandSource.layer(demand))
+    }
+
+    /// The three layers, the demand as points or made from counts (see ``DemandSource``).
+    public func load(units unitsSource: LayerSource, facilities: [LayerSource], demand: DemandSource) throws(InputError) -> Layers {
         do { return try loadAll(units: unitsSource, facilities: facilities, demand: demand) } catch { throw onTableLine(error) }
     }
 
@@ -102,14 +109,14 @@ public struct LayerLoader: Sendable {
         return error.onLine(of: table)
     }
 
-    func loadAll(units unitsSource: LayerSource, facilities: [LayerSource], demand: LayerSource) throws(InputError) -> Layers {
+    func loadAll(units unitsSource: LayerSource, facilities: [LayerSource], demand: DemandSource) throws(InputError) -> Layers {
         var warnings: [String] = []
         let units = try loadUnits(unitsSource, warnings: &warnings)
         warnings += isolationWarnings(units, file: unitsSource.path)
         var allFacilities: [Facility] = []
         for source in facilities { allFacilities += try loadFacilities(source, warnings: &warnings) }
-        let demand = try loadDemand(demand, warnings: &warnings)
-        return Layers(units: units, facilities: allFacilities, demand: demand, warnings: warnings)
+        let (points, method) = try loadDemand(demand, units: units, warnings: &warnings)
+        return Layers(units: units, facilities: allFacilities, demand: points, warnings: warnings, demandMethod: method)
     }
 
     // MARK: Reading and converting
@@ -430,10 +437,9 @@ public struct LayerLoader: Sendable {
         return (lines, warnings)
     }
 
-    func loadDemand(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [DemandPoint] {
-        let file = source.path, fields = demandFields
-        let features = try read(source, warnings: &warnings)
-        guard !features.isEmpty else { throw InputError(file: file, message: "the demand layer has no features") }
+    /// Demand points with their weights from a layer of points.
+    func demandPoints(_ features: [Feature], file: String) throws(InputError) -> [DemandPoint] {
+        let fields = demandFields
         var demand: [DemandPoint] = []
         demand.reserveCapacity(features.count)
         for (index, feature) in features.enumerated() {

@@ -79,11 +79,15 @@ public struct Layers: Sendable {
     public var demand: [DemandPoint]
     /// Things the planner should know that did not stop the run (repaired polygons, CRS notes).
     public var warnings: [String]
+    /// How the demand was made, for every command and the report's settings to state: "30,001 demand
+    /// points from demand.geojson", "demand from 2,160 community counts on a 50 m grid".
+    public var demandMethod: String
 
-    public init(units: [PlanningUnit], facilities: [Facility], demand: [DemandPoint], warnings: [String] = []) {
+    public init(units: [PlanningUnit], facilities: [Facility], demand: [DemandPoint], warnings: [String] = [], demandMethod: String = "") {
         self.units = units
         self.facilities = facilities
         self.demand = demand
         self.warnings = warnings
+        self.demandMethod = demandMethod
     }
 }

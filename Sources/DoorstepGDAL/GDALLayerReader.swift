@@ -24,7 +24,10 @@ public struct GDALLayerReader: LayerReader {
 
     public func read(_ request: LayerRequest) throws(InputError) -> FeatureCollection {
         let path = request.path
-        guard FileManager.default.fileExists(atPath: path) else { throw InputError(file: path, message: "no such file") }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw InputError(file: path, message: "no such file") }
+        // A folder may be a File Geodatabase; a device or a pipe is no layer (and /dev/zero never ends).
+        if !isFolder.boolValue, let notAFile = FileInput.notAFile(path) { throw notAFile }
         let shapefile = try ShapefileParts(path)
         var options: [String] = []
         if let encoding = request.encoding {
@@ -35,7 +38,8 @@ public struct GDALLayerReader: LayerReader {
         if Self.isSpreadsheet(path) { options += ["HEADERS=FORCE", "FIELD_TYPES=STRING"] }
         let dataset = try GDALDataset.open(path, options: options)
         let layer = try Self.layer(of: dataset, request)
-        var collection = try Self.features(of: layer, file: path, legacyText: shapefile?.textEncodingUnknown == true && request.encoding == nil)
+        var collection = try Self.features(
+            of: layer, file: path, legacyText: shapefile?.textEncodingUnknown == true && request.encoding == nil, attributesOnly: request.attributesOnly)
         try Self.declareCRS(of: layer, in: &collection, file: path, hasPrj: shapefile?.hasPrj ?? false)
         return collection
     }
@@ -71,7 +75,7 @@ public struct GDALLayerReader: LayerReader {
 
     /// Every feature of the layer, its fields as strings and numbers. With `legacyText`, text fields
     /// arrive as raw bytes and are decoded by ``LegacyText`` once all are seen.
-    static func features(of layer: OGRLayerH, file: String, legacyText: Bool) throws(InputError) -> FeatureCollection {
+    static func features(of layer: OGRLayerH, file: String, legacyText: Bool, attributesOnly: Bool = false) throws(InputError) -> FeatureCollection {
         let definition = OGR_L_GetLayerDefn(layer)
         let fieldCount = OGR_FD_GetFieldCount(definition)
         let fields: [(name: String, type: OGRFieldType)] = (0..<fieldCount).map { index in
@@ -113,7 +117,14 @@ public struct GDALLayerReader: LayerReader {
         }
         var notes: [String] = []
         if legacyText, let note = try legacy.decode(&features, file: file) { notes.append(note) }
-        var collection = hasGeometry || features.isEmpty ? FeatureCollection(features: features) : try table(fields.map(\.name), features, file: file)
+        var collection: FeatureCollection
+        if hasGeometry || features.isEmpty {
+            collection = FeatureCollection(features: features)
+        } else if attributesOnly {
+            collection = FeatureCollection(features: features, featureLines: features.indices.map { $0 + 2 })
+        } else {
+            collection = try table(fields.map(\.name), features, file: file)
+        }
         collection.notes = notes
         return collection
     }

@@ -35,9 +35,19 @@ public enum VectorOutput {
     public static func format(of path: String) throws(InputError) -> Format {
         let lowered = path.lowercased()
         if path == OutputFile.standardOutput || lowered.hasSuffix(".json") || lowered.hasSuffix(".geojson") { return .geojson }
+        // A device or a pipe (/dev/null, /dev/stdout) takes the stream GeoJSON is.
+        if !isRegularFileOrFolder(path) { return .geojson }
         if let format = Format.allCases.first(where: { lowered.hasSuffix(".\($0.rawValue)") }) { return format }
         let known = Format.allCases.map { ".\($0.rawValue)" }.joined(separator: ", ")
         throw InputError(file: path, message: "no format for this extension; write .geojson (or .json), \(known.dropFirst(10))")
+    }
+
+    /// Whether `path` (symbolic links followed) is a regular file or a folder, or does not exist.
+    static func isRegularFileOrFolder(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return true }
+        let type = info.st_mode & S_IFMT
+        return type == S_IFREG || type == S_IFDIR
     }
 
     /// Refuses, before any work, an output no driver writes.

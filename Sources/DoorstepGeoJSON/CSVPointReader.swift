@@ -96,6 +96,14 @@ public enum CSVPointReader {
         return FeatureCollection(features: features, featureLines: lines)
     }
 
+    /// Every filled row as a feature without geometry, its cells as string properties.
+    public static func rows(_ table: CSVTable) -> FeatureCollection {
+        let filled = table.rows.indices.filter { !table.rows[$0].allSatisfy { $0.trimmingSpaces().isEmpty } }
+        // Built in one pass: setting keys one by one costs the square of a hostile header's width.
+        let features = filled.map { Feature(geometry: nil, properties: JSONObject(keys: table.header, values: table.rows[$0].map(JSONValue.string))) }
+        return FeatureCollection(features: features, featureLines: filled.map(table.line(ofRow:)))
+    }
+
     /// Features from a table whose `wktColumn` holds each row's geometry as well-known text.
     static func shapes(_ table: CSVTable, wktColumn: Int, file: String) throws(InputError) -> FeatureCollection {
         let context = GEOSContext()

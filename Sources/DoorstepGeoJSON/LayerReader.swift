@@ -11,6 +11,9 @@ public struct LayerRequest: Sendable, Equatable {
     /// The layer to take from a multi-layer source when none is named and it has one of this name:
     /// a street network takes the `lines` of an OpenStreetMap extract.
     public var preferredLayer: String?
+    /// A table of attributes (counts per community): rows without coordinates are features without
+    /// geometry instead of an error.
+    public var attributesOnly = false
 
     public init(path: String, layer: String? = nil, encoding: String? = nil, preferredLayer: String? = nil) {
         self.path = path
@@ -93,7 +96,8 @@ public struct CSVLayerReader: LayerReader {
 
     public func read(_ request: LayerRequest) throws(InputError) -> FeatureCollection {
         try refuseLayer(request)
-        return try CSVPointReader.points(try CSVTable.read(file: request.path, encoding: request.encoding), file: request.path)
+        let table = try CSVTable.read(file: request.path, encoding: request.encoding)
+        return request.attributesOnly ? CSVPointReader.rows(table) : try CSVPointReader.points(table, file: request.path)
     }
 }
 

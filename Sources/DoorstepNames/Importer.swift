@@ -86,12 +86,7 @@ extension Registry {
             guard features.count == locations.count else { throw InputError(file: path, message: "rows and points do not pair up; please report this file") }
             return (features, locations)
         }
-        let features = filled.map { index in
-            // Built in one pass: setting keys one by one costs the square of a hostile header's width.
-            let row = table.rows[index]
-            return Feature(geometry: nil, properties: JSONObject(keys: table.header, values: row.map(JSONValue.string)))
-        }
-        return (features, locations)
+        return (CSVPointReader.rows(table).features, locations)
     }
 
     /// Writes records read by ``readImport(_:fields:types:)`` in one transaction, each with an event.

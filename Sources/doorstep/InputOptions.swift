@@ -17,6 +17,21 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Elderly demand points with id, elderly (any format --units takes).")
     var demand: String?
 
+    @Option(help: "Counts of elderly per unit instead of --demand: a table (CSV, Excel) with the unit code and a count (--weight-field), placed as points inside each unit.")
+    var demandTable: String?
+
+    @Option(help: "The --demand-table column holding the unit code.")
+    var demandJoin = "code"
+
+    @Option(help: "Metres between the points a count is spread over, for --demand-table or a --demand of polygons (1 to 10000).")
+    var demandSpacing: Double = 50
+
+    @Option(help: "Residential buildings (polygons, optional floors) to spread counts over instead of a grid: weight ∝ footprint area × floors.")
+    var buildings: String?
+
+    @Option(help: "Property of --buildings holding the number of floors.")
+    var floorsField = "floors"
+
     @Option(help: "The layer of a multi-layer --units file (GeoPackage, File Geodatabase, workbook); or write FILE:LAYER.")
     var unitsLayer: String?
 
@@ -82,10 +97,12 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Property holding the elderly at a demand point (overrides --weight-field).") var demandWeightField: String?
 
     func validate() throws {
-        let given = [units != nil, !facilities.isEmpty, demand != nil]
+        if demand != nil, demandTable != nil { throw ValidationError("give --demand or --demand-table, not both") }
+        let given = [units != nil, !facilities.isEmpty, demand != nil || demandTable != nil]
         if given.contains(true) && given.contains(false) {
-            throw ValidationError("give --units, --facilities and --demand together, or none of them to use the sample city")
+            throw ValidationError("give --units, --facilities and --demand (or --demand-table) together, or none of them to use the sample city")
         }
+        if let problem = DemandPlacement.spacingRange.problem(with: demandSpacing) { throw ValidationError(problem) }
         _ = try radii()
         for problem in [
             WalkingNetwork.snapMaxRange.problem(with: snapMax), WalkingNetwork.trimRange.problem(with: trim),
@@ -156,12 +173,15 @@ struct InputOptions: ParsableArguments {
         facilities.capacity = facilitiesCapacityField ?? facilities.capacity
         demand.id = demandIdField ?? demand.id
         demand.weight = demandWeightField ?? demand.weight
-        return LayerLoader(units: units, facilities: facilities, demand: demand, formats: .withGDAL)
+        var loader = LayerLoader(units: units, facilities: facilities, demand: demand, formats: .withGDAL)
+        loader.demandOptions = DemandOptions(
+            spacing: demandSpacing, buildings: buildings.map { LayerSource(parsing: $0, encoding: encoding) }, floorsField: floorsField)
+        return loader
     }
 
     /// The files of the three layers: those the flags name, or the embedded sample city's.
     func layerPaths() throws -> (units: String, facilities: [String], demand: String) {
-        if let units, let demand { return (units, facilities, demand) }
+        if let units, let demand = demand ?? demandTable { return (units, facilities, demand) }
         let sample = try SampleLocation.directory()
         return (
             sample + "/" + SampleCity.fileNames.units, [sample + "/" + SampleCity.fileNames.facilities],
@@ -172,7 +192,8 @@ struct InputOptions: ParsableArguments {
     /// Every file the command reads, which no output may replace.
     func inputPaths() throws -> [String] {
         let paths = try layerPaths()
-        return ([paths.units, paths.demand] + paths.facilities + (network.map { [$0] } ?? [])).map { LayerRequest(parsing: $0).path }
+        let others = [network, buildings].compactMap { $0 }
+        return ([paths.units, paths.demand] + paths.facilities + others).map { LayerRequest(parsing: $0).path }
     }
 
     /// Reads the layers the flags name, or the embedded sample city when none are named.
@@ -183,9 +204,16 @@ struct InputOptions: ParsableArguments {
         let layers = try loader.load(
             units: LayerSource(parsing: paths.units, crs: unitsCRS, layer: unitsLayer, encoding: encoding),
             facilities: paths.facilities.map { LayerSource(parsing: $0, crs: facilitiesCRS, encoding: encoding) },
-            demand: LayerSource(parsing: paths.demand, crs: demandCRS, layer: demandLayer, encoding: encoding))
+            demand: demandSource(paths.demand, crs: demandCRS))
         for warning in layers.warnings { Console.warn(warning) }
+        if demandTable != nil || !layers.demand.isEmpty && layers.demandMethod.hasPrefix("demand from") { Console.note(layers.demandMethod) }
         return layers
+    }
+
+    /// The demand layer, or the table of counts joined to the units.
+    func demandSource(_ path: String, crs: CoordinateSystem?) -> DemandSource {
+        let source = LayerSource(parsing: path, crs: crs, layer: demandLayer, encoding: encoding)
+        return demandTable == nil ? .layer(source) : .table(source, join: demandJoin)
     }
 
     /// The coordinate system a `--…-crs` flag names, or nil without the flag.
