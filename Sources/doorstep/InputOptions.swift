@@ -74,6 +74,9 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Walking speed in metres per second for radii given in minutes (0.1 to 3; 1.0 is an older person's pace).")
     var walkSpeed: Double = 1.0
 
+    @Flag(help: "Print to standard error how long reading the layers took.")
+    var timings = false
+
     @Option(help: "Unit level: district, street or community; coverage and gaps also take all.")
     var level: LevelChoice = .street
 
@@ -201,6 +204,8 @@ struct InputOptions: ParsableArguments {
         let unitsCRS = try Self.crs(unitsCrs, flag: "--units-crs"), facilitiesCRS = try Self.crs(facilitiesCrs, flag: "--facilities-crs")
         let demandCRS = try Self.crs(demandCrs, flag: "--demand-crs")
         let paths = try layerPaths()
+        let started = ContinuousClock.now
+        defer { if timings { Console.note("timings: read layers \(Self.seconds(ContinuousClock.now - started))") } }
         let layers = try loader.load(
             units: LayerSource(parsing: paths.units, crs: unitsCRS, layer: unitsLayer, encoding: encoding),
             facilities: paths.facilities.map { LayerSource(parsing: $0, crs: facilitiesCRS, encoding: encoding) },
@@ -208,6 +213,11 @@ struct InputOptions: ParsableArguments {
         for warning in layers.warnings { Console.warn(warning) }
         if demandTable != nil || !layers.demand.isEmpty && layers.demandMethod.hasPrefix("demand from") { Console.note(layers.demandMethod) }
         return layers
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        let (whole, fraction) = duration.components
+        return String(format: "%.3f s", Double(whole) + Double(fraction) / 1e18)
     }
 
     /// The demand layer, or the table of counts joined to the units.

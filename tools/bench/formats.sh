@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Reading the scale-N sample (default 10) from GeoJSON (Doorstep's own reader), GeoPackage and
+# Shapefile (GDAL), side by side in one run: `doorstep coverage --timings` reports the time spent
+# reading and checking the three layers. Best of 3 runs each.
+#   tools/bench/formats.sh [scale]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+scale=${1:-10}
+tools/setup.sh
+swift build -c release --scratch-path .build-bench >/dev/null
+doorstep=.build-bench/release/doorstep
+work=$(mktemp -d /tmp/doorstep-formats-XXXX)
+trap 'rm -rf "$work"' EXIT
+"$doorstep" sample --scale "$scale" --output "$work/geojson" >/dev/null 2>&1
+mkdir -p "$work/shp"
+for layer in units facilities demand; do
+  ogr2ogr -f GPKG "$work/$layer.gpkg" "$work/geojson/$layer.geojson"
+  ogr2ogr -lco ENCODING=UTF-8 "$work/shp/$layer.shp" "$work/geojson/$layer.geojson"
+done
+read_time() {  # units facilities demand → best read time in seconds of 3 runs
+  for _ in 1 2 3; do
+    "$doorstep" coverage --units "$1" --facilities "$2" --demand "$3" --kind canteen --level district --timings 2>&1 >/dev/null \
+      | sed -n 's/^timings: read layers \([0-9.]*\) s$/\1/p'
+  done | sort -n | head -1
+}
+geojson=$(read_time "$work/geojson/units.geojson" "$work/geojson/facilities.geojson" "$work/geojson/demand.geojson")
+gpkg=$(read_time "$work/units.gpkg" "$work/facilities.gpkg" "$work/demand.gpkg")
+shp=$(read_time "$work/shp/units.shp" "$work/shp/facilities.shp" "$work/shp/demand.shp")
+points=$(ogrinfo -so -al "$work/demand.gpkg" | sed -n 's/^Feature Count: //p')
+echo "scale $scale ($points demand points), load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-12s %8s %8s\n' format "read s" "× GeoJSON"
+for pair in "GeoJSON $geojson" "GeoPackage $gpkg" "Shapefile $shp"; do
+  set -- $pair
+  printf '%-12s %8s %8.2f\n' "$1" "$2" "$(echo "$2 / $geojson" | bc -l)"
+done
