@@ -15,6 +15,11 @@ pkg-config --exists gdal 2>/dev/null || packages+=(libgdal-dev)
 command -v ogrinfo >/dev/null 2>&1 || packages+=(gdal-bin)
 # osmium writes the .osm.pbf test fixture (GDAL reads PBF but cannot write it).
 command -v osmium >/dev/null 2>&1 || packages+=(osmium-tool)
+# doorstep serve: Leaflet is copied into the package (this is its source); wrk for tools/bench/serve.sh;
+# Chromium for the map page's test.
+[[ -f /usr/share/javascript/leaflet/leaflet.js ]] || packages+=(libjs-leaflet)
+command -v wrk >/dev/null 2>&1 || packages+=(wrk)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 
 if ((${#packages[@]})); then
   echo "setup: installing ${packages[*]}" >&2
