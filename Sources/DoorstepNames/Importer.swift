@@ -47,9 +47,11 @@ extension Registry {
     /// The records of a GeoJSON or CSV file, every row read and checked against `types`, without
     /// touching a registry: a command can read its input before it creates one.
     public static func readImport(
-        _ path: String, fields: ImportFields = ImportFields(), types: [String: PlaceType], formats: LayerFormats = .builtIn
+        _ path: String, fields: ImportFields = ImportFields(), types: [String: PlaceType], formats: LayerFormats = .builtIn,
+        warn: (String) -> Void = { _ in }
     ) throws -> [PlaceDraft] {
-        let (features, locations) = try importRows(LayerRequest(parsing: path), formats: formats)
+        let (features, locations, notes) = try importRows(LayerRequest(parsing: path), formats: formats)
+        notes.forEach(warn)
         let path = LayerRequest(parsing: path).path
         var drafts: [PlaceDraft] = []
         drafts.reserveCapacity(features.count)
@@ -68,7 +70,7 @@ extension Registry {
     /// The features of a layer (through `formats`), each with where it is in the file: "feature 3",
     /// or the line its table row starts on (a quoted cell may span lines). A CSV without coordinates
     /// gives records without a location; blank rows are passed over, as the point reader does.
-    static func importRows(_ request: LayerRequest, formats: LayerFormats) throws -> (features: [Feature], locations: [String]) {
+    static func importRows(_ request: LayerRequest, formats: LayerFormats) throws -> (features: [Feature], locations: [String], notes: [String]) {
         let path = request.path
         guard path.lowercased().hasSuffix(".csv") else {
             let collection = try formats.read(request)
@@ -76,7 +78,7 @@ extension Registry {
             let locations = collection.features.indices.map { index in
                 lines.flatMap { index < $0.count ? "line \($0[index])" : nil } ?? "feature \(index)"
             }
-            return (collection.features, locations)
+            return (collection.features, locations, collection.notes)
         }
         let table = try CSVTable.read(file: path)
         let filled = table.rows.indices.filter { !table.rows[$0].allSatisfy { $0.trimmingSpaces().isEmpty } }
@@ -84,9 +86,9 @@ extension Registry {
         if CSVPointReader.hasCoordinates(table) {
             let features = try CSVPointReader.points(table, file: path).features
             guard features.count == locations.count else { throw InputError(file: path, message: "rows and points do not pair up; please report this file") }
-            return (features, locations)
+            return (features, locations, [])
         }
-        return (CSVPointReader.rows(table).features, locations)
+        return (CSVPointReader.rows(table).features, locations, [])
     }
 
     /// Writes records read by ``readImport(_:fields:types:)`` in one transaction, each with an event.

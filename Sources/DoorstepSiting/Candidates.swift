@@ -3,10 +3,11 @@ import DoorstepGeoJSON
 import DoorstepGeometry
 
 extension SiteCandidate {
-    /// Reads candidates (GeoJSON points or CSV with longitude/latitude) with `id`, `name` and
-    /// optional `capacity` and `cost`; ids must be unique, and a file without candidates is an error.
-    public static func load(_ source: LayerSource) throws -> [SiteCandidate] {
-        let points = try LayerLoader().loadPoints(source, layer: "candidate")
+    /// Reads candidates (points in any format `formats` reads: GeoJSON, CSV with longitude/latitude,
+    /// a GeoPackage …) with `id`, `name` and optional `capacity` and `cost`; ids must be unique, and a
+    /// file without candidates is an error.
+    public static func load(_ source: LayerSource, formats: LayerFormats = .builtIn) throws -> [SiteCandidate] {
+        let points = try LayerLoader(formats: formats).loadPoints(source, layer: "candidate")
         guard !points.isEmpty else { throw InputError(file: source.path, message: "the candidates file has no candidates") }
         var seen: [String: Int] = [:]
         var candidates: [SiteCandidate] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DoorstepCRS
 import DoorstepCoverage
+import DoorstepGDAL
 import DoorstepGeoJSON
 import DoorstepNames
 import DoorstepSiting
@@ -37,7 +38,7 @@ struct Site: ParsableCommand {
     @Option(help: "auto, exact (CBC MILP) or heuristic (lazy greedy + swap).") var solver: String = "auto"
     @Option(help: "Seconds the whole run may take, reading and model building included (0.1 to 86400).") var timeLimit: Double = 60
 
-    @Option(help: "Write the chosen sites as GeoJSON here (atomically).") var output: String?
+    @Option(help: "Write the chosen sites here (atomically): GeoJSON, or by extension GeoPackage, Shapefile, FlatGeobuf, KML or CSV.") var output: String?
     @Option(help: "Summary format: text or json.") var format: Format = .text
     @Option(help: "A place-name registry: adds the nearest road and community to each site.") var names: String?
 
@@ -64,7 +65,10 @@ struct Site: ParsableCommand {
     func run() throws {
         // The time limit bounds the whole run: the clock starts before anything is read.
         let deadline = Deadline(seconds: timeLimit)
-        if let output { try OutputFile.checkWritable(output, inputs: try input.inputPaths() + [candidates, names].compactMap { $0 }) }
+        if let output {
+            try OutputFile.checkWritable(output, inputs: try input.inputPaths() + [candidates, names].compactMap { $0 }.map { LayerRequest(parsing: $0).path })
+            try VectorOutput.check(output)
+        }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
         let settings = try input.settings()
@@ -73,7 +77,8 @@ struct Site: ParsableCommand {
             throw CLIError(kinds.isEmpty ? "name the kind to site with --kind (e.g. --kind canteen)" : "site one kind at a time: --kind \(kinds.joined(separator: " or --kind "))")
         }
         let siteCandidates = try candidates.map { path in
-            try SiteCandidate.load(LayerSource(path: path, crs: try candidatesCrs.map { try CoordinateSystem(parsing: $0) }))
+            try SiteCandidate.load(
+                LayerSource(parsing: path, crs: try candidatesCrs.map { try CoordinateSystem(parsing: $0) }, encoding: input.encoding), formats: .withGDAL)
         }
         if !layers.facilities.contains(where: { $0.kind == kind }) {
             Console.warn("there are no \(kind) facilities yet: every elderly person counts as uncovered")
@@ -93,7 +98,7 @@ struct Site: ParsableCommand {
         if let output {
             var features = plan.sites.map { SiteReport.feature($0, request: plan.request) }
             if let labeler { features = try labeler.annotate(features) }
-            try OutputFile.write(GeoJSONWriter().featureCollection(features), to: output)
+            try VectorOutput.write(features, to: output)
         }
         switch format {
         case .text: print(SiteReport.text(plan))

@@ -217,6 +217,42 @@ struct GDALFormatTests {
         }
     }
 
+    @Suite("Every command")
+    struct EveryCommand {
+        @Test("names import reads Hangzhou's towns from a GBK Shapefile (warned, names intact); names export writes a GeoPackage")
+        func names() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let shp = folder.file("towns.shp"), db = folder.file("names.sqlite"), gpkg = folder.file("names.gpkg")
+            try convert(Paths.hangzhou + "/town-points-gcj02.geojson", to: shp, ["-lco", "ENCODING=CP936"])
+            try FileManager.default.removeItem(atPath: folder.file("towns.cpg"))
+            try zeroLanguageDriver(folder.file("towns.dbf"))
+            let imported = try CLI.run(["names", "import", shp, "--db", db, "--fallback-type", "town"])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect(imported.stdout.contains("imported 185 names") && imported.stderr.contains("read as GB18030"))
+            #expect(try CLI.run(["names", "search", "西湖", "--db", db]).stdout.contains("西湖街道  Xihu Jiedao"))
+            #expect(try CLI.run(["names", "export", "--db", db, "--output", gpkg]).status == 0)
+            let info = try requiredTool("ogrinfo", ["-so", "-al", gpkg]).stdout
+            #expect(info.contains("Geometry: Point") && info.contains("Feature Count: 185"))
+        }
+
+        @Test("site reads candidates from a GeoPackage and writes the chosen sites as a Shapefile")
+        func site() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let candidates = folder.file("candidates.gpkg"), geojson = folder.file("sites.geojson"), shp = folder.file("sites.shp")
+            let points = (0..<12).map { pointFeature(120.09 + Double($0) * 0.012, 30.24 + Double($0 % 4) * 0.018, #""id":"C\#($0)""#) }
+            try convert(try folder.write("candidates.geojson", collection(points)), to: candidates, ["-f", "GPKG"])
+            for output in [geojson, shp] {
+                let result = try CLI.run(["site", "--kind", "canteen", "--add", "3", "--candidates", candidates, "--output", output])
+                #expect(result.status == 0, "\(result.stderr)")
+            }
+            let fromGeoJSON = try GeoJSONReader.read(file: geojson).features, fromShapefile = try LayerFormats.withGDAL.read(LayerRequest(path: shp)).features
+            #expect(fromGeoJSON.count == 3)
+            #expect(fromShapefile.map { $0.properties["cand_id"]?.textValue } == fromGeoJSON.map { $0.properties["candidate_id"]?.textValue })
+        }
+    }
+
     @Suite("Bad input")
     struct BadInput {
         @Test("one line and no output for each")

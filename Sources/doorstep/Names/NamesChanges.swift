@@ -1,4 +1,5 @@
 import ArgumentParser
+import DoorstepGDAL
 import DoorstepGeoJSON
 import DoorstepGeometry
 import DoorstepNames
@@ -7,10 +8,10 @@ import Foundation
 struct NamesImport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import names from GeoJSON or CSV (name, type, district, town, status, pinyin, protected), all or nothing.",
+        abstract: "Import names from GeoJSON, CSV or any GDAL format (name, type, district, town, status, pinyin, protected), all or nothing.",
         discussion: "Example: doorstep names import towns.geojson --db hangzhou.sqlite")
 
-    @Argument(help: "A GeoJSON or CSV file.") var file: String
+    @Argument(help: "A GeoJSON, CSV, Shapefile, GeoPackage … file (FILE:LAYER picks a layer).") var file: String
     @Option(help: "Type for rows without one (default: read off each name's 通名).") var type: String?
     @Option(help: "Type for rows without one whose 通名 does not tell it either.") var fallbackType: String?
     @OptionGroup var registry: RegistryOptions
@@ -23,7 +24,7 @@ struct NamesImport: ParsableCommand {
         // never leaves an empty one behind. A new registry has the default types. (An existing one is
         // opened as a writer, which waits while another process is still creating its schema.)
         let types = FileManager.default.fileExists(atPath: registry.db) ? try registry.open().types() : PlaceType.defaultsByID
-        let drafts = try Registry.readImport(file, fields: fields, types: types)
+        let drafts = try Registry.readImport(file, fields: fields, types: types, formats: .withGDAL, warn: Console.warn)
         let target = try registry.open()
         let report: ImportReport
         do {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DoorstepGDAL
 import DoorstepGeoJSON
 import DoorstepNames
 import Foundation
@@ -90,7 +91,7 @@ struct NamesExport: ParsableCommand {
     @Option(help: "GeoJSON only: point (every record), line or polygon (only the records of that shape). Default: point.")
     var geometry: ExportGeometry?
     @Option(help: "Only records with this status.") var status: PlaceStatus?
-    @Option(help: "Write here (atomically) instead of standard output.") var output: String?
+    @Option(help: "Write here (atomically) instead of standard output; features go in the format of the extension (.geojson, .gpkg, .shp, .fgb, .kml).") var output: String?
     @OptionGroup var registry: RegistryOptions
 
     func validate() throws {
@@ -100,7 +101,10 @@ struct NamesExport: ParsableCommand {
 
     func run() throws {
         // The export never replaces the registry it reads (or its write-ahead files).
-        if let output { try OutputFile.checkWritable(output, inputs: ["", "-wal", "-shm"].map { self.registry.db + $0 }) }
+        if let output {
+            try OutputFile.checkWritable(output, inputs: ["", "-wal", "-shm"].map { self.registry.db + $0 })
+            if format == .geojson { try VectorOutput.check(output) }
+        }
         let registry = try registry.read()
         switch format {
         case .csv:
@@ -112,7 +116,7 @@ struct NamesExport: ParsableCommand {
                 // Say what was left out, so a short file is not taken for a short registry.
                 Console.note("\(features.count) record(s) with a \(shape.rawValue) shape written; --geometry point writes every record")
             }
-            try emit(GeoJSONWriter().featureCollection(features), to: output)
+            try emitLayer(features, to: output)
         }
     }
 }
