@@ -147,22 +147,25 @@ struct GDALWriter {
                 throw InputError(file: target, message: "GDAL cannot create field \(field.name): \(GDALRuntime.lastError(or: "unknown reason"))")
             }
         }
+        // Where each field landed: a driver may keep fields of its own first (KML's Name and Description).
+        let definition = OGR_L_GetLayerDefn(layer)
+        let columns = schema.fields.map { OGR_FD_GetFieldIndex(definition, $0.storedName) }
         GDALDatasetStartTransaction(dataset.handle, 0)
-        for (index, feature) in features.enumerated() { try write(feature, index: index, schema: schema, into: layer) }
+        for (index, feature) in features.enumerated() { try write(feature, index: index, schema: schema, columns: columns, into: layer) }
         guard GDALDatasetCommitTransaction(dataset.handle) == OGRERR_NONE || format != .gpkg else {
             throw InputError(file: target, message: "GDAL cannot finish the layer: \(GDALRuntime.lastError(or: "unknown reason"))")
         }
     }
 
-    func write(_ feature: Feature, index: Int, schema: LayerSchema, into layer: OGRLayerH) throws(InputError) {
+    func write(_ feature: Feature, index: Int, schema: LayerSchema, columns: [Int32], into layer: OGRLayerH) throws(InputError) {
         guard let handle = OGR_F_Create(OGR_L_GetLayerDefn(layer)) else { throw InputError(file: target, message: "GDAL cannot make a feature") }
         defer { OGR_F_Destroy(handle) }
-        for (column, field) in schema.fields.enumerated() {
+        for (field, column) in zip(schema.fields, columns) where column >= 0 {
             guard let value = feature.properties[field.name], value != .null else { continue }
             switch (field.type, value) {
-            case (OFTReal, .number(let number)): OGR_F_SetFieldDouble(handle, Int32(column), number)
-            case (OFTInteger, .bool(let flag)): OGR_F_SetFieldInteger(handle, Int32(column), flag ? 1 : 0)
-            default: OGR_F_SetFieldString(handle, Int32(column), LayerSchema.text(value))
+            case (OFTReal, .number(let number)): OGR_F_SetFieldDouble(handle, column, number)
+            case (OFTInteger, .bool(let flag)): OGR_F_SetFieldInteger(handle, column, flag ? 1 : 0)
+            default: OGR_F_SetFieldString(handle, column, LayerSchema.text(value))
             }
         }
         if let geometry = feature.geometry.map({ schema.conformed($0) }) {
