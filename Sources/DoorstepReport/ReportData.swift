@@ -39,6 +39,8 @@ public struct ReportData: Sendable {
     public var generated: Date
     /// `straight` or `network`; with a network, its usable lines (WGS84) to draw faintly under the maps.
     public var distanceModel: DistanceModel
+    /// How the demand was made: points from a file, or counts placed on a grid or on buildings.
+    public var demandMethod: String = ""
     /// Per kind, the area the facilities reach (WGS84), and the area the scenario's new sites reach.
     public var catchments: [String: GeometryValue]
     public var newCatchments: [String: GeometryValue]
@@ -106,11 +108,13 @@ public struct ReportData: Sendable {
             catchments[kind] = try reach(layers.facilities, kind, radius)
             newCatchments[kind] = try reach(newFacilities, kind, radius)
         }
-        return ReportData(
+        var data = ReportData(
             kinds: assessment.kinds, level: level, rows: assessment.rows, districtRows: districtRows, gaps: gaps,
             unitGeometries: assessment.unitGeometries, facilities: layers.facilities, compareRows: compareRows,
             compareFacilities: compare, newFacilities: newFacilities, areaLabels: labels, targets: targets,
             radiiOverridden: Set(settings.radii.keys), sources: sources, warnings: layers.warnings + assessment.warnings, generated: Date(),
             distanceModel: settings.distanceModel, catchments: catchments, newCatchments: newCatchments)
+        data.demandMethod = layers.demandMethod
+        return data
     }
 }

@@ -311,6 +311,7 @@ public struct ReportHTML {
         return """
             <h2>\(t(.settings))</h2>
             <h3>\(t(.distanceModel))</h3><p>\(Self.escape(distanceModelText()))</p>
+            <h3>\(t(.demandMethod))</h3><p>\(Self.escape(data.demandMethod))</p>
             <h3>\(t(.radiiUsed))</h3><table><thead><tr><th>\(t(.kind))</th><th>\(t(.radius))</th><th>\(t(.standard))</th></tr></thead><tbody>\(radii)</tbody></table>
             <h3>\(t(.targets))</h3><table><tbody>
             <tr><td>\(t(.minRatio))</td><td class=n>\(Self.percent(data.targets.minRatio))</td></tr>

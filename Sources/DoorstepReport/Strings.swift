@@ -14,7 +14,7 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
         case unitsMissing, topAreas, area, reasons, place, rank, mapTitle, legend, noData, districtTable, levelTable
         case settings, radiiUsed, standard, overridden, targets, minRatio, minFacilities, minArea, dataFiles, crs, tool
         case scenario, before, after, change, newlyCovered, newSites, code, name, reasonCoverage, reasonFacilities
-        case none, warnings, hatchNote, catchmentNote, serviceAreaNote, distanceModel, straightLineModel
+        case none, warnings, hatchNote, catchmentNote, serviceAreaNote, distanceModel, straightLineModel, demandMethod
     }
 
     static let table: [Key: (String, String)] = [
@@ -68,6 +68,7 @@ public enum ReportLanguage: String, Sendable, CaseIterable {
         .serviceAreaNote: ("浅色区域：步行服务区；灰线：步行路网", "light areas: walking service areas; grey lines: the street network"),
         .distanceModel: ("距离计算方式", "Distance model"),
         .straightLineModel: ("直线距离", "straight-line distance"),
+        .demandMethod: ("老年人口分布", "Demand"),
     ]
 
     func kindName(_ kind: String) -> String {

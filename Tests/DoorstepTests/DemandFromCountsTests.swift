@@ -71,6 +71,21 @@ struct DemandFromCountsTests {
         }
     }
 
+    @Test("the report states how demand was made")
+    func report() throws {
+        let city = try CountsCity()
+        defer { city.folder.cleanup() }
+        let ledger = try city.folder.write("ledger.csv", "code,elderly\n330106001001,100\n330106001002,57\n")
+        let html = city.folder.file("report.html")
+        let result = try CLI.run([
+            "report", "--units", city.units, "--facilities", city.canteens, "--demand-table", ledger, "--kind", "canteen", "--level", "community",
+            "--lang", "en", "--output", html,
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        let text = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(text.contains("<h3>Demand</h3><p>demand from 2 community counts on a 50 m grid (ledger.csv)</p>"))
+    }
+
     @Test("buildings weigh the counts by footprint × floors; totals stay exact")
     func buildings() throws {
         let city = try CountsCity()
