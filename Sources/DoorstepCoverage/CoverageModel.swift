@@ -15,6 +15,8 @@ public struct CoverageSettings: Sendable, Equatable {
     public var quadrantSegments: Int32
     /// Straight line, or walking on a street network.
     public var distanceModel: DistanceModel
+    /// Capacity-aware accessibility (2SFCA) as well, when set.
+    public var access: AccessSettings?
 
     public init(
         kinds: [String]? = nil, radii: [String: Double] = [:], levels: Set<UnitLevel> = [.street],
@@ -99,6 +101,8 @@ public struct CoverageRow: Sendable, Equatable {
     /// Elderly of the unit too far from every usable street to reach (0 without a network): when this
     /// is large, the network data, not the facilities, is the problem.
     public var elderlyOffNetwork: Double = 0
+    /// With access settings: the unit's supply and accessibility (see ``AccessFigures``).
+    public var access: AccessFigures?
 
     public var elderlyUncovered: Double { elderlyTotal - elderlyCovered }
 
@@ -151,15 +155,26 @@ public enum CoverageModel {
 
         var warnings = kindWarnings(assessed: kindRadii.map(\.kind), facilities: layers.facilities)
         if case .network(let walking) = settings.distanceModel { try walking.check(covers: units) }
+        // Accessibility is a property of the whole city (a facility's supply is shared by all it
+        // reaches), so its scores are computed once for every demand point, then summed per unit.
+        var scores: [[Double]]?
+        if settings.access != nil {
+            scores = try kindRadii.map { entry in
+                let (kindScores, kindWarnings) = try AccessModel.scores(layers, kind: entry.kind, radius: entry.radius, settings: settings)
+                warnings += kindWarnings
+                return kindScores
+            }
+        }
 
         // Each unit is measured in its own 3° zone, with the demand and facilities that can reach it:
         // its figures never depend on which other units share the file.
         var results = [UnitResult?](repeating: nil, count: units.count)
         for (projection, members) in try zones(of: units) {
             let zoneUnits = members.map { units[$0] }
+            let near = nearby(layers, units: zoneUnits, reach: kindRadii.map(\.radius).max() ?? 0)
             let zone = try assessZone(
-                zoneUnits, layers: nearby(layers, units: zoneUnits, reach: kindRadii.map(\.radius).max() ?? 0),
-                kindRadii: kindRadii, projection: projection, settings: settings, withParts: withParts,
+                zoneUnits, layers: near.layers, kindRadii: kindRadii, projection: projection, settings: settings,
+                scores: scores?.map { kindScores in near.demand.map { kindScores[$0] } }, withParts: withParts,
                 withGeometries: withParts || withGeometries)
             for (u, result) in zip(members, zone.results) { results[u] = result }
             warnings += zone.warnings
@@ -175,7 +190,12 @@ public enum CoverageModel {
                         code: units[u].code, name: units[u].name, level: units[u].level, kind: plan.kind,
                         radius: plan.radius, elderlyTotal: unitResult.elderlyTotal, elderlyCovered: result.covered,
                         facilities: result.facilities, capacity: result.capacity, uncoveredAreaM2: result.uncoveredArea,
-                        uncoveredParts: result.parts, elderlyOffNetwork: unitResult.elderlyOffNetwork))
+                        uncoveredParts: result.parts, elderlyOffNetwork: unitResult.elderlyOffNetwork,
+                        access: settings.access.map { access in
+                            AccessFigures(
+                                method: access.method, supply: access.supply == .count ? Double(result.facilities) : result.capacity,
+                                weightedScore: result.weightedScore, norm: access.norm(of: plan.kind), elderlyBelowNorm: result.belowNorm)
+                        }))
             }
         }
         var geometries: [String: GeometryValue] = [:]
@@ -203,16 +223,23 @@ public enum CoverageModel {
         return groups.sorted { $0.key.centralMeridian < $1.key.centralMeridian }.map { ($0.key, $0.value) }
     }
 
-    /// The demand inside the units' longitude/latitude envelope and the facilities that can reach it.
-    static func nearby(_ layers: Layers, units: [PlanningUnit], reach metres: Double) -> Layers {
-        guard let box = Envelope(of: units.lazy.flatMap(\.geometry.coordinates)) else { return layers }
-        // Degrees of longitude shrink with latitude: the margin is generous (a degree of latitude is ≥ 110.5 km).
+    /// The demand inside the units' longitude/latitude envelope (with its indexes in `layers`) and the
+    /// facilities that can reach it.
+    static func nearby(_ layers: Layers, units: [PlanningUnit], reach metres: Double) -> (layers: Layers, demand: [Int]) {
+        guard let box = Envelope(of: units.lazy.flatMap(\.geometry.coordinates)) else { return (layers, Array(layers.demand.indices)) }
+        let inside = box.expanded(by: 1e-7), reaching = margin(around: box, metres: metres)
+        let demand = layers.demand.indices.filter { inside.contains(layers.demand[$0].location) }
+        return (
+            Layers(units: units, facilities: layers.facilities.filter { reaching.contains($0.location) }, demand: demand.map { layers.demand[$0] }),
+            demand
+        )
+    }
+
+    /// `box` (longitude/latitude) grown by at least `metres` on every side. Degrees of longitude shrink
+    /// with latitude: the margin is generous (a degree of latitude is ≥ 110.5 km).
+    static func margin(around box: Envelope, metres: Double) -> Envelope {
         let widest = max(abs(box.minY), abs(box.maxY))
-        let margin = 1.5 * metres / 110_000 / max(cos(min(widest, 85) * .pi / 180), 0.05) + 0.001
-        let inside = box.expanded(by: 1e-7), reaching = box.expanded(by: margin)
-        return Layers(
-            units: units, facilities: layers.facilities.filter { reaching.contains($0.location) },
-            demand: layers.demand.filter { inside.contains($0.location) })
+        return box.expanded(by: 1.5 * metres / 110_000 / max(cos(min(widest, 85) * .pi / 180), 0.05) + 0.001)
     }
 
     /// Says which assessed kinds have no facility, and how many facilities are left out because their
@@ -242,7 +269,7 @@ public enum CoverageModel {
     /// planner should know about them.
     static func assessZone(
         _ units: [PlanningUnit], layers: Layers, kindRadii: [(kind: String, radius: Double)], projection: MetricProjection,
-        settings: CoverageSettings, withParts: Bool, withGeometries: Bool
+        settings: CoverageSettings, scores: [[Double]]? = nil, withParts: Bool, withGeometries: Bool
     ) throws -> (results: [UnitResult], warnings: [String]) {
         let projector = try projection.makeProjector()
         let demandXY = try projector.project(layers.demand.map(\.location))
@@ -263,13 +290,14 @@ public enum CoverageModel {
             warnings.append(
                 "\(offNetwork.count) facilit\(offNetwork.count == 1 ? "y is" : "ies are") off the street network and reach nobody: \(names)\(offNetwork.count > 10 ? " …" : "")")
         }
-        let plans = try kindRadii.map { entry in
+        let plans = try kindRadii.enumerated().map { k, entry in
             let members = layers.facilities.indices.filter { layers.facilities[$0].kind == entry.kind }
             let sites = members.map { facilityXY[$0] }
             let covered = try measure.nearestDistances(from: sites, within: entry.radius).map { $0 != nil }
             return KindPlan(
                 kind: entry.kind, radius: entry.radius, members: members, covered: covered,
-                catchment: try measure.catchment(of: sites, within: entry.radius))
+                catchment: try measure.catchment(of: sites, within: entry.radius), scores: scores?[k],
+                norm: settings.access?.norm(of: entry.kind) ?? 0)
         }
         let work = UnitWork(
             units: units, projectedUnits: projectedUnits, demand: layers.demand, demandXY: demandXY, unreachable: measure.unreachable,
@@ -290,6 +318,9 @@ struct KindPlan: Sendable {
     /// Per demand point: is a facility of this kind within the radius?
     var covered: [Bool]
     var catchment: any Catchment
+    /// Per demand point, its accessibility score Aᵢ (with access settings), and the norm per 1,000.
+    var scores: [Double]? = nil
+    var norm = 0.0
 }
 
 struct UnitResult: Sendable {
@@ -299,6 +330,9 @@ struct UnitResult: Sendable {
         var capacity = 0.0
         var uncoveredArea = 0.0
         var parts: [UncoveredPart] = []
+        /// Σ PᵢAᵢ over the unit's demand, and the elderly whose 1000·Aᵢ is below the norm.
+        var weightedScore = 0.0
+        var belowNorm = 0.0
     }
     var elderlyTotal = 0.0
     var elderlyOffNetwork = 0.0
@@ -363,6 +397,12 @@ struct UnitWork: Sendable {
             var uncoveredMembers: [Int] = []
             for m in members {
                 if plan.covered[m] { perKind.covered += demand[m].elderly } else { uncoveredMembers.append(m) }
+            }
+            if let scores = plan.scores {
+                for m in members {
+                    perKind.weightedScore += demand[m].elderly * scores[m]
+                    if 1000 * scores[m] < plan.norm { perKind.belowNorm += demand[m].elderly }
+                }
             }
             for f in plan.members where facilitiesInside.contains(f) {
                 perKind.facilities += 1

@@ -101,9 +101,14 @@ public struct CoverageTable: Sendable {
                 Self.format(row.capacity, 0), Self.format(row.uncoveredAreaM2 / 1e6, 3),
             ] + (offNetwork ? [Self.format(row.elderlyOffNetwork, 0)] : [])
         }
-        let all = [header] + body
+        return Self.aligned([header] + body, numericFrom: 4)
+    }
+
+    /// Rows of cells aligned in columns, the columns from `numericFrom` on to the right.
+    static func aligned(_ all: [[String]], numericFrom: Int) -> String {
+        guard let header = all.first else { return "" }
         let widths = header.indices.map { column in all.map { Self.displayWidth($0[column]) }.max() ?? 0 }
-        let numeric = Set(4..<header.count)
+        let numeric = Set(numericFrom..<max(numericFrom, header.count))
         return all.map { cells in
             cells.enumerated().map { column, cell in
                 let pad = String(repeating: " ", count: widths[column] - Self.displayWidth(cell))
