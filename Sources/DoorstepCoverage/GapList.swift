@@ -60,6 +60,10 @@ public struct GapList: Sendable {
             var reasons: [String] = []
             if let ratio = row.coverageRatio, ratio < targets.minRatio { reasons.append("coverage") }
             if row.facilities < targets.minFacilities { reasons.append("facilities") }
+            // With accessibility measured (`gaps --reason access`): too little supply within reach.
+            if let access = row.access, let mean = access.accessMean(elderly: row.elderlyTotal), 1000 * mean < access.norm {
+                reasons.append("access")
+            }
             if !reasons.isEmpty { unitGaps.append(UnitGap(row: row, reasons: reasons, rank: 0)) }
             for part in row.uncoveredParts where part.areaM2 >= targets.minAreaM2 {
                 areaGaps.append(AreaGap(row: row, part: part, rank: 0))

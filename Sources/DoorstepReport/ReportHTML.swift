@@ -72,6 +72,7 @@ public struct ReportHTML {
         html += unitsMissing()
         html += topAreas()
         for (index, entry) in data.kinds.enumerated() { html += map(kind: entry.kind, radius: entry.radius, colourIndex: index) }
+        for entry in data.kinds where data.rows.contains(where: { $0.kind == entry.kind && $0.access != nil }) { html += accessSection(kind: entry.kind) }
         if data.compareRows != nil { html += scenario() }
         if !data.districtRows.isEmpty { html += table(t(.districtTable), rows: data.districtRows, id: "district", compare: nil) }
         html += table(t(.levelTable) + " (\(language.levelName(data.level.rawValue)))", rows: data.rows, id: data.level.rawValue, compare: data.compareRows)
@@ -290,6 +291,55 @@ public struct ReportHTML {
     }
 
     /// How reach was measured, in the report's language.
+    /// Supply within reach per 1,000 elderly by unit (2SFCA), as a share of the norm, and the units below it.
+    func accessSection(kind: String) -> String {
+        let rows = data.rows.filter { $0.kind == kind && $0.access != nil }
+        let frame = SVGFrame(extent: extent)
+        let context = GEOSContext()
+        func perThousand(_ row: CoverageRow) -> Double? { row.access?.accessMean(elderly: row.elderlyTotal).map { 1000 * $0 } }
+        let norm = rows.first?.access?.norm ?? 0
+        // Against the norm when there is one, else against the best-served unit.
+        let scale = norm > 0 ? norm : (rows.compactMap(perThousand).max() ?? 0)
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(Int(frame.width)) \(Int(frame.height))\" class=\"map\" role=\"img\">"
+        for row in rows {
+            guard let geometry = data.unitGeometries[row.code] else { continue }
+            let share = perThousand(row).map { scale > 0 ? $0 / scale : 0 }
+            let value = perThousand(row).map { String(format: "%.1f", $0) } ?? "–"
+            svg += "<path d=\"\(frame.path(geometry, context: context))\" fill=\"\(CoverageClasses.colour(share))\" fill-rule=\"evenodd\" stroke=\"#555\" stroke-width=\"0.6\"><title>\(Self.escape(row.name)) \(value)</title></path>"
+        }
+        svg += "</svg>"
+        var legend = "<div class=\"legend\"><b>\(language == .zh ? "每千名老人可及供给占" : "Supply within reach per 1,000 elderly, share of") \(norm > 0 ? (language == .zh ? "标准" : "the norm") + " \(Self.integer(norm))" : (language == .zh ? "最高值" : "the highest"))</b> "
+        for entry in CoverageClasses.classes { legend += "<span><i style=\"background:\(entry.colour)\"></i>\(entry.label)</span>" }
+        legend += "</div>"
+        var below = ""
+        for row in rows where (row.access?.elderlyBelowNorm ?? 0) > 0 {
+            below += "<tr><td>\(Self.escape(row.code))</td><td>\(Self.escape(row.name))</td><td class=n>\(Self.integer(row.elderlyTotal))</td>"
+                + "<td class=n>\(perThousand(row).map { String(format: "%.1f", $0) } ?? "–")</td><td class=n>\(Self.integer(row.access?.elderlyBelowNorm ?? 0))</td></tr>"
+        }
+        let method = rows.first?.access?.method.rawValue.uppercased() ?? ""
+        let table =
+            below.isEmpty
+            ? "<p>\(language == .zh ? "无低于标准的单元。" : "No unit is below the norm.")</p>"
+            : "<table class=\"data\"><thead><tr><th>\(t(.code))</th><th>\(t(.name))</th><th>\(t(.elderly))</th><th>\(language == .zh ? "每千人可及供给" : "Access per 1,000")</th><th>\(language == .zh ? "低于标准的老人" : "Elderly below the norm")</th></tr></thead><tbody>\(below)</tbody></table>"
+        return """
+            <section class="access-section"><h2>\(language == .zh ? "供给可及性" : "Accessibility"): \(Self.escape(language.kindName(kind))) (\(method), \(language == .zh ? "标准" : "norm") \(Self.integer(norm)) / 1,000)</h2>
+            \(svg)
+            \(legend)
+            \(table)</section>
+
+            """
+    }
+
+    /// The method, supply and norms of the accessibility sections, when the report has them.
+    func accessSettingsText() -> String {
+        let measured = data.kinds.compactMap { entry in data.rows.first { $0.kind == entry.kind && $0.access != nil }.map { (entry.kind, $0.access) } }
+        guard let method = measured.first?.1?.method else { return "" }
+        let norms = measured.map { "\(language.kindName($0.0)) \(Self.integer($0.1?.norm ?? 0))" }.joined(separator: ", ")
+        let title = language == .zh ? "供给可及性" : "Accessibility"
+        let text = language == .zh ? "\(method.rawValue.uppercased())；每千名老人标准：\(norms)" : "\(method.rawValue.uppercased()); norm per 1,000 elderly: \(norms)"
+        return "<h3>\(title)</h3><p>\(Self.escape(text))</p>"
+    }
+
     func distanceModelText() -> String {
         guard case .network(let walking) = data.distanceModel else { return t(.straightLineModel) }
         let zh = "沿步行路网的步行距离（\(walking.source)；离路网超过 \(Int(walking.snapMax)) m 的点视为不在路网上；服务区为到达路段外扩 \(Int(walking.trim)) m）"
@@ -312,6 +362,7 @@ public struct ReportHTML {
             <h2>\(t(.settings))</h2>
             <h3>\(t(.distanceModel))</h3><p>\(Self.escape(distanceModelText()))</p>
             <h3>\(t(.demandMethod))</h3><p>\(Self.escape(data.demandMethod))</p>
+            \(accessSettingsText())
             <h3>\(t(.radiiUsed))</h3><table><thead><tr><th>\(t(.kind))</th><th>\(t(.radius))</th><th>\(t(.standard))</th></tr></thead><tbody>\(radii)</tbody></table>
             <h3>\(t(.targets))</h3><table><tbody>
             <tr><td>\(t(.minRatio))</td><td class=n>\(Self.percent(data.targets.minRatio))</td></tr>

@@ -22,9 +22,10 @@ struct AccessOptions: ParsableArguments {
         if let norm, let problem = AccessSettings.normRange.problem(with: norm) { throw ValidationError(problem) }
     }
 
-    /// The settings for `kinds` (the norm given applies to each).
+    /// The settings for `kinds` (every kind when none is named): the norm given applies to each.
     func settings(kinds: [String]) -> AccessSettings {
-        AccessSettings(method: method, supply: supply, norms: norm.map { norm in Dictionary(uniqueKeysWithValues: kinds.map { ($0, norm) }) } ?? [:])
+        let kinds = kinds.isEmpty ? FacilityKind.catalogue.map(\.id) : kinds
+        return AccessSettings(method: method, supply: supply, norms: norm.map { norm in Dictionary(kinds.map { ($0, norm) }, uniquingKeysWith: { a, _ in a }) } ?? [:])
     }
 }
 

@@ -79,6 +79,19 @@ struct Gaps: ParsableCommand {
     @Option(help: "A place-name registry: adds the nearest in-use road and the community to every gap.")
     var names: String?
 
+    @Option(help: "Also a gap: access (a unit whose access_per_1000 is below --norm, as `doorstep access` measures it).")
+    var reason: [GapReason] = []
+
+    @OptionGroup var access: AccessOptions
+
+    enum GapReason: String, ExpressibleByArgument, CaseIterable { case access }
+
+    func validate() throws {
+        if reason.contains(.access), access.norm == nil, !input.kind.contains(where: { AccessSettings.defaultNorms[FacilityKind.normalized($0)] != nil }) {
+            throw ValidationError("--reason access needs --norm (supply per 1,000 elderly), or a --kind with a default norm (care-home: 40)")
+        }
+    }
+
     func run() throws {
         if let output {
             try OutputFile.checkWritable(output, inputs: try input.inputPaths() + [names].compactMap { $0 })
@@ -86,7 +99,10 @@ struct Gaps: ParsableCommand {
         }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
-        let assessment = try input.assess(layers, withParts: true)
+        var settings = try input.settings()
+        if reason.contains(.access) { settings.access = access.settings(kinds: input.kind.map(FacilityKind.normalized)) }
+        let assessment = try CoverageModel.assess(layers, settings: settings, withParts: true)
+        for warning in assessment.warnings { Console.warn(warning) }
         let gaps = GapList(assessment, targets: targets.gapTargets)
         let features = try labeler?.annotate(gaps.features) ?? gaps.features
         try emitLayer(features, to: output)

@@ -29,6 +29,9 @@ struct Report: ParsableCommand {
     enum TablesFormat: String, ExpressibleByArgument, CaseIterable { case csv, gpkg }
     @Option(help: "A place-name registry: names the top uncovered areas.") var names: String?
     @OptionGroup var targets: TargetOptions
+    @Flag(help: "Add a section per kind on capacity-aware accessibility (2SFCA; see doorstep access and --method, --supply, --norm).")
+    var access = false
+    @OptionGroup var accessOptions: AccessOptions
     @Flag(help: "No progress messages.") var quiet = false
 
     func validate() throws {
@@ -66,8 +69,10 @@ struct Report: ParsableCommand {
             scenario = facilities
         }
         let sources = try reportSources()
+        var settings = try input.settings()
+        if access { settings.access = accessOptions.settings(kinds: input.kind.map(FacilityKind.normalized)) }
         let data = try ReportData.build(
-            layers: layers, settings: try input.settings(), level: try input.singleLevel(for: "a report"),
+            layers: layers, settings: settings, level: try input.singleLevel(for: "a report"),
             targets: targets.gapTargets, compare: scenario,
             labeler: labeler.map { labeler in { try labeler.label(inside: $0)?.text } }, sources: sources, progress: progress)
         for warning in data.warnings.dropFirst(layers.warnings.count) { Console.warn(warning) }

@@ -160,6 +160,42 @@ struct AccessTests {
         }
     }
 
+    @Suite("Through gaps and report")
+    struct ThroughTheRest {
+        @Test("gaps --reason access flags the unit whose access_per_1000 is below the norm, and only then")
+        func gaps() throws {
+            let city = try AccessCity()
+            defer { city.folder.cleanup() }
+            func reasons(_ norm: String) throws -> [String] {
+                let result = try CLI.run(["gaps"] + city.inputs + ["--reason", "access", "--norm", norm, "--min-facilities", "0", "--min-ratio", "0"])
+                try #require(result.status == 0, "\(result.stderr)")
+                let features = try GeoJSONReader.parse(Array(result.stdout.utf8), file: "gaps").features
+                return features.filter { $0.properties["gap"]?.textValue == "unit" && $0.properties["code"]?.textValue == "330106001" }
+                    .flatMap { feature -> [String] in
+                        guard case .array(let items)? = feature.properties["reasons"] else { return [] }
+                        return items.compactMap(\.textValue)
+                    }
+            }
+            #expect(try reasons("600") == ["access"])  // the street's 500 per 1,000 is below 600
+            #expect(try reasons("400").isEmpty)
+            let refused = try CLI.run(["gaps"] + city.inputs + ["--reason", "access"])
+            #expect(refused.status == 2 && refused.stderr.contains("--reason access needs --norm"))
+        }
+
+        @Test("report --access draws the section with the access rows' numbers and names the method and norm")
+        func report() throws {
+            let city = try AccessCity()
+            defer { city.folder.cleanup() }
+            let html = city.folder.file("report.html")
+            let result = try CLI.run(["report"] + city.inputs + ["--access", "--norm", "600", "--lang", "en", "--output", html])
+            #expect(result.status == 0, "\(result.stderr)")
+            let text = try String(contentsOfFile: html, encoding: .utf8)
+            #expect(text.contains("Accessibility: "))
+            #expect(text.contains("<td>330106001</td><td>甲街道</td><td class=n>60</td><td class=n>500.0</td><td class=n>40</td>"))
+            #expect(text.contains("<h3>Accessibility</h3><p>2SFCA; norm per 1,000 elderly: canteen 600</p>"))
+        }
+    }
+
     @Suite("Bad input")
     struct BadInput {
         @Test("unknown method, a bad norm, no capacity with --supply capacity: one line, no output")
