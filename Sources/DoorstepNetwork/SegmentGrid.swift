@@ -13,9 +13,11 @@ struct SegmentGrid: Sendable {
 
     init(nodes: [Coordinate], from: [Int32], to: [Int32], lengths: [Double]) {
         let bounds = Envelope(of: nodes) ?? Envelope(minX: 0, minY: 0, maxX: 0, maxY: 0)
-        // About one segment per cell; a grid much larger than the segment count would be mostly empty.
-        var size = max(1, lengths.reduce(0, +) / Double(max(lengths.count, 1)))
-        let budget = Double(2 * lengths.count + 1024)
+        // Cells of half a segment's mean length: a point near a street then finds it in the few cells
+        // around its own, testing a handful of segments. At most about four cells per segment, so the
+        // grid of a sparse network stays small.
+        var size = max(1, lengths.reduce(0, +) / Double(max(lengths.count, 1)) / 2)
+        let budget = Double(4 * lengths.count + 1024)
         while ((bounds.maxX - bounds.minX) / size + 1) * ((bounds.maxY - bounds.minY) / size + 1) > budget {
             size *= 2
         }
@@ -42,10 +44,18 @@ struct SegmentGrid: Sendable {
         let ci = Int(min(max(((q.x - originX) / cellSize).rounded(.down), -1), Double(columns)))
         let cj = Int(min(max(((q.y - originY) / cellSize).rounded(.down), -1), Double(rows)))
         let lastRing = Int(min(radius / cellSize + 2, Double(columns + rows + 2)))
+        // Inside its cell, q is this far from the cell's nearest side (less a hair for rounding); outside
+        // the grid, nothing is known beyond the ring count.
+        let inside = ci >= 0 && ci < columns && cj >= 0 && cj < rows
+        let margin = inside
+            ? max(0, min(q.x - (originX + Double(ci) * cellSize), originX + Double(ci + 1) * cellSize - q.x,
+                         q.y - (originY + Double(cj) * cellSize), originY + Double(cj + 1) * cellSize - q.y) - cellSize * 1e-9)
+            : 0
         var best: (segment: Int, distance: Double)?
         for k in 0...lastRing {
-            // Every segment not yet seen lies outside the (2k-1)² block around q's cell: ≥ (k-1)·cell away.
-            let bound = Double(k - 1) * cellSize
+            // Every segment not yet seen lies outside the (2k-1)² block around q's cell: at least
+            // (k-1) cells plus q's margin in its own cell away.
+            let bound = Double(k - 1) * cellSize + margin
             if k > 0, bound > radius || (best.map { $0.distance <= bound } ?? false) { break }
             forEachCell(ring: k, around: ci, cj) { cell in
                 for member in members[Int(start[cell])..<Int(start[cell + 1])] {
