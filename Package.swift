@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(
@@ -57,10 +58,19 @@ let package = Package(
         ),
         .target(name: "DoorstepSiting", dependencies: ["CCbc", "DoorstepCoverage", "DoorstepCRS", "DoorstepGeometry"]),
         .target(name: "DoorstepReport", dependencies: ["DoorstepCoverage", "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepNetwork"]),
+        // `doorstep serve`: OGC API Features, the analysis endpoints and the map page over one workspace.
+        .target(
+            name: "DoorstepServer",
+            dependencies: [
+                "DoorstepCoverage", "DoorstepGeoJSON", "DoorstepGeometry", "DoorstepSiting", "DoorstepReport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("Resources")]
+        ),
         .executableTarget(
             name: "doorstep",
             dependencies: [
-                "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepSiting", "DoorstepReport", "DoorstepGDAL",
+                "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepSiting", "DoorstepReport", "DoorstepGDAL", "DoorstepServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -69,6 +79,7 @@ let package = Package(
             dependencies: [
                 "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepNetwork", "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepGDAL",
                 "DoorstepSiting", "DoorstepReport", "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
+                "DoorstepServer", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
     ],

@@ -6,7 +6,7 @@ struct Doorstep: ParsableCommand {
         commandName: "doorstep",
         abstract: "Elder-care coverage, gaps and place names for city planners (家门口幸福助老).",
         version: "0.4.0",
-        subcommands: [Coverage.self, Gaps.self, Access.self, Site.self, Report.self, Network.self, Sample.self, Names.self]
+        subcommands: [Coverage.self, Gaps.self, Access.self, Site.self, Report.self, Network.self, Sample.self, Names.self, Serve.self]
     )
 }
 

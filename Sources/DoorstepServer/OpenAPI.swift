@@ -1,0 +1,180 @@
+import DoorstepGeoJSON
+import Foundation
+
+/// The OpenAPI 3.0 document of the whole service (`/api`, the landing page's `service-desc`).
+enum OpenAPI {
+    static func document(workspace: Workspace, configuration: ServerConfiguration) -> JSONValue {
+        let collections = JSONValue.array(workspace.collections.map { .string($0.id) })
+        let kinds = JSONValue.array(workspace.kinds.map { .string($0.kind) })
+        let json = "application/json", geo = "application/geo+json", html = "text/html", problemType = "application/problem+json"
+
+        func schemaRef(_ name: String) -> JSONValue { .object(["$ref": .string("#/components/schemas/\(name)")]) }
+        func content(_ types: [(String, JSONValue)]) -> JSONValue {
+            .object(JSONObject(types.map { ($0.0, .object(["schema": $0.1])) }))
+        }
+        func response(_ description: String, _ types: [(String, JSONValue)] = []) -> JSONValue {
+            var object: JSONObject = ["description": .string(description)]
+            if !types.isEmpty { object["content"] = content(types) }
+            return .object(object)
+        }
+        let problem = response("A problem (RFC 9457)", [(problemType, schemaRef("Problem"))])
+        func parameter(_ name: String, in place: String = "query", required: Bool = false, _ schema: JSONValue, _ description: String) -> JSONValue {
+            .object([
+                "name": .string(name), "in": .string(place), "required": .bool(required), "schema": schema,
+                "description": .string(description), "style": "form", "explode": false,
+            ])
+        }
+        let f = parameter("f", .object(["type": "string", "enum": .array(["json", "html"])]), "The representation: json or html (else by Accept)")
+        let anyObject: JSONValue = .object(["type": "object"])
+        let htmlOrJSON: [(String, JSONValue)] = [(json, anyObject), (html, .object(["type": "string"]))]
+        func get(_ summary: String, _ operationId: String, parameters: [JSONValue] = [f], _ responses: JSONObject) -> JSONValue {
+            .object(["get": .object([
+                "summary": .string(summary), "operationId": .string(operationId), "parameters": .array(parameters),
+                "responses": .object(responses),
+            ])])
+        }
+        func post(_ summary: String, _ operationId: String, body: JSONValue, _ responses: JSONObject) -> JSONObject {
+            [
+                "summary": .string(summary), "operationId": .string(operationId),
+                "requestBody": .object(["required": true, "content": content([(json, body)])]),
+                "responses": .object(responses),
+            ]
+        }
+        let collectionId = parameter("collectionId", in: "path", required: true, .object(["type": "string", "enum": collections]), "The collection")
+        let featureId = parameter("featureId", in: "path", required: true, .object(["type": "string"]), "The feature's id")
+        let jobId = parameter("jobId", in: "path", required: true, .object(["type": "string"]), "The job's id")
+        let limit = parameter(
+            "limit", .object(["type": "integer", "minimum": 1, "maximum": .number(Double(ItemsQuery.maximumLimit)), "default": .number(Double(ItemsQuery.defaultLimit))]),
+            "Features per page")
+        let offset = parameter("offset", .object(["type": "integer", "minimum": 0, "default": 0]), "Features to skip")
+        let bbox = parameter(
+            "bbox", .object(["type": "array", "minItems": 4, "maxItems": 4, "items": .object(["type": "number"])]),
+            "minLon,minLat,maxLon,maxLat (CRS84)")
+
+        let level: JSONValue = .object(["type": "string", "enum": .array(["district", "street", "community", "all"])])
+        let levelOne: JSONValue = .object(["type": "string", "enum": .array(["district", "street", "community"])])
+        let kind: JSONValue = .object(["type": "string", "description": "A facility kind", "example": kinds.firstItem ?? "canteen"])
+        let radius: JSONValue = .object(["type": "number", "minimum": 1, "maximum": 100_000, "description": "Catchment radius in metres"])
+        let coverageRequest: JSONValue = .object([
+            "type": "object", "additionalProperties": false,
+            "properties": .object(["kind": kind, "radius_m": radius, "level": level]),
+        ])
+        let gapsRequest: JSONValue = .object([
+            "type": "object", "additionalProperties": false,
+            "properties": .object([
+                "kind": kind, "radius_m": radius, "level": level,
+                "min_ratio": .object(["type": "number", "minimum": 0, "maximum": 1]),
+                "min_facilities": .object(["type": "integer", "minimum": 0, "maximum": 10_000]),
+                "min_area_m2": .object(["type": "number", "minimum": 0, "maximum": 10_000_000]),
+            ]),
+        ])
+        let scenarioRequest: JSONValue = .object([
+            "type": "object", "required": .array(["kind", "facilities"]), "additionalProperties": false,
+            "properties": .object([
+                "kind": kind, "level": levelOne, "radius_m": radius,
+                "facilities": .object(["type": "object", "description": "A GeoJSON FeatureCollection of the proposed points (WGS84)"]),
+            ]),
+        ])
+        let siteRequest: JSONValue = .object([
+            "type": "object", "required": .array(["kind"]), "additionalProperties": false,
+            "properties": .object([
+                "kind": kind, "level": levelOne, "radius_m": radius,
+                "add": .object(["type": "integer", "minimum": 1, "maximum": 1000]),
+                "target_ratio": .object(["type": "number", "exclusiveMinimum": true, "minimum": 0, "maximum": 1]),
+                "per_unit": .object(["type": "boolean"]),
+                "min_facilities": .object(["type": "integer", "minimum": 1, "maximum": 1000]),
+                "solver": .object(["type": "string", "enum": .array(["auto", "exact", "heuristic"])]),
+                "time_limit": .object(["type": "number", "minimum": 0.1, "maximum": 600]),
+                "candidate_spacing": .object(["type": "number", "minimum": 10, "maximum": 100_000]),
+            ]),
+        ])
+        let reportRequest: JSONValue = .object([
+            "type": "object", "additionalProperties": false,
+            "properties": .object([
+                "kind": kind, "level": levelOne, "lang": .object(["type": "string", "enum": .array(["zh", "en"])]),
+                "facilities": .object(["type": "object", "description": "Proposed points to compare (GeoJSON FeatureCollection)"]),
+            ]),
+        ])
+        let scenarioResponse: JSONValue = .object([
+            "type": "object",
+            "properties": .object([
+                "kind": .object(["type": "string"]), "radius_m": .object(["type": "number"]),
+                "newly_covered": .object(["type": "number"]),
+                "units": .object(["type": "array", "items": .object(["type": "object"])]),
+            ]),
+        ])
+        let badRequest: JSONObject = ["400": problem, "413": problem]
+
+        var paths = JSONObject()
+        paths["/"] = get("The landing page", "getLandingPage", ["200": response("The landing page", htmlOrJSON), "400": problem])
+        paths["/conformance"] = get("The conformance classes", "getConformance", ["200": response("Conformance", htmlOrJSON), "400": problem])
+        paths["/api"] = get("This document", "getAPI", parameters: [], ["200": response("OpenAPI 3.0", [("application/vnd.oai.openapi+json;version=3.0", anyObject)])])
+        paths["/collections"] = get("The collections", "getCollections", ["200": response("The collections", htmlOrJSON), "400": problem])
+        paths["/collections/{collectionId}"] = get(
+            "A collection", "describeCollection", parameters: [collectionId, f],
+            ["200": response("The collection", htmlOrJSON), "400": problem, "404": problem])
+        paths["/collections/{collectionId}/items"] = get(
+            "The features of a collection; filter by a property with ?NAME=VALUE", "getFeatures", parameters: [collectionId, limit, offset, bbox, f],
+            ["200": response("A page of features", [(geo, anyObject), (html, .object(["type": "string"]))]), "400": problem, "404": problem])
+        paths["/collections/{collectionId}/items/{featureId}"] = get(
+            "One feature", "getFeature", parameters: [collectionId, featureId, f],
+            ["200": response("The feature", [(geo, anyObject), (html, .object(["type": "string"]))]), "400": problem, "404": problem])
+        var responses = badRequest
+        responses["200"] = response("The coverage rows, as `doorstep coverage --format json`", [(json, .object(["type": "array", "items": anyObject]))])
+        paths["/api/coverage"] = .object(["post": .object(post("Coverage per unit", "postCoverage", body: coverageRequest, responses))])
+        responses = badRequest
+        responses["200"] = response("The gap list, as `doorstep gaps`", [(geo, anyObject)])
+        paths["/api/gaps"] = .object(["post": .object(post("The gap list", "postGaps", body: gapsRequest, responses))])
+        responses = badRequest
+        responses["200"] = response("Coverage before and after, for the units within reach of the proposed facilities", [(json, scenarioResponse)])
+        paths["/api/scenarios"] = .object(["post": .object(post("What if these facilities were added", "postScenario", body: scenarioRequest, responses))])
+        responses = badRequest
+        responses["202"] = response("The job, with its URL in Location", [(json, anyObject)])
+        responses["429"] = problem
+        paths["/api/site"] = .object(["post": .object(post("Propose sites (runs as a job)", "postSite", body: siteRequest, responses))])
+        paths["/api/jobs/{jobId}"] = .object([
+            "get": .object([
+                "summary": "A job's state, progress and result", "operationId": "getJob", "parameters": .array([jobId]),
+                "responses": .object(["200": response("The job", [(json, anyObject)]), "404": problem]),
+            ]),
+            "delete": .object([
+                "summary": "Cancel a job", "operationId": "deleteJob", "parameters": .array([jobId]),
+                "responses": .object(["200": response("The job, cancelled", [(json, anyObject)]), "404": problem]),
+            ]),
+        ])
+        responses = badRequest
+        responses["200"] = response("The HTML report, as `doorstep report`", [(html, .object(["type": "string"]))])
+        paths["/api/report"] = .object(["post": .object(post("The report", "postReport", body: reportRequest, responses))])
+        paths["/map"] = get("The planning map", "getMap", parameters: [], ["200": response("The map page", [(html, .object(["type": "string"]))])])
+
+        return .object([
+            "openapi": "3.0.3",
+            "info": .object([
+                "title": "Doorstep planning service", "version": .string(configuration.version),
+                "description": "OGC API – Features over the workspace's units, facilities, coverage and gaps, and the analysis endpoints of doorstep.",
+                "license": .object(["name": "See the project's licence"]),
+            ]),
+            "servers": .array([.object(["url": "/"])]),
+            "paths": .object(paths),
+            "components": .object([
+                "schemas": .object([
+                    "Problem": .object([
+                        "type": "object",
+                        "properties": .object([
+                            "type": .object(["type": "string"]), "title": .object(["type": "string"]),
+                            "status": .object(["type": "integer"]), "detail": .object(["type": "string"]),
+                        ]),
+                    ])
+                ])
+            ]),
+        ])
+    }
+}
+
+extension JSONValue {
+    var firstItem: JSONValue? {
+        if case .array(let items) = self { return items.first }
+        return nil
+    }
+}
+

@@ -1,0 +1,88 @@
+import DoorstepGeoJSON
+import Foundation
+import Hummingbird
+
+/// An RFC 9457 problem: what a request did wrong (or what failed), as `application/problem+json`.
+///
+/// Routes throw it; ``ProblemMiddleware`` turns it, and every other error, into the response. This is
+/// the one place errors become responses.
+///
+/// ```swift
+/// throw Problem(.badRequest, "bbox must be four numbers: minLon,minLat,maxLon,maxLat")
+/// ```
+public struct Problem: Error, Sendable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var detail: String
+    /// Extra members (e.g. `"limit": 10000`).
+    public var extra: JSONObject
+
+    public init(_ status: HTTPResponse.Status, _ detail: String, extra: JSONObject = [:]) {
+        self.status = status
+        self.detail = detail
+        self.extra = extra
+    }
+
+    public var description: String { "\(status.code) \(status.reasonPhrase): \(detail)" }
+
+    /// The problem document.
+    var json: [UInt8] {
+        var object: JSONObject = [
+            "type": "about:blank", "title": .string(status.reasonPhrase), "status": .number(Double(status.code)),
+            "detail": .string(detail),
+        ]
+        for (key, value) in extra.entries { object[key] = value }
+        var out: [UInt8] = []
+        GeoJSONWriter.write(.object(object), to: &out)
+        out.append(0x0A)
+        return out
+    }
+
+    func response() -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/problem+json"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
+    }
+
+    /// The problem an error from anywhere amounts to: Hummingbird's own (404, 405, 413), the body
+    /// limit, input errors of the libraries (400), and anything else (500, its text kept).
+    static func from(_ error: any Error) -> Problem {
+        switch error {
+        case let problem as Problem: return problem
+        case let http as HTTPError:
+            return Problem(http.status, http.body ?? defaultDetail(http.status))
+        case let other as any HTTPResponseError:  // the body limit's NIOTooManyBytesError among them
+            return Problem(other.status, defaultDetail(other.status))
+        case let input as InputError:
+            return Problem(.badRequest, input.description)
+        case is CancellationError:
+            return Problem(.serviceUnavailable, "the request was cancelled (the server is stopping)")
+        default:
+            return Problem(.internalServerError, String(describing: error))
+        }
+    }
+
+    static func defaultDetail(_ status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "no such resource; the landing page / lists what this server has"
+        case .methodNotAllowed: "this resource does not take that method"
+        case .contentTooLarge: "the request body is larger than the server's --max-body"
+        default: status.reasonPhrase
+        }
+    }
+}
+
+/// Turns every error thrown below it into an RFC 9457 problem response.
+struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            let response = try await next(request, context)
+            return response
+        } catch {
+            let problem = Problem.from(error)
+            if problem.status == .internalServerError {
+                context.logger.error("\(request.method) \(request.uri): \(problem.detail)")
+            }
+            return problem.response()
+        }
+    }
+}
