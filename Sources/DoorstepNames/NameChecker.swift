@@ -58,14 +58,21 @@ public struct NameProposal: Sendable, Equatable {
     public var location: Coordinate?
     /// The record being renamed or given this name, which is not a conflict with itself.
     public var recordID: Int64?
+    /// The planned road this name is for: its class limits the 通名 (the `plan` rule), and its line
+    /// places it in a plan area when there is no `location`.
+    public var plannedRoad: Int64?
 
-    public init(name: String, type: String, district: String? = nil, town: String? = nil, location: Coordinate? = nil, recordID: Int64? = nil) {
+    public init(
+        name: String, type: String, district: String? = nil, town: String? = nil, location: Coordinate? = nil, recordID: Int64? = nil,
+        plannedRoad: Int64? = nil
+    ) {
         self.name = name
         self.type = type
         self.district = district
         self.town = town
         self.location = location
         self.recordID = recordID
+        self.plannedRoad = plannedRoad
     }
 }
 
@@ -77,8 +84,25 @@ extension Registry {
     /// report.verdict  // .reject when 文三路 already exists in the city
     /// ```
     public func check(_ proposal: NameProposal) throws -> CheckReport {
-        try read { db in try NameRules(db: db, proposal: proposal, registryPath: path).report() }
+        try read { db in try NameRules(db: db, proposal: proposal, context: try RuleContext(db, path: path)).report() }
     }
+}
+
+/// What every check of one run shares: types, settings and the plan areas, read once.
+struct RuleContext {
+    let types: [String: PlaceType]
+    let settings: NameSettings
+    let planAreas: [PlanArea]
+
+    init(_ db: Database, path: String) throws {
+        types = try Registry.types(db)
+        settings = try Registry.settings(db, path: path)
+        planAreas = try Registry.planAreas(db)
+    }
+
+    /// The plan area a point lies in: the first imported that holds it (areas do not overlap, so
+    /// only a point on a shared edge could have two).
+    func area(at point: Coordinate) -> PlanArea? { planAreas.first { $0.contains(point) } }
 }
 
 /// The rules, with the proposal and a read transaction on the registry.
@@ -88,19 +112,21 @@ struct NameRules {
     let type: PlaceType
     let parts: NameParts
     let settings: NameSettings
+    let context: RuleContext
     let romanizer = Romanizer.shared
 
-    init(db: Database, proposal: NameProposal, registryPath: String) throws {
+    init(db: Database, proposal: NameProposal, context: RuleContext) throws {
         self.db = db
         self.proposal = proposal
+        self.context = context
         try Self.validate(proposal)
-        let types = try Registry.types(db)
+        let types = context.types
         guard let type = types[proposal.type] else {
             throw RegistryError("unknown place type \"\(RegistryInput.shown(proposal.type))\"; known: \(types.keys.sorted().joined(separator: ", "))")
         }
         self.type = type
         self.parts = NameParts(proposal.name, type: type)
-        self.settings = try Registry.settings(db, path: registryPath)
+        self.settings = context.settings
     }
 
     /// Text no rule can judge (a NUL byte would cut the name short in every query) and codes that
@@ -141,6 +167,7 @@ struct NameRules {
         findings += try areaMismatch()
         findings += try historic()
         findings += try reserved()
+        findings += try plan()
         let pinyin = romanizer.romanize(proper: parts.proper, generic: parts.generic)
         return CheckReport(name: proposal.name, pinyin: pinyin, findings: findings)
     }
@@ -321,13 +348,24 @@ struct NameRules {
             }
         }
         guard let location = proposal.location else { return findings }
+        // A name of up to 16 characters has at most 120 parts of two or more: each is looked up in the
+        // name index (fast against 100,000 records); a longer one is searched for with instr.
+        let characters = Array(proposal.name)
+        var parts = Set<String>()
+        if characters.count <= 16 {
+            for length in 2..<max(2, characters.count) {
+                for start in 0...(characters.count - length) { parts.insert(String(characters[start..<(start + length)])) }
+            }
+        }
+        let match = characters.count <= 16 ? "name IN (\(parts.isEmpty ? "NULL" : Array(repeating: "?", count: parts.count).joined(separator: ",")))" : "length(name) >= 2 AND instr(?, name) > 0"
+        let matchArguments: StatementArguments = characters.count <= 16 ? StatementArguments(parts.sorted()) : [proposal.name]
         let roads = try Row.fetchAll(
             db, sql: """
                 SELECT id, name, geometry, status FROM place
-                WHERE type IN ('road','street','lane','avenue') AND length(name) >= 2 AND name != ? AND instr(?, name) > 0
+                WHERE type IN ('road','street','lane','avenue') AND name != ? AND \(match)
                   AND geometry IS NOT NULL AND \(Self.active) AND id != ?
                 """,
-            arguments: [proposal.name, proposal.name, excluded])
+            arguments: [proposal.name] + matchArguments + [excluded])
         for road in roads {
             // A distance PROJ cannot give (a road half a world away) is no evidence either way.
             guard let geometry = try Registry.geometry(from: road["geometry"], id: road["id"]),
@@ -341,12 +379,16 @@ struct NameRules {
     }
 
     func historic() throws -> [Finding] {
+        // Two lookups through the name indexes, not one OR that scans every record.
         let rows = try Row.fetchAll(
             db, sql: """
-                SELECT DISTINCT p.id, p.name, p.district, p.town, p.status FROM place p LEFT JOIN place_alias a ON a.place_id = p.id
-                WHERE p.protected = 1 AND p.id != ? AND (p.name = ? OR a.name = ?) ORDER BY p.id
+                SELECT id, name, district, town, status FROM place WHERE protected = 1 AND id != ? AND name = ?
+                UNION
+                SELECT p.id, p.name, p.district, p.town, p.status FROM place_alias a JOIN place p ON p.id = a.place_id
+                WHERE p.protected = 1 AND p.id != ? AND a.name = ?
+                ORDER BY id
                 """,
-            arguments: [excluded, proposal.name, proposal.name])
+            arguments: [excluded, proposal.name, excluded, proposal.name])
         var findings: [Finding] = []
         if !rows.isEmpty {
             findings.append(finding("historic", .review, "\(shown) is a protected historic name (地名文化遗产) of \(describe(rows)); another place may not take it without the protection authority's review", rows))
@@ -365,6 +407,60 @@ struct NameRules {
             arguments: [proposal.name, excluded])
         guard !rows.isEmpty else { return [] }
         return [finding("reserved", .reject, "\(shown) is held in the name bank (地名储备库): \(describe(rows)); approve that reserved record instead", rows)]
+    }
+}
+
+extension NameRules {
+    // MARK: The plan
+
+    /// Where the place is for the plan: `--at`, else the planned road's line, else the record's geometry.
+    func planLocation(road: PlannedRoad?) throws -> Coordinate? {
+        if let location = proposal.location { return location }
+        if let road { return PlanGeometry.representativePoint(road.geometry) }
+        if let id = proposal.recordID,
+            let text = try String.fetchOne(db, sql: "SELECT geometry FROM place WHERE id = ?", arguments: [id]),
+            let geometry = try Registry.geometry(from: text, id: id)
+        {
+            return PlanGeometry.representativePoint(geometry)
+        }
+        return nil
+    }
+
+    /// The planned road the name is for: the one named, or the one the record being renamed names.
+    func plannedRoad() throws -> PlannedRoad? {
+        if let id = proposal.plannedRoad {
+            let road = try Registry.plannedRoad(db, id)
+            if let placeID = road.placeID, placeID != proposal.recordID {
+                throw RegistryError("planned road \(id) is named already (record \(placeID), \(road.name ?? "?"))")
+            }
+            return road
+        }
+        guard let id = proposal.recordID else { return nil }
+        return try Registry.plannedRoad(namedBy: id, db)
+    }
+
+    /// The `plan` rule: inside a plan area a name draws on its theme or continues its series
+    /// (review otherwise); a planned road's 通名 is one its class allows (reject otherwise).
+    func plan() throws -> [Finding] {
+        var findings: [Finding] = []
+        let road = try plannedRoad()
+        if let road {
+            let allowed = settings.roadClasses[road.roadClass] ?? []
+            if !parts.generic.isEmpty, !allowed.contains(parts.generic) {
+                findings.append(finding(
+                    "plan", .reject,
+                    "\(parts.generic) is not a 通名 a \(road.roadClass) road takes (planned road \(road.id): \(allowed.joined(separator: "、")))"))
+            }
+        }
+        if !context.planAreas.isEmpty, let point = try planLocation(road: road), let area = context.area(at: point),
+            !area.conforms(proposal.name, proper: parts.proper)
+        {
+            let series = area.series.map { "; series \($0.description)" } ?? ""
+            findings.append(finding(
+                "plan", .review,
+                "\(shown) lies in plan area \(area.name) (theme \(area.themeText)\(series)) but uses none of its theme words\(area.series == nil ? "" : " and does not continue its series")"))
+        }
+        return findings
     }
 }
 

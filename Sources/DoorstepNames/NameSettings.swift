@@ -24,6 +24,13 @@ public struct NameSettings: Codable, Sendable, Equatable {
     public var reviewRareCharacters = true
     /// Names that sound almost alike (zh/z, n/l, -ng/-n …) go to a reviewer.
     public var reviewNearSounds = true
+    /// The 通名 a planned road of each class may take (the plan's road classes), first preferred.
+    public var roadClasses: [String: [String]] = NameSettings.defaultRoadClasses
+
+    /// arterial 大道/路, secondary 路/街, branch 街/路/巷, lane 巷/弄.
+    public static let defaultRoadClasses = [
+        "arterial": ["大道", "路"], "secondary": ["路", "街"], "branch": ["街", "路", "巷"], "lane": ["巷", "弄"],
+    ]
 
     public init() {}
 }
@@ -31,7 +38,7 @@ public struct NameSettings: Codable, Sendable, Equatable {
 extension NameSettings {
     enum CodingKeys: String, CodingKey {
         case minLength, maxLength, maxProperLength, grandioseWords, blockedPersons, blockedForeign, blockedCompanies
-        case reviewRareCharacters, reviewNearSounds
+        case reviewRareCharacters, reviewNearSounds, roadClasses
     }
 
     /// Reads a settings file in which every key is optional: what it leaves out keeps its default.
@@ -47,6 +54,7 @@ extension NameSettings {
         blockedCompanies = try c.decodeIfPresent([String].self, forKey: .blockedCompanies) ?? blockedCompanies
         reviewRareCharacters = try c.decodeIfPresent(Bool.self, forKey: .reviewRareCharacters) ?? reviewRareCharacters
         reviewNearSounds = try c.decodeIfPresent(Bool.self, forKey: .reviewNearSounds) ?? reviewNearSounds
+        roadClasses = try c.decodeIfPresent([String: [String]].self, forKey: .roadClasses) ?? roadClasses
     }
 }
 
@@ -68,6 +76,15 @@ extension NameSettings {
         for (key, words) in lists {
             for word in words {
                 if let problem = RegistryInput.nameProblem(word) { return "\(key): \(RegistryInput.shown(word)) \(problem)" }
+            }
+        }
+        for (roadClass, generics) in roadClasses.sorted(by: { $0.key < $1.key }) {
+            guard !roadClass.isEmpty, roadClass.utf8.allSatisfy({ (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x2D }) else {
+                return "roadClasses: the class \(RegistryInput.shown(roadClass)) is not an id of lowercase letters, digits and '-'"
+            }
+            guard !generics.isEmpty else { return "roadClasses.\(roadClass): give at least one 通名" }
+            for generic in generics {
+                if let problem = RegistryInput.nameProblem(generic) { return "roadClasses.\(roadClass): \(RegistryInput.shown(generic)) \(problem)" }
             }
         }
         return nil

@@ -206,6 +206,7 @@ public final class Registry: @unchecked Sendable {
                     """)
             for type in PlaceType.defaults { try Self.save(type, in: db) }
         }
+        registerPlanMigration(&migrator)
         return migrator
     }
 

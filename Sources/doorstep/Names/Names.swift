@@ -13,7 +13,8 @@ struct Names: ParsableCommand {
             NamesImport.self, NamesCheck.self, NamesPropose.self, NamesReserve.self, NamesApprove.self, NamesUse.self,
             NamesRename.self, NamesRetire.self, NamesDeprecate.self, NamesProtect.self, NamesUpdate.self, NamesAlias.self,
             NamesShow.self, NamesSearch.self,
-            NamesHistory.self, NamesExport.self, NamesPlan.self, NamesSettings.self, NamesTypes.self,
+            NamesHistory.self, NamesExport.self, NamesPlan.self, NamesPlanned.self, NamesSuggest.self, NamesAudit.self, NamesSettings.self,
+            NamesTypes.self,
         ]
     )
 }
@@ -65,6 +66,9 @@ struct PlaceOptions: ParsableArguments {
     @Option(help: "Where the place is, WGS84 longitude,latitude.")
     var at: String?
 
+    @Option(help: "The planned road this name is for (its class limits the 通名; propose/reserve link the record to it).")
+    var planned: Int64?
+
     func location() throws -> Coordinate? { try at.map(parseLonLat) }
 
     func validate() throws {
@@ -73,7 +77,7 @@ struct PlaceOptions: ParsableArguments {
     }
 
     func proposal(_ name: String, recordID: Int64? = nil) throws -> NameProposal {
-        NameProposal(name: name, type: type, district: district, town: town, location: try location(), recordID: recordID)
+        NameProposal(name: name, type: type, district: district, town: town, location: try location(), recordID: recordID, plannedRoad: planned)
     }
 }
 

@@ -110,9 +110,14 @@ func createChecked(name: String, place: PlaceOptions, registry options: Registry
         throw error
     }
     let location = try place.location()
-    let id = try registry.create(
-        PlaceDraft(name: name, type: place.type, district: place.district, town: place.town, geometry: location.map { .point($0) }, status: status),
-        action: action, actor: options.who, reason: reason)
+    let draft = PlaceDraft(name: name, type: place.type, district: place.district, town: place.town, geometry: location.map { .point($0) }, status: status)
+    let id: Int64
+    if let planned = place.planned {
+        // The record takes the planned road's line and is linked to it, in one transaction.
+        id = try registry.namePlannedRoad(planned, draft, action: action, actor: options.who, reason: reason)
+    } else {
+        id = try registry.create(draft, action: action, actor: options.who, reason: reason)
+    }
     print("\(id)  \(name)  \(report.pinyin)  \(status.rawValue)\(report.verdict == .review ? "  (needs review)" : "")")
     for finding in report.findings { print("  [\(finding.severity.rawValue)] \(finding.rule): \(finding.message)") }
 }

@@ -125,16 +125,25 @@ extension ExportGeometry: ExpressibleByArgument {}
 
 extension PlaceStatus: ExpressibleByArgument {}
 
-struct NamesPlan: ParsableCommand {
+struct NamesPlanSummary: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "The plan's pipeline: counts by status, type and district; reserved, protected and unnamed records.",
+        commandName: "summary",
+        abstract: "The plan's pipeline: counts by status, type and district; planned roads by district and year; reserved, protected and unnamed records.",
         discussion: "Example: doorstep names plan --format json")
 
     @Option(help: "text or json.") var format: OutputFormat = .text
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
-        let plan = try registry.read().planSummary()
+        let source = try registry.read()
+        let plan = try source.planSummary()
+        let planned = try source.plannedRoadCounts()
+        let plannedJSON = JSONValue.array(planned.map { row in
+            .object([
+                "district": row.district.map(JSONValue.string) ?? .null, "year": row.year.map { .number(Double($0)) } ?? .null,
+                "named": .number(Double(row.named)), "unnamed": .number(Double(row.unnamed)),
+            ])
+        })
         func counts(_ pairs: [(String, Int)]) -> JSONValue {
             .object(JSONObject(pairs.map { ($0.0, JSONValue.number(Double($0.1))) }))
         }
@@ -146,11 +155,18 @@ struct NamesPlan: ParsableCommand {
             printJSON(.object([
                 "by_status": counts(plan.byStatus), "by_type": counts(plan.byType), "by_district": counts(plan.byDistrict),
                 "reserved": brief(plan.reserved), "protected": brief(plan.protected), "unnamed": brief(plan.unnamed),
+                "planned_roads": plannedJSON,
             ]))
         case .text:
             print("by status:   " + plan.byStatus.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
             print("by type:     " + plan.byType.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
             print("by district: " + plan.byDistrict.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+            if !planned.isEmpty {
+                print("planned roads (district, year: named / unnamed):")
+                for row in planned {
+                    print("  \(row.district ?? "(none)") \(row.year.map(String.init) ?? "(no year)"): \(row.named) / \(row.unnamed)")
+                }
+            }
             for (title, places) in [("reserved (name bank)", plan.reserved), ("protected (historic)", plan.protected), ("still unnamed (规划…/待命名)", plan.unnamed)] {
                 print("\(title): \(places.count)")
                 for place in places.prefix(50) { print("  \(place.id)  \(place.name)  \(place.type)  \(place.district ?? "")") }
