@@ -451,8 +451,11 @@ struct UnitWork: Sendable {
         for polygon in region.value().polygons {
             let part = try Geometry(.polygon(polygon), in: region.context)
             let prepared = try part.prepared()
+            // The box first: a walking gap list has thousands of small parts, each tested against
+            // every uncovered point of its unit.
+            let box = part.envelope
             let elderly = uncovered.reduce(0.0) { sum, m in
-                prepared.covers(demandXY[m]) ? sum + demand[m].elderly : sum
+                box?.contains(demandXY[m]) == true && prepared.covers(demandXY[m]) ? sum + demand[m].elderly : sum
             }
             let lonLat = try projector.unproject(.polygon(polygon))
             let snapped = try Geometry(lonLat, in: region.context).snappedValue(toGrid: Self.outputGrid)
