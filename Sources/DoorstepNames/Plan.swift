@@ -246,7 +246,7 @@ extension Registry {
         guard let name = text(feature, "area") else { throw RegistryError("a plan area needs `area` (its name)") }
         if let problem = RegistryInput.nameProblem(name) { throw RegistryError("area \(RegistryInput.shown(name)) \(problem)") }
         guard let themeText = text(feature, "theme") else { throw RegistryError("plan area \(name) has no `theme` (its 专名 words, |-separated)") }
-        let theme = themeText.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        let theme = themeText.split(separator: "|", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         guard !theme.isEmpty, theme.allSatisfy({ !$0.isEmpty }) else {
             throw RegistryError("plan area \(name): the theme \(RegistryInput.shown(themeText)) has an empty word; write words separated by |, e.g. 文|学|书")
         }
@@ -489,6 +489,13 @@ public struct PlannedRoadCount: Sendable, Equatable {
     public var year: Int?
     public var named: Int
     public var unnamed: Int
+
+    public init(district: String?, year: Int?, named: Int, unnamed: Int) {
+        self.district = district
+        self.year = year
+        self.named = named
+        self.unnamed = unnamed
+    }
 }
 
 extension Registry {
