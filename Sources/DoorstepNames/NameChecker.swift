@@ -159,6 +159,7 @@ struct NameRules {
         var findings: [Finding] = []
         findings += generic()
         findings += characters()
+        findings += reading()
         findings += lengthFindings
         findings += words("grandiose", settings.grandioseWords, "is a grandiose word (大、洋、怪、重) that names must avoid")
         findings += blockedWords()

@@ -48,7 +48,8 @@ public struct PlaceType: Codable, Sendable, Equatable {
             generics: ["村", "庄", "坞", "湾", "岙", "埠", "墩", "桥", "塘", "里", "弄", "头", "家", "山", "坪"], scope: .town),
         PlaceType(id: "town", label: "乡镇", generics: ["镇", "乡"], scope: .province),
         PlaceType(id: "subdistrict", label: "街道", generics: ["街道"], scope: .province),
-        PlaceType(id: "district", label: "区县", generics: ["区", "县", "市"], scope: .province),
+        PlaceType(
+            id: "district", label: "区县", generics: ["区", "县", "市", "新区", "自治县", "旗", "自治旗", "林区", "特区", "矿区"], scope: .province),
     ]
 
     /// The defaults by id: the types a registry starts with.

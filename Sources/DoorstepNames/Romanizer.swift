@@ -2,12 +2,15 @@ import Foundation
 import Synchronization
 
 /// Hanyu Pinyin for place names (GB/T 16159, the 1984 place-name rules): toneless syllables from a
-/// place-name reading dictionary first, ICU's Han-Latin transform for the rest, and the romanised form
-/// with 专名 and 通名 written apart and capitalised.
+/// place-name reading dictionary first (the hand-kept readings of PlaceNameReadings.swift, then the
+/// gazetteer's readings of every county- and prefecture-level name, GazetteerReadings.swift, longest
+/// match first), ICU's Han-Latin transform for the rest, and the romanised form with 专名 and 通名
+/// written apart and capitalised.
 ///
 /// ```swift
 /// Romanizer.shared.romanize(proper: "文三", generic: "路")  // "Wensan Lu"
 /// Romanizer.shared.romanize(proper: "西安", generic: "路")  // "Xi'an Lu"
+/// Romanizer.shared.romanize(proper: "东阿", generic: "县")  // "Dong'e Xian" (ICU alone: Dong'a)
 /// Romanizer.shared.syllables("长兴")                        // ["chang", "xing"]
 /// ```
 public final class Romanizer: Sendable {
@@ -15,36 +18,92 @@ public final class Romanizer: Sendable {
 
     /// ICU readings per character, cached: setting up the transform costs far more than using it.
     private let cache = Mutex<[UInt32: String]>([:])
+
+    /// Phrase readings: the gazetteer's, overridden by the hand-kept ones (which also hold Hangzhou's).
+    static let phrases: [String: [String]] = {
+        var table: [String: [String]] = [:]
+        table.reserveCapacity(3000)
+        for line in GazetteerReadings.phrases.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard let key = fields.first, fields.count == key.count + 1 else { continue }
+            table[String(key)] = fields.dropFirst().map(String.init)
+        }
+        for (key, reading) in PlaceNameReadings.phrases { table[key] = reading }
+        return table
+    }()
+    static let longestPhrase = phrases.keys.map(\.unicodeScalars.count).max() ?? 1
     /// The first characters of the dictionary's phrases, so most characters skip the phrase search.
-    private static let phraseStarts = Set(PlaceNameReadings.phrases.keys.compactMap { $0.unicodeScalars.first?.value })
+    private static let phraseStarts = Set(phrases.keys.compactMap { $0.unicodeScalars.first?.value })
     private static let fixed = Dictionary(
         PlaceNameReadings.characters.compactMap { entry in entry.key.unicodeScalars.first.map { ($0.value, entry.value) } },
         uniquingKeysWith: { first, _ in first })
+
+    /// Whole names the gazetteer writes from a minority language (乌鲁木齐市 → "Ürümqi Shi").
+    static let forms: [String: String] = {
+        var table: [String: String] = [:]
+        for line in GazetteerReadings.forms.split(separator: "\n") {
+            let fields = line.split(separator: "|", maxSplits: 1)
+            if fields.count == 2 { table[String(fields[0])] = String(fields[1]) }
+        }
+        return table
+    }()
+
+    /// Characters read more than one way in place names, with their readings.
+    public static let polyphones: [Character: [String]] = {
+        var table: [Character: [String]] = [:]
+        for line in GazetteerReadings.polyphones.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if let first = fields.first, first.count == 1 { table[first.first!] = fields.dropFirst().map(String.init) }
+        }
+        return table
+    }()
 
     public init() {}
 
     /// One toneless syllable per Chinese character; other characters are kept as they are (lowercased).
     public func syllables(_ text: String) -> [String] {
+        scan(text).syllables
+    }
+
+    /// The syllables, and for each character whether a phrase of the dictionary read it (longest
+    /// match first) rather than a character's usual reading.
+    func scan(_ text: String) -> (syllables: [String], phrased: [Bool]) {
         let scalars = Array(text.unicodeScalars)
         var result: [String] = []
+        var phrased: [Bool] = []
         result.reserveCapacity(scalars.count)
         var i = 0
         scan: while i < scalars.count {
             if Self.phraseStarts.contains(scalars[i].value) {
-                for length in stride(from: min(PlaceNameReadings.longestPhrase, scalars.count - i), through: 1, by: -1) {
+                for length in stride(from: min(Self.longestPhrase, scalars.count - i), through: 1, by: -1) {
                     var phrase = String.UnicodeScalarView()
                     phrase.append(contentsOf: scalars[i..<(i + length)])
-                    if let reading = PlaceNameReadings.phrases[String(phrase)] {
+                    if let reading = Self.phrases[String(phrase)], reading.count == length {
                         result += reading
+                        phrased += Array(repeating: true, count: length)
                         i += length
                         continue scan
                     }
                 }
             }
             result.append(reading(of: scalars[i]))
+            phrased.append(false)
             i += 1
         }
-        return result
+        return (result, phrased)
+    }
+
+    /// The polyphonic characters of `text` that no phrase of the dictionary reads, each once, with
+    /// their readings: the romanisation of these is a guess a person must confirm (莘 in 莘华路).
+    public func unresolvedPolyphones(in text: String) -> [(character: Character, readings: [String])] {
+        let (_, phrased) = scan(text)
+        var seen = Set<Character>()
+        var found: [(character: Character, readings: [String])] = []
+        for (index, scalar) in text.unicodeScalars.enumerated() where !phrased[index] {
+            let character = Character(scalar)
+            if let readings = Self.polyphones[character], seen.insert(character).inserted { found.append((character, readings)) }
+        }
+        return found
     }
 
     /// ICU's readings of the GB 2312 characters, generated ahead of time (tools/generate-readings.swift).
@@ -142,17 +201,66 @@ public final class Romanizer: Sendable {
     /// Directions that, as a one-syllable modifier right before the 通名, join it (中山北路 →
     /// "Zhongshan Beilu"); only after a 专名 of two or more characters, so 江南大道 stays "Jiangnan Dadao".
     static let joiningModifiers: Set<Character> = ["东", "西", "南", "北", "中"]
+    /// Before 旗 the banners' positions join it too (巴林右旗 → "Balin Youqi").
+    static let bannerModifiers: Set<Character> = ["左", "右", "前", "后", "中"]
+    /// 通名 of administrative units, after which a direction is part of the 专名 (黔西南州 →
+    /// "Qianxinan Zhou", 城南街道 → "Chengnan Jiedao"), not a modifier of the 通名.
+    static let administrativeGenerics: Set<String> = [
+        "省", "自治区", "市", "地区", "盟", "州", "自治州", "县", "自治县", "旗", "自治旗", "区", "新区", "矿区", "林区", "特区", "镇", "乡",
+        "街道",
+    ]
 
-    /// The romanised name: 专名 and 通名 apart, each capitalised (文三路 → "Wensan Lu"), a one-syllable
-    /// direction joining the 通名 it modifies (文三西路 → "Wensan Xilu").
+    /// Nationalities named in autonomous units, written as words of their own before the 通名
+    /// (隆林各族自治县 → "Longlin Gezu Zizhixian", 富川瑶族自治县 → "Fuchuan Yaozu Zizhixian").
+    static let nationalities: [String] = [
+        "各", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎",
+        "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南",
+        "仡佬", "锡伯", "阿昌", "普米", "塔吉克", "怒", "乌孜别克", "俄罗斯", "鄂温克", "德昂", "保安", "裕固", "京", "塔塔尔", "独龙",
+        "鄂伦春", "赫哲", "门巴", "珞巴", "基诺",
+    ].sorted { $0.count > $1.count }
+
+    /// The romanised name (GB/T 16159, the 1984 rules), for every type alike: 专名 and 通名 apart, each
+    /// capitalised (文三路 → "Wensan Lu", 西湖区 → "Xihu Qu", 转塘街道 → "Zhuantang Jiedao"); a
+    /// one-syllable direction joins the 通名 it modifies (文三西路 → "Wensan Xilu"); the nationalities
+    /// of an autonomous unit are words of their own. The syllables are read over the whole name, so a
+    /// reading the gazetteer gives a one-character 专名 with its 通名 holds (莘县 → "Shen Xian", while
+    /// 莘庄 → "Xinzhuang"). A name the gazetteer writes from a minority language keeps that form.
     public func romanize(proper: String, generic: String) -> String {
-        if !generic.isEmpty, proper.count >= 3, let last = proper.last, Self.joiningModifiers.contains(last) {
-            return romanize(proper: String(proper.dropLast()), generic: String(last) + generic)
+        if let form = Self.forms[proper + generic] { return form }
+        let syllables = scan(proper + generic).syllables
+        let genericCount = generic.unicodeScalars.count
+        var properSyllables = Array(syllables.prefix(syllables.count - genericCount))
+        var genericSyllables = Array(syllables.suffix(genericCount))
+        var properText = proper
+        if !generic.isEmpty, proper.count >= 3, let last = proper.last,
+            (Self.joiningModifiers.contains(last) && !Self.administrativeGenerics.contains(generic))
+                || (generic.hasSuffix("旗") && Self.bannerModifiers.contains(last)),
+            let modifier = properSyllables.popLast()
+        {
+            genericSyllables.insert(modifier, at: 0)
+            properText.removeLast()
         }
-        let properWord = Self.capitalized(Self.join(syllables(proper)))
-        guard !generic.isEmpty else { return properWord }
-        let genericWord = Self.capitalized(Self.join(syllables(generic)))
-        return properWord.isEmpty ? genericWord : properWord + " " + genericWord
+        // Nationalities before an autonomous 通名 (自治县, 自治州, 自治旗 …), from the end.
+        var words: [[String]] = []
+        if generic.hasPrefix("自治") {
+            var rest = properText
+            peel: while true {
+                for nationality in Self.nationalities {
+                    for suffix in nationality.count > 1 ? [nationality + "族", nationality] : [nationality + "族"]
+                    where rest.hasSuffix(suffix) && rest.count > suffix.count {
+                        let count = suffix.unicodeScalars.count
+                        words.insert(Array(properSyllables.suffix(count)), at: 0)
+                        properSyllables.removeLast(count)
+                        rest.removeLast(suffix.count)
+                        continue peel
+                    }
+                }
+                break
+            }
+        }
+        words.insert(properSyllables, at: 0)
+        if !genericSyllables.isEmpty { words.append(genericSyllables) }
+        return words.filter { !$0.isEmpty }.map { Self.capitalized(Self.join($0)) }.joined(separator: " ")
     }
 
     /// The key homophones share: toneless syllables run together (文三路 → "wensanlu").
