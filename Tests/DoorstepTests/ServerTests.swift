@@ -1,6 +1,7 @@
 import DoorstepCoverage
 import DoorstepGeoJSON
 import DoorstepGeometry
+import DoorstepNames
 @testable import DoorstepServer
 import Foundation
 import Hummingbird
@@ -571,5 +572,94 @@ extension ServerTests.EndToEnd {
         let after = try #require(figure("covered-after"), "no after figure: the scenario did not run")
         #expect(before != after)
         #expect(dom.contains("id=\"newly\""))
+    }
+}
+
+extension ServerTests.OGCFeatures {
+    @Test func namesCollectionServesTheRegistrysInUseNames() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let registry = try Registry(path: folder.file("names.sqlite"))
+        _ = try registry.create(
+            PlaceDraft(name: "云栖路", type: "road", district: "330106", geometry: .point(Coordinate(120.1, 30.2)), status: .inUse),
+            action: "add", actor: "test")
+        _ = try registry.create(
+            PlaceDraft(name: "望江路", type: "road", district: "330106", geometry: .point(Coordinate(120.2, 30.2)), status: .proposed),
+            action: "add", actor: "test")
+        let layers = try #require(ServerFixture.layers)
+        let workspace = try Workspace(
+            layers: layers, settings: CoverageSettings(kinds: ["canteen"]), names: try registry.exportFeatures(status: .inUse, geometry: .point))
+        let app = Application(router: DoorstepServer.router(workspace: workspace, configuration: ServerConfiguration()))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/collections/names/items", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["numberMatched"] as? Int == 1)
+                let feature = (response.json["features"] as? [[String: Any]])?.first
+                #expect((feature?["properties"] as? [String: Any])?["name"] as? String == "云栖路")
+            }
+        }
+    }
+}
+
+extension ServerTests.EndToEnd {
+    /// 32 clients mixing scenarios and item pages while a site job runs: every answer right, none
+    /// held up behind the job.
+    @Test func concurrentClientsAreNotBlockedByASiteJob() async throws {
+        let workspace = try ServerFixture.get()
+        let point = try ServerTests.Analysis.proposedPoint(workspace)
+        let expected = try workspace.scenario(Scenario(kind: "canteen", level: .street, radius: nil, facilities: [
+            Facility(id: "proposed-1", name: "proposed-1", kind: "canteen", location: point)
+        ]))
+        guard case .object(let expectedObject) = expected, let newly = expectedObject["newly_covered"]?.numberValue else {
+            Issue.record("no scenario figure")
+            return
+        }
+        let coverageCount = workspace.collection("coverage-canteen")?.features.count ?? 0
+        let (process, base) = try await Self.start(["--kind", "canteen"])
+        defer { process.terminate() }
+        var request = URLRequest(url: try #require(URL(string: base + "/api/site")))
+        request.httpMethod = "POST"
+        request.httpBody = Data(#"{"kind":"canteen","add":60,"solver":"exact","time_limit":15}"#.utf8)
+        let (jobData, jobResponse) = try await URLSession.shared.data(for: request)
+        #expect((jobResponse as? HTTPURLResponse)?.statusCode == 202)
+        let job = try JSONSerialization.jsonObject(with: jobData) as? [String: Any] ?? [:]
+        let jobURL = try #require(job["href"] as? String)
+
+        let scenarioBody = Data(ServerTests.Analysis.scenarioBody(point).utf8)
+        let started = ContinuousClock.now
+        let slowest = try await withThrowingTaskGroup(of: Duration.self) { group in
+            for client in 0..<32 {
+                group.addTask {
+                    var slowest = Duration.zero
+                    for round in 0..<4 {
+                        let begun = ContinuousClock.now
+                        if (client + round) % 2 == 0 {
+                            var post = URLRequest(url: try #require(URL(string: base + "/api/scenarios")))
+                            post.httpMethod = "POST"
+                            post.httpBody = scenarioBody
+                            let (data, response) = try await URLSession.shared.data(for: post)
+                            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+                            let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+                            #expect(abs((object["newly_covered"] as? Double ?? -1) - newly) < 1e-6)
+                        } else {
+                            let page = try await Self.fetch(base + "/collections/coverage-canteen/items?limit=20&offset=\(client)")
+                            #expect(page.status == 200)
+                            let object = try JSONSerialization.jsonObject(with: page.body) as? [String: Any] ?? [:]
+                            #expect(object["numberReturned"] as? Int == min(20, max(0, coverageCount - client)))
+                        }
+                        slowest = max(slowest, ContinuousClock.now - begun)
+                    }
+                    return slowest
+                }
+            }
+            return try await group.reduce(Duration.zero) { max($0, $1) }
+        }
+        let burst = ContinuousClock.now - started
+        let state = try JSONSerialization.jsonObject(with: try await Self.fetch(jobURL).body) as? [String: Any] ?? [:]
+        // The burst ends long before a 15 s job would let it, and no single answer waits seconds.
+        #expect(slowest < .seconds(5), "slowest answer \(slowest), burst \(burst), job \(state["status"] ?? "")")
+        var cancel = URLRequest(url: try #require(URL(string: jobURL)))
+        cancel.httpMethod = "DELETE"
+        _ = try await URLSession.shared.data(for: cancel)
     }
 }
