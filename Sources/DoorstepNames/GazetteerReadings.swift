@@ -3081,17 +3081,15 @@ enum GazetteerReadings {
         齐齐哈尔市|Qiqihar Shi
         """
 
-    /// 56 characters with more than one reading in place names: the character, its
+    /// 48 characters with more than one reading in place names: the character, its
     /// readings (ICU's first where the table differs from it).
     static let polyphones = """
         乐 le lao yue
         什 shen shi
         会 hui kuai
-        传 chuan zhuan
         佛 fu fo
         六 liu lu
         勒 lei le
-        区 qu ou
         单 dan shan chan
         厦 sha xia
         参 can shen cen
@@ -3101,14 +3099,11 @@ enum GazetteerReadings {
         埔 bu pu
         堡 bao bu pu
         宕 dang tan
-        尾 wei yi
         峒 dong tong
         峙 zhi shi
-        弄 nong long
         曾 ceng zeng
         朝 chao zhao
         枞 cong zong
-        柏 bai bo
         查 cha zha
         栎 li yue
         校 xiao jiao
@@ -3122,19 +3117,16 @@ enum GazetteerReadings {
         牟 mou mu
         犍 jian qian
         番 fan pan
-        石 shi dan
         秘 mi bi
         筠 yun jun
         茄 jia qie
         荥 xing ying
         莘 shen xin
-        落 luo lao la
         蔚 wei yu
         藏 cang zang
         蚌 bang beng
         行 xing hang
         解 jie xie
-        车 che ju
         都 dou du
         重 zhong chong
         铅 qian yan
