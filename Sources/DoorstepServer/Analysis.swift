@@ -88,7 +88,7 @@ extension Routes {
     }
 
     func report(_ body: RequestJSON) async throws -> String {
-        let kind = try kind(body, required: false)
+        let kind = try kind(body, required: false) ?? (body.value("facilities") != nil && workspace.kinds.count == 1 ? workspace.kinds.first?.kind : nil)
         let level = try singleLevel(body)
         let language = try body.string("lang").map { text in
             guard let language = ReportLanguage(rawValue: text) else { throw Problem(.badRequest, "lang \"\(text)\": must be zh or en") }

@@ -281,7 +281,8 @@ struct ItemsQuery {
         }
     }
 
-    /// `minLon,minLat,maxLon,maxLat` (or the six numbers of a 3D box), in CRS84.
+    /// `minLon,minLat,maxLon,maxLat` (or the six numbers of a 3D box), in CRS84. Values beyond the
+    /// globe are taken at its edge; a box whose south is north of its north meets nothing.
     static func bbox(_ text: String) throws -> Envelope {
         let numbers = text.split(separator: ",", omittingEmptySubsequences: false).map { Double($0.trimmingCharacters(in: .whitespaces)) }
         guard numbers.count == 4 || numbers.count == 6, numbers.allSatisfy({ $0?.isFinite == true }) else {
@@ -289,10 +290,9 @@ struct ItemsQuery {
         }
         let v = numbers.compactMap { $0 }
         let (minX, minY, maxX, maxY) = v.count == 4 ? (v[0], v[1], v[2], v[3]) : (v[0], v[1], v[3], v[4])
-        guard minY <= maxY, (-90...90).contains(minY), (-90...90).contains(maxY), (-180...180).contains(minX), (-180...180).contains(maxX) else {
-            throw Problem(.badRequest, "bbox=\(text): latitudes must be within -90…90 with the south first, longitudes within -180…180")
-        }
-        return Envelope(minX: minX, minY: minY, maxX: maxX, maxY: maxY)
+        func lon(_ x: Double) -> Double { min(max(x, -180), 180) }
+        func lat(_ y: Double) -> Double { min(max(y, -90), 90) }
+        return Envelope(minX: lon(minX), minY: lat(minY), maxX: lon(maxX), maxY: lat(maxY))
     }
 
     /// The positions of the features that pass the bbox and the filters, in the collection's order.
@@ -312,7 +312,7 @@ struct ItemsQuery {
     /// Whether a feature's envelope meets the box; a box whose west edge is east of its east edge
     /// crosses the antimeridian.
     static func meets(_ envelope: Envelope, _ box: Envelope) -> Bool {
-        guard envelope.maxY >= box.minY, envelope.minY <= box.maxY else { return false }
+        guard box.minY <= box.maxY, envelope.maxY >= box.minY, envelope.minY <= box.maxY else { return false }
         if box.minX <= box.maxX { return envelope.maxX >= box.minX && envelope.minX <= box.maxX }
         return envelope.maxX >= box.minX || envelope.minX <= box.maxX
     }

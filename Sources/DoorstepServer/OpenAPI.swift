@@ -48,12 +48,40 @@ enum OpenAPI {
             "Features per page")
         let offset = parameter("offset", .object(["type": "integer", "minimum": 0, "default": 0]), "Features to skip")
         let bbox = parameter(
-            "bbox", .object(["type": "array", "minItems": 4, "maxItems": 4, "items": .object(["type": "number"])]),
+            "bbox", .object(["type": "array", "minItems": 4, "maxItems": 4, "items": .object(["type": "number", "minimum": -180, "maximum": 180])]),
             "minLon,minLat,maxLon,maxLat (CRS84)")
 
         let level: JSONValue = .object(["type": "string", "enum": .array(["district", "street", "community", "all"])])
         let levelOne: JSONValue = .object(["type": "string", "enum": .array(["district", "street", "community"])])
-        let kind: JSONValue = .object(["type": "string", "description": "A facility kind", "example": kinds.firstItem ?? "canteen"])
+        let kind: JSONValue = .object(["type": "string", "description": "A facility kind served", "enum": kinds])
+        let point: JSONValue = .object([
+            "type": "object", "required": .array(["type", "coordinates"]),
+            "properties": .object([
+                "type": .object(["type": "string", "enum": .array(["Point"])]),
+                "coordinates": .object([
+                    "type": "array", "minItems": 2, "maxItems": 2,
+                    "items": .object(["type": "number", "minimum": -180, "maximum": 180]),
+                ]),
+            ]),
+        ])
+        let featureCollection: JSONValue = .object([
+            "type": "object", "required": .array(["type", "features"]),
+            "description": "A GeoJSON FeatureCollection of the proposed points (WGS84 longitude, latitude)",
+            "properties": .object([
+                "type": .object(["type": "string", "enum": .array(["FeatureCollection"])]),
+                "features": .object([
+                    "type": "array", "maxItems": .number(Double(RequestJSON.maximumProposed)),
+                    "items": .object([
+                        "type": "object", "required": .array(["type", "geometry"]),
+                        "properties": .object([
+                            "type": .object(["type": "string", "enum": .array(["Feature"])]),
+                            "properties": .object(["type": "object", "nullable": true]),
+                            "geometry": point,
+                        ]),
+                    ]),
+                ]),
+            ]),
+        ])
         let radius: JSONValue = .object(["type": "number", "minimum": 1, "maximum": 100_000, "description": "Catchment radius in metres"])
         let coverageRequest: JSONValue = .object([
             "type": "object", "additionalProperties": false,
@@ -72,11 +100,23 @@ enum OpenAPI {
             "type": "object", "required": .array(["kind", "facilities"]), "additionalProperties": false,
             "properties": .object([
                 "kind": kind, "level": levelOne, "radius_m": radius,
-                "facilities": .object(["type": "object", "description": "A GeoJSON FeatureCollection of the proposed points (WGS84)"]),
+                "facilities": featureCollection,
             ]),
         ])
         let siteRequest: JSONValue = .object([
             "type": "object", "required": .array(["kind"]), "additionalProperties": false,
+            // add or target_ratio (not both) or min_facilities; per_unit only with target_ratio.
+            "not": .object(["required": .array(["add", "target_ratio"])]),
+            "allOf": .array([
+                .object(["anyOf": .array([
+                    .object(["required": .array(["add"])]), .object(["required": .array(["target_ratio"])]),
+                    .object(["required": .array(["min_facilities"])]),
+                ])]),
+                .object(["anyOf": .array([
+                    .object(["required": .array(["target_ratio"])]),
+                    .object(["properties": .object(["per_unit": .object(["type": "boolean", "enum": .array([false])])])]),
+                ])]),
+            ]),
             "properties": .object([
                 "kind": kind, "level": levelOne, "radius_m": radius,
                 "add": .object(["type": "integer", "minimum": 1, "maximum": 1000]),
@@ -92,7 +132,7 @@ enum OpenAPI {
             "type": "object", "additionalProperties": false,
             "properties": .object([
                 "kind": kind, "level": levelOne, "lang": .object(["type": "string", "enum": .array(["zh", "en"])]),
-                "facilities": .object(["type": "object", "description": "Proposed points to compare (GeoJSON FeatureCollection)"]),
+                "facilities": featureCollection,
             ]),
         ])
         let scenarioResponse: JSONValue = .object([

@@ -61,6 +61,23 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The routes and their methods, for 405 answers (kept beside the routes' registration in the tests).
+    static let routes: [(path: [String], methods: [String])] = [
+        ("/", ["GET"]), ("/conformance", ["GET"]), ("/api", ["GET"]), ("/collections", ["GET"]),
+        ("/collections/*", ["GET"]), ("/collections/*/items", ["GET"]), ("/collections/*/items/*", ["GET"]),
+        ("/api/coverage", ["POST"]), ("/api/gaps", ["POST"]), ("/api/scenarios", ["POST"]), ("/api/report", ["POST"]),
+        ("/api/site", ["POST"]), ("/api/jobs/*", ["GET", "DELETE"]), ("/map", ["GET"]), ("/static/*", ["GET"]),
+        ("/static/images/*", ["GET"]), ("/downloads/*", ["GET"]),
+    ].map { (path: $0.0.split(separator: "/").map(String.init), methods: $0.1) }
+
+    static func allowedMethods(_ path: String) -> [String] {
+        let segments = path.split(separator: "/").map(String.init)
+        for route in routes where route.path.count == segments.count {
+            if zip(route.path, segments).allSatisfy({ $0 == "*" || $0 == $1 }) { return route.methods }
+        }
+        return []
+    }
+
     static func defaultDetail(_ status: HTTPResponse.Status) -> String {
         switch status {
         case .notFound: "no such resource; the landing page / lists what this server has"
@@ -76,6 +93,13 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             let response = try await next(request, context)
+            return response
+        } catch let error as HTTPError where error.status == .notFound {
+            // The router found no route: a known path with another method is 405, with Allow.
+            let allowed = Problem.allowedMethods(request.uri.path)
+            guard !allowed.isEmpty else { return Problem.from(error).response() }
+            var response = Problem(.methodNotAllowed, "\(request.method) is not allowed here; use \(allowed.joined(separator: ", "))").response()
+            response.headers[.allow] = allowed.joined(separator: ", ")
             return response
         } catch {
             let problem = Problem.from(error)

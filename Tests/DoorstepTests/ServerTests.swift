@@ -159,8 +159,8 @@ struct ServerTests {
         @Test func badLimitOffsetBboxAndUnknownParametersAre400() async throws {
             try await ServerFixture.app().test(.router) { client in
                 for query in [
-                    "limit=0", "limit=10001", "limit=abc", "offset=-1", "bbox=1,2,3", "bbox=a,b,c,d", "bbox=120,31,121,30",
-                    "bbox=120,30,121,95", "colour=red", "f=pdf",
+                    "limit=0", "limit=10001", "limit=abc", "offset=-1", "bbox=1,2,3", "bbox=a,b,c,d", "bbox=120,30,121,nan",
+                    "bbox=1,2,3,4,5", "colour=red", "f=pdf",
                 ] {
                     try await client.execute(uri: "/collections/gaps-canteen/items?\(query)", method: .get) { response in
                         #expect(response.status == .badRequest, "\(query)")
@@ -192,8 +192,15 @@ struct ServerTests {
                     #expect(matched >= 1)
                     #expect(matched < workspace.layers.units.count)
                 }
-                try await client.execute(uri: "/collections/units/items?bbox=0,0,1,1", method: .get) { response in
-                    #expect(response.json["numberMatched"] as? Int == 0)
+                // Off the globe is taken at its edge; south above north meets nothing.
+                for empty in ["0,0,1,1", "120,31,121,30"] {
+                    try await client.execute(uri: "/collections/units/items?bbox=\(empty)", method: .get) { response in
+                        #expect(response.status == .ok)
+                        #expect(response.json["numberMatched"] as? Int == 0)
+                    }
+                }
+                try await client.execute(uri: "/collections/units/items?bbox=-999,-999,999,999", method: .get) { response in
+                    #expect(response.json["numberMatched"] as? Int == workspace.layers.units.count)
                 }
                 try await client.execute(uri: "/collections/gaps-canteen/items?f=html&limit=5", method: .get) { response in
                     #expect(response.contentType.hasPrefix("text/html"))
@@ -307,8 +314,13 @@ struct ServerTests {
                     }
                 }
                 try await client.execute(uri: "/api/scenarios", method: .get) { response in
-                    #expect(response.status == .methodNotAllowed || response.status == .notFound)
+                    #expect(response.status == .methodNotAllowed)
+                    #expect(response.headers[.allow] == "POST")
                     #expect(response.contentType == "application/problem+json")
+                }
+                try await client.execute(uri: "/collections/units/items", method: .trace) { response in
+                    #expect(response.status == .methodNotAllowed)
+                    #expect(response.headers[.allow] == "GET")
                 }
             }
         }
