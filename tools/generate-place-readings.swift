@@ -42,7 +42,7 @@ do {
     }
     if let character { icu[character] = reading }
 }
-let syllableSet = Set(icu.values).union(["fo", "lüe", "nüe", "yo", "m", "n", "ng", "hm", "den", "nou", "shei", "zhei", "kei", "cei", "lo", "o", "ei", "en", "er", "ang", "ou", "ai", "an", "ao", "a", "e"])
+let syllableSet = Set(icu.values).union(["fo", "lüe", "nüe", "yo", "den", "nou", "shei", "zhei", "kei", "cei", "lo", "o", "ei", "en", "er", "ang", "ou", "ai", "an", "ao", "a", "e"])
 
 /// Lowercase letters with tone marks removed (ü kept), apostrophes and spaces kept as breaks.
 func plain(_ text: String) -> String {
@@ -87,7 +87,7 @@ func segment(_ characters: [Character], _ romanisation: String) -> [String]? {
 }
 
 /// 通名 of administrative units, longest first.
-let generics = ["自治区", "自治州", "自治县", "自治旗", "联合旗", "新区", "矿区", "林区", "特区", "地区", "街道", "省", "市", "县", "区", "旗", "盟", "州", "镇", "乡"]
+let generics = ["自治区", "自治州", "自治县", "自治旗", "联合旗", "新区", "矿区", "林区", "特区", "地区", "群岛", "街道", "省", "市", "县", "区", "旗", "盟", "州", "镇", "乡"]
 
 struct Entry {
     var name, romanisation, proper, generic: String
@@ -110,19 +110,26 @@ for row in lines("tools/data/place-readings.tsv") {
     proper = String(name.dropLast(generic.count))
     var syllables: [String]?
     if kind == "pinyin" {
-        if name.contains("自治") {
-            // The source writes the 专名 and the short 通名 (隆林各族自治县 → Longlin Xian).
-            let last = String(characters.last!)
-            for length in 1..<characters.count {
+        if let autonomous = name.range(of: "自治") {
+            // The source mostly writes the 专名 and the short 通名 (隆林各族自治县 → Longlin Xian).
+            for length in 1...max(1, name.distance(from: name.startIndex, to: autonomous.lowerBound)) {
                 if let cut = segment(Array(characters.prefix(length)) + [characters.last!], romanisation) {
                     proper = String(characters.prefix(length))
-                    generic = last
+                    generic = String(characters.last!)
                     syllables = cut
                     break
                 }
             }
-        } else {
-            syllables = segment(characters, romanisation)
+        }
+        if syllables == nil, let whole = segment(characters, romanisation) {
+            syllables = whole
+            // The 通名 is the suffix whose syllables make the romanisation's last word (碑林区 "Beilin Qu":
+            // 区, not 林区; 神农架林区 "Shennongjia Linqu": 林区).
+            let last = plain(romanisation).split(separator: " ").last.map { $0.filter { $0 != "'" } } ?? ""
+            if let match = generics.first(where: { name.hasSuffix($0) && name.count > $0.count && whole.suffix($0.count).joined() == last }) {
+                generic = match
+                proper = String(name.dropLast(generic.count))
+            }
         }
         guard let syllables else {
             problems.append("\(name) \"\(romanisation)\": not one pinyin syllable per character; mark it `form` or correct it")

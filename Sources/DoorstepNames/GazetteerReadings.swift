@@ -4,7 +4,7 @@
 /// The gazetteer's readings of China's province-, prefecture- and county-level names (and of
 /// township names with polyphonic characters), as tables parsed once when first used.
 enum GazetteerReadings {
-    /// 2831 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
+    /// 2825 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
     /// toneless syllables, one a line.
     static let phrases = """
         上海 shang hai
@@ -165,7 +165,6 @@ enum GazetteerReadings {
         景洪 jing hong
         维西 wei xi
         香格里拉 xiang ge li la
-        内蒙古自治 nei meng gu zi zhi
         丰镇 feng zhen
         兴和 xing he
         凉城 liang cheng
@@ -414,8 +413,6 @@ enum GazetteerReadings {
         乡城 xiang cheng
         巴塘 ba tang
         康定 kang ding
-        得荣 de rong
-        德格 de ge
         新龙 xin long
         泸定 lu ding
         炉霍 lu huo
@@ -501,7 +498,7 @@ enum GazetteerReadings {
         蓟县 ji xian
         西青 xi qing
         静海 jing hai
-        宁夏回族自治 ning xia hui zu zi zhi
+        宁夏回族 ning xia hui zu
         中卫 zhong wei
         中宁 zhong ning
         沙坡头 sha po tou
@@ -844,7 +841,7 @@ enum GazetteerReadings {
         矿区 kuang qu
         阳高 yang gao
         太原 tai yuan
-        万柏 wan bai
+        万柏林 wan bai lin
         古交 gu jiao
         娄烦 lou fan
         小店 xiao dian
@@ -1058,7 +1055,7 @@ enum GazetteerReadings {
         武江 wu jiang
         浈江 zhen jiang
         翁源 weng yuan
-        广西壮族自治 guang xi zhuang zu zi zhi
+        广西壮族 guang xi zhuang zu
         北海 bei hai
         合浦 he pu
         海城 hai cheng
@@ -1180,7 +1177,6 @@ enum GazetteerReadings {
         上思 shang si
         港口 gang kou
         防城 fang cheng
-        新疆维吾尔自治 xin jiang wei wu er zi zhi
         天山 tian shan
         头屯河 tou tun he
         新市 xin shi
@@ -1897,7 +1893,6 @@ enum GazetteerReadings {
         五指山 wu zhi shan
         保亭 bao ting
         儋州 dan zhou
-        南沙群岛 nan sha qun dao
         定安 ding an
         屯昌 tun chang
         文昌 wen chang
@@ -1910,7 +1905,7 @@ enum GazetteerReadings {
         琼中 qiong zhong
         琼海 qiong hai
         白沙 bai sha
-        西沙群岛 xi sha qun dao
+        西沙 xi sha
         陵水 ling shui
         湖北 hu bei
         仙桃 xian tao
@@ -2672,7 +2667,7 @@ enum GazetteerReadings {
         户县 hu xian
         未央 wei yang
         灞桥 ba qiao
-        碑林区 bei lin qu
+        碑林 bei lin
         莲湖 lian hu
         蓝田 lan tian
         阎良 yan liang
@@ -2731,7 +2726,6 @@ enum GazetteerReadings {
         红星 hong xing
         美溪 mei xi
         翠峦 cui luan
-        西林区 xi lin qu
         金山屯 jin shan tun
         铁力 tie li
         佳木斯 jia mu si
@@ -2774,7 +2768,7 @@ enum GazetteerReadings {
         呼中 hu zhong
         呼玛 hu ma
         塔河 ta he
-        新林区 xin lin qu
+        新林 xin lin
         松岭 song ling
         漠河 mo he
         大庆 da qing
@@ -2795,7 +2789,7 @@ enum GazetteerReadings {
         阳明 yang ming
         绥化 sui hua
         兰西 lan xi
-        北林区 bei lin qu
+        北林 bei lin
         安达 an da
         庆安 qing an
         明水 ming shui
@@ -2840,7 +2834,7 @@ enum GazetteerReadings {
         莘庄 xin zhuang
         """
 
-    /// 236 whole names the gazetteer writes from a minority language or not syllable by
+    /// 240 whole names the gazetteer writes from a minority language or not syllable by
     /// syllable: name|romanisation.
     static let forms = """
         丁青县|Dêngqên Xian
@@ -2871,6 +2865,7 @@ enum GazetteerReadings {
         克拉玛依市|Karamay Shi
         八宿县|Baxoi Xian
         兴安盟|Hinggan Meng
+        内蒙古自治区|Nei Mongol Zizhiqu
         准格尔旗|Jungar Qi
         刚察县|Gangca Xian
         前郭尔罗斯蒙古族自治县|Qian Gorlos Xian
@@ -2942,7 +2937,9 @@ enum GazetteerReadings {
         库车县|Kuqa Xian
         康马县|Kangmar Xian
         当雄县|Damxung Xian
+        得荣县|Dêrong Xian
         德令哈市|Delhi Shi
+        德格县|Dêgê Xian
         德钦县|Dêqên Xian
         扎赉特旗|Jalaid Qi
         扎鲁特旗|Jarud Qi
@@ -2956,6 +2953,7 @@ enum GazetteerReadings {
         改则县|Gêrzê Xian
         新巴尔虎右旗|Xin Barag Youqi
         新巴尔虎左旗|Xin Barag Zuoqi
+        新疆维吾尔自治区|Xinjiang Uygur Zizhiqu
         日喀则地区|Xigazê Diqu
         日喀则市|Xigazê Shi
         日土县|Rutog Xian
@@ -3237,7 +3235,7 @@ enum GazetteerReadings {
         绥江县|Suijiang Xian|绥江|县
         镇雄县|Zhenxiong Xian|镇雄|县
         鲁甸县|Ludian Xian|鲁甸|县
-        普洱市|Puer Shi|普洱|市
+        普洱市|Pu'er Shi|普洱|市
         墨江哈尼族自治县|Mojiang Xian|墨江|县
         孟连傣族拉祜族佤族自治县|Menglian Xian|孟连|县
         宁洱哈尼族彝族自治县|Ning'er Xian|宁洱|县
@@ -3301,7 +3299,7 @@ enum GazetteerReadings {
         德钦县|Dêqên Xian|德钦|县
         维西傈僳族自治县|Weixi Xian|维西|县
         香格里拉县|Xianggelila Xian|香格里拉|县
-        内蒙古自治区|Neimenggu Zizhiqu|内蒙古自治|区
+        内蒙古自治区|Nei Mongol Zizhiqu|内蒙古|自治区
         乌兰察布市|Ulanqab Shi|乌兰察布|市
         丰镇市|Fengzhen Shi|丰镇|市
         兴和县|Xinghe Xian|兴和|县
@@ -3723,7 +3721,7 @@ enum GazetteerReadings {
         蓟县|Ji Xian|蓟|县
         西青区|Xiqing Qu|西青|区
         静海县|Jinghai Xian|静海|县
-        宁夏回族自治区|Ningxia Huizuzizhiqu|宁夏回族自治|区
+        宁夏回族自治区|Ningxia Huizu Zizhiqu|宁夏回族|自治区
         中卫市|Zhongwei Shi|中卫|市
         中宁县|Zhongning Xian|中宁|县
         沙坡头区|Shapotou Qu|沙坡头|区
@@ -4077,7 +4075,7 @@ enum GazetteerReadings {
         矿区|Kuang Qu|矿|区
         阳高县|Yanggao Xian|阳高|县
         太原市|Taiyuan Shi|太原|市
-        万柏林区|Wanbailin Qu|万柏|林区
+        万柏林区|Wanbailin Qu|万柏林|区
         古交市|Gujiao Shi|古交|市
         娄烦县|Loufan Xian|娄烦|县
         小店区|Xiaodian Qu|小店|区
@@ -4304,7 +4302,7 @@ enum GazetteerReadings {
         武江区|Wujiang Qu|武江|区
         浈江区|Zhenjiang Qu|浈江|区
         翁源县|Wengyuan Xian|翁源|县
-        广西壮族自治区|Guangxi Zhuangzuzizhiqu|广西壮族自治|区
+        广西壮族自治区|Guangxi Zhuangzu Zizhiqu|广西壮族|自治区
         北海市|Beihai Shi|北海|市
         合浦县|Hepu Xian|合浦|县
         海城区|Haicheng Qu|海城|区
@@ -4428,7 +4426,7 @@ enum GazetteerReadings {
         东兴市|Dongxing Shi|东兴|市
         港口区|Gangkou Qu|港口|区
         防城区|Fangcheng Qu|防城|区
-        新疆维吾尔自治区|Xinjiang Weiwuerzizhiqu|新疆维吾尔自治|区
+        新疆维吾尔自治区|Xinjiang Uygur Zizhiqu|新疆维吾尔|自治区
         乌鲁木齐市|Ürümqi Shi|乌鲁木齐|市
         乌鲁木齐县|Ürümqi Xian|乌鲁木齐|县
         天山区|Tianshan Qu|天山|区
@@ -5240,7 +5238,7 @@ enum GazetteerReadings {
         五指山市|Wuzhishan Shi|五指山|市
         保亭黎族苗族自治县|Baoting Xian|保亭|县
         儋州市|Danzhou Shi|儋州|市
-        南沙群岛|Nansha Qundao|南沙群岛|
+        南沙群岛|Nansha Qundao|南沙|群岛
         定安县|Ding'an Xian|定安|县
         屯昌县|Tunchang Xian|屯昌|县
         文昌市|Wenchang Shi|文昌|市
@@ -5254,7 +5252,7 @@ enum GazetteerReadings {
         琼中黎族苗族自治县|Qiongzhong Xian|琼中|县
         琼海市|Qionghai Shi|琼海|市
         白沙黎族自治县|Baisha Xian|白沙|县
-        西沙群岛|Xisha Qundao|西沙群岛|
+        西沙群岛|Xisha Qundao|西沙|群岛
         陵水黎族自治县|Lingshui Xian|陵水|县
         湖北省|Hubei Sheng|湖北|省
         仙桃市|Xiantao Shi|仙桃|市
@@ -6144,7 +6142,7 @@ enum GazetteerReadings {
         新城区|Xincheng Qu|新城|区
         未央区|Weiyang Qu|未央|区
         灞桥区|Baqiao Qu|灞桥|区
-        碑林区|Beilin Qu|碑|林区
+        碑林区|Beilin Qu|碑林|区
         莲湖区|Lianhu Qu|莲湖|区
         蓝田县|Lantian Xian|蓝田|县
         长安区|Chang'an Qu|长安|区
@@ -6229,7 +6227,7 @@ enum GazetteerReadings {
         红星区|Hongxing Qu|红星|区
         美溪区|Meixi Qu|美溪|区
         翠峦区|Cuiluan Qu|翠峦|区
-        西林区|Xilin Qu|西|林区
+        西林区|Xilin Qu|西林|区
         金山屯区|Jinshantun Qu|金山屯|区
         铁力市|Tieli Shi|铁力|市
         佳木斯市|Jiamusi Shi|佳木斯|市
@@ -6276,7 +6274,7 @@ enum GazetteerReadings {
         呼中区|Huzhong Qu|呼中|区
         呼玛县|Huma Xian|呼玛|县
         塔河县|Tahe Xian|塔河|县
-        新林区|Xinlin Qu|新|林区
+        新林区|Xinlin Qu|新林|区
         松岭区|Songling Qu|松岭|区
         漠河县|Mohe Xian|漠河|县
         大庆市|Daqing Shi|大庆|市
@@ -6302,7 +6300,7 @@ enum GazetteerReadings {
         阳明区|Yangming Qu|阳明|区
         绥化市|Suihua Shi|绥化|市
         兰西县|Lanxi Xian|兰西|县
-        北林区|Beilin Qu|北|林区
+        北林区|Beilin Qu|北林|区
         安达市|Anda Shi|安达|市
         庆安县|Qing'an Xian|庆安|县
         明水县|Mingshui Xian|明水|县

@@ -18,6 +18,8 @@ enum PlaceNameReadings {
         "朝晖": ["zhao", "hui"], "拱墅": ["gong", "shu"], "塘栖": ["tang", "qi"], "良渚": ["liang", "zhu"],
         "闸弄口": ["zha", "long", "kou"], "五常": ["wu", "chang"], "转塘": ["zhuan", "tang"],
         "大厦": ["da", "sha"], "银行": ["yin", "hang"], "行宫": ["xing", "gong"], "曲院": ["qu", "yuan"],
+        // 通名 as the gazetteer reads them (ICU: 地 de).
+        "地区": ["di", "qu"],
         // Single characters read differently in place names (厍 shè, as in 郭家厍).
         "厍": ["she"],
     ]

@@ -49,7 +49,7 @@ public struct PlaceType: Codable, Sendable, Equatable {
         PlaceType(id: "town", label: "乡镇", generics: ["镇", "乡"], scope: .province),
         PlaceType(id: "subdistrict", label: "街道", generics: ["街道"], scope: .province),
         PlaceType(
-            id: "district", label: "区县", generics: ["区", "县", "市", "新区", "自治县", "旗", "自治旗", "林区", "特区", "矿区"], scope: .province),
+            id: "district", label: "区县", generics: ["区", "县", "市", "新区", "自治县", "旗", "自治旗", "特区"], scope: .province),
     ]
 
     /// The defaults by id: the types a registry starts with.

@@ -210,8 +210,9 @@ public final class Romanizer: Sendable {
         "街道",
     ]
 
-    /// Nationalities named in autonomous units, written as words of their own before the 通名
-    /// (隆林各族自治县 → "Longlin Gezu Zizhixian", 富川瑶族自治县 → "Fuchuan Yaozu Zizhixian").
+    /// Nationalities named in autonomous units (and ethnic districts, 管城回族区), written as words of
+    /// their own before the 通名 (隆林各族自治县 → "Longlin Gezu Zizhixian", 富川瑶族自治县 → "Fuchuan Yaozu
+    /// Zizhixian", 管城回族区 → "Guancheng Huizu Qu").
     static let nationalities: [String] = [
         "各", "蒙古", "回", "藏", "维吾尔", "苗", "彝", "壮", "布依", "朝鲜", "满", "侗", "瑶", "白", "土家", "哈尼", "哈萨克", "傣", "黎",
         "傈僳", "佤", "畲", "高山", "拉祜", "水", "东乡", "纳西", "景颇", "柯尔克孜", "土", "达斡尔", "仫佬", "羌", "布朗", "撒拉", "毛南",
@@ -242,11 +243,11 @@ public final class Romanizer: Sendable {
         }
         // Nationalities before an autonomous 通名 (自治县, 自治州, 自治旗 …), from the end.
         var words: [[String]] = []
-        if generic.hasPrefix("自治") {
+        if generic.hasPrefix("自治") || (properText.hasSuffix("族") && Self.administrativeGenerics.contains(generic)) {
             var rest = properText
             peel: while true {
                 for nationality in Self.nationalities {
-                    for suffix in nationality.count > 1 ? [nationality + "族", nationality] : [nationality + "族"]
+                    for suffix in nationality.count > 1 && generic.hasPrefix("自治") ? [nationality + "族", nationality] : [nationality + "族"]
                     where rest.hasSuffix(suffix) && rest.count > suffix.count {
                         let count = suffix.unicodeScalars.count
                         words.insert(Array(properSyllables.suffix(count)), at: 0)
