@@ -17,6 +17,9 @@ public struct CoverageSettings: Sendable, Equatable {
     public var distanceModel: DistanceModel
     /// Capacity-aware accessibility (2SFCA) as well, when set.
     public var access: AccessSettings?
+    /// Whether uncovered areas are measured: `access` needs only the demand, and the catchments'
+    /// geometry is most of a run's work. Without it, `uncoveredAreaM2` is 0.
+    public var measuresArea = true
 
     public init(
         kinds: [String]? = nil, radii: [String: Double] = [:], levels: Set<UnitLevel> = [.street],
@@ -122,6 +125,8 @@ public struct CoverageAssessment: Sendable {
     public var distanceModel: String
     /// Things the planner should know: kinds with no facility, facilities left out.
     public var warnings: [String]
+    /// With access settings: per kind, every demand point's score Aᵢ, in the order of the demand layer.
+    public var accessScores: [String: [Double]] = [:]
 }
 
 /// Computes, for every unit and facility kind, the elderly within reach and the uncovered area.
@@ -202,8 +207,10 @@ public enum CoverageModel {
         if withParts || withGeometries {
             for (u, result) in results.enumerated() { geometries[units[u].code] = result?.snappedGeometry }
         }
-        return CoverageAssessment(
+        var assessment = CoverageAssessment(
             rows: rows, unitGeometries: geometries, kinds: kindRadii, distanceModel: settings.distanceModel.name, warnings: warnings)
+        for (k, entry) in kindRadii.enumerated() { assessment.accessScores[entry.kind] = scores?[k] }
+        return assessment
     }
 
     /// The units grouped by the 3° zone of their middle (see ``MetricProjection``), zones west to east,
@@ -296,7 +303,7 @@ public enum CoverageModel {
             let covered = try measure.nearestDistances(from: sites, within: entry.radius).map { $0 != nil }
             return KindPlan(
                 kind: entry.kind, radius: entry.radius, members: members, covered: covered,
-                catchment: try measure.catchment(of: sites, within: entry.radius), scores: scores?[k],
+                catchment: settings.measuresArea ? try measure.catchment(of: sites, within: entry.radius) : nil, scores: scores?[k],
                 norm: settings.access?.norm(of: entry.kind) ?? 0)
         }
         let work = UnitWork(
@@ -317,7 +324,8 @@ struct KindPlan: Sendable {
     var members: [Int]
     /// Per demand point: is a facility of this kind within the radius?
     var covered: [Bool]
-    var catchment: any Catchment
+    /// The area the kind reaches; nil when areas are not measured.
+    var catchment: (any Catchment)?
     /// Per demand point, its accessibility score Aᵢ (with access settings), and the norm per 1,000.
     var scores: [Double]? = nil
     var norm = 0.0
@@ -366,7 +374,7 @@ struct UnitWork: Sendable {
             guard let envelope = Envelope(of: geometry.coordinates) else { throw CoverageError("unit \(unit.code) has no coordinates") }
             envelopes.append(envelope)
         }
-        let tiles = try plans.map { try CatchmentTiles($0.catchment, covering: envelopes) }
+        let tiles = try plans.map { plan in try plan.catchment.map { try CatchmentTiles($0, covering: envelopes) } }
         // Largest units first, so that no worker is left with one big district at the end.
         let order = projectedUnits.indices.sorted {
             projectedUnits[$0].coordinates.count > projectedUnits[$1].coordinates.count
@@ -376,7 +384,7 @@ struct UnitWork: Sendable {
         }
     }
 
-    func assess(unit u: Int, worker: Worker, tiles: [CatchmentTiles]) throws -> UnitResult {
+    func assess(unit u: Int, worker: Worker, tiles: [CatchmentTiles?]) throws -> UnitResult {
         let context = worker.context
         let geometry = try Geometry(projectedUnits[u], in: context)
         let lonLat = try Geometry(units[u].geometry, in: context)
@@ -408,14 +416,14 @@ struct UnitWork: Sendable {
                 perKind.facilities += 1
                 perKind.capacity += facilities[f].capacity
             }
-            if withParts {
-                let uncovered = try worker.catchment(tiles[k], kind: k, over: envelope).map { try geometry.difference($0) } ?? geometry
+            if let kindTiles = tiles[k], withParts {
+                let uncovered = try worker.catchment(kindTiles, kind: k, over: envelope).map { try geometry.difference($0) } ?? geometry
                 perKind.uncoveredArea = uncovered.area
                 perKind.parts = try parts(of: uncovered, uncovered: uncoveredMembers, projector: worker.projector)
-            } else {
+            } else if let kindTiles = tiles[k] {
                 // Tiles do not overlap, so the covered area is the sum over tiles: no union needed.
                 var covered = 0.0
-                for piece in try worker.pieces(tiles[k], kind: k, over: envelope) {
+                for piece in try worker.pieces(kindTiles, kind: k, over: envelope) {
                     covered += try geometry.intersection(piece).area
                 }
                 perKind.uncoveredArea = max(0, geometry.area - covered)

@@ -34,13 +34,11 @@ struct Access: ParsableCommand {
         abstract: "Enough places, not just near places: supply per 1,000 elderly within reach (2SFCA / E2SFCA), per unit.",
         discussion: "Example: doorstep access --kind care-home --level street --method e2sfca --format csv --output access.csv")
 
-    enum Format: String, ExpressibleByArgument, CaseIterable { case table, csv, json, geojson }
-
     @OptionGroup var input: InputOptions
     @OptionGroup var access: AccessOptions
 
-    @Option(help: "Output format: table, csv, json or geojson (or by --output's extension: .csv, .json, .geojson, .gpkg, .shp, .fgb, .kml).")
-    var format: Format?
+    @Option(help: "Output format: table, csv, json, geojson, or layer (polygons in the format of --output's extension). Default: by --output's extension, else table.")
+    var format: Coverage.Format?
 
     @Option(help: "Write to this file (atomically; - for standard output) instead of standard output.")
     var output: String?
@@ -52,41 +50,30 @@ struct Access: ParsableCommand {
         guard input.kind.count == 1 else { throw ValidationError("give one --kind to measure access for (e.g. --kind care-home)") }
     }
 
-    var chosenFormat: Format {
-        get throws {
-            if let format { return format }
-            guard let output, output != OutputFile.standardOutput else { return .table }
-            switch try VectorOutput.format(of: output) {
-            case .csv: return .csv
-            case .geojson: return output.lowercased().hasSuffix(".geojson") ? .geojson : .json
-            default: return .geojson
-            }
-        }
-    }
-
     func run() throws {
-        let format = try chosenFormat
+        let format = try Coverage.Format.chosen(format, output: output)
         let inputs = try input.inputPaths()
         for path in [output, pointsOutput].compactMap({ $0 }) {
             try OutputFile.checkWritable(path, inputs: inputs)
         }
-        if format == .geojson, let output { try VectorOutput.check(output) }
+        if format == .layer, let output { try VectorOutput.check(output) }
         if let pointsOutput { try VectorOutput.check(pointsOutput) }
         let layers = try input.loadLayers()
         var settings = try input.settings()
         let kind = FacilityKind.normalized(input.kind[0])
         settings.access = access.settings(kinds: [kind])
-        let assessment = try CoverageModel.assess(layers, settings: settings, withGeometries: format == .geojson)
+        settings.measuresArea = false  // access reports no area
+        let assessment = try CoverageModel.assess(layers, settings: settings, withGeometries: format == .geojson || format == .layer)
         for warning in assessment.warnings { Console.warn(warning) }
         let table = AccessTable(assessment)
         switch format {
         case .table: try emit(Array(table.table().utf8), to: output)
         case .csv: try emit(Array(table.csv().utf8), to: output)
         case .json: try emit(Array(table.json().utf8), to: output)
-        case .geojson: try emitLayer(table.features, to: output)
+        case .geojson, .layer: try emitLayer(table.features, to: output)
         }
         if let pointsOutput {
-            let (scores, _) = try AccessModel.scores(layers, kind: kind, radius: try settings.radius(of: kind), settings: settings)
+            let scores = assessment.accessScores[kind] ?? []
             let points = zip(layers.demand, scores).map { point, score in
                 Feature(
                     geometry: .point(point.location),

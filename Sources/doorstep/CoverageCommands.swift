@@ -26,19 +26,6 @@ struct Coverage: ParsableCommand {
     @Option(help: "Write to this file (atomically; - for standard output) instead of standard output.")
     var output: String?
 
-    /// The format asked for, or the one the output's extension implies.
-    var chosenFormat: Format {
-        get throws {
-            if let format { return format }
-            guard let output, output != OutputFile.standardOutput else { return .table }
-            switch try VectorOutput.format(of: output) {
-            case .csv: return .csv
-            case .geojson: return output.lowercased().hasSuffix(".geojson") ? .geojson : .json
-            default: return .layer
-            }
-        }
-    }
-
     func validate() throws {
         if format == .layer, output == nil || output == OutputFile.standardOutput {
             throw ValidationError("--format layer needs --output with the layer's extension (.gpkg, .shp, .fgb, .kml)")
@@ -46,7 +33,7 @@ struct Coverage: ParsableCommand {
     }
 
     func run() throws {
-        let format = try chosenFormat
+        let format = try Format.chosen(format, output: output)
         if let output {
             try OutputFile.checkWritable(output, inputs: try input.inputPaths())
             if format == .layer { try VectorOutput.check(output) }
@@ -60,6 +47,20 @@ struct Coverage: ParsableCommand {
         case .json: try emit(Array(table.json().utf8), to: output)
         case .geojson: try emit(table.geojson(), to: output)
         case .layer: try emitLayer(table.features, to: output)
+        }
+    }
+}
+
+extension Coverage.Format {
+    /// The format asked for, or the one the output's extension implies: `.csv` the CSV table, `.json`
+    /// the JSON rows, `.geojson` GeoJSON, `.gpkg`/`.shp`/`.fgb`/`.kml` a layer; a table otherwise.
+    static func chosen(_ format: Self?, output: String?) throws -> Self {
+        if let format { return format }
+        guard let output, output != OutputFile.standardOutput else { return .table }
+        switch try VectorOutput.format(of: output) {
+        case .csv: return .csv
+        case .geojson: return output.lowercased().hasSuffix(".geojson") ? .geojson : .json
+        default: return .layer
         }
     }
 }

@@ -54,5 +54,5 @@ sums = joined.groupby("code")[["elderly", "weighted"]].sum()
 print("code,access_mean")
 for code, row in sums.sort_index().iterrows():
     if row["elderly"] > 0:
-        print(f"{code},{row['weighted'] / row['elderly']!r}")
+        print(f"{code},{float(row['weighted'] / row['elderly'])!r}")
 print(f"# seconds {time.perf_counter() - started:.3f}", file=sys.stderr)
