@@ -20,6 +20,8 @@ public struct CoverageSettings: Sendable, Equatable {
     /// Whether uncovered areas are measured: `access` needs only the demand, and the catchments'
     /// geometry is most of a run's work. Without it, `uncoveredAreaM2` is 0.
     public var measuresArea = true
+    /// Where the time goes (`--timings`), when set.
+    public var timings: Timings?
 
     public init(
         kinds: [String]? = nil, radii: [String: Double] = [:], levels: Set<UnitLevel> = [.street],
@@ -164,10 +166,12 @@ public enum CoverageModel {
         // reaches), so its scores are computed once for every demand point, then summed per unit.
         var scores: [[Double]]?
         if settings.access != nil {
-            scores = try kindRadii.map { entry in
+            scores = try timed(settings.timings, "access scores") {
+                try kindRadii.map { entry in
                 let (kindScores, kindWarnings) = try AccessModel.scores(layers, kind: entry.kind, radius: entry.radius, settings: settings)
                 warnings += kindWarnings
                 return kindScores
+                }
             }
         }
 
@@ -278,18 +282,19 @@ public enum CoverageModel {
         _ units: [PlanningUnit], layers: Layers, kindRadii: [(kind: String, radius: Double)], projection: MetricProjection,
         settings: CoverageSettings, scores: [[Double]]? = nil, withParts: Bool, withGeometries: Bool
     ) throws -> (results: [UnitResult], warnings: [String]) {
+        let timings = settings.timings
         let projector = try projection.makeProjector()
-        let demandXY = try projector.project(layers.demand.map(\.location))
-        let facilityXY = try projector.project(layers.facilities.map(\.location))
-        var projectedUnits: [GeometryValue] = []
-        projectedUnits.reserveCapacity(units.count)
-        for unit in units { projectedUnits.append(try projector.project(unit.geometry)) }
+        let (demandXY, facilityXY, projectedUnits) = try timed(timings, "project") {
+            (try projector.project(layers.demand.map(\.location)), try projector.project(layers.facilities.map(\.location)),
+             try units.map { try projector.project($0.geometry) })
+        }
 
         // Membership is tested in longitude/latitude, where GeoJSON edges are straight: the totals are
         // those QGIS, PostGIS and GeoPandas count. Distances and areas are measured in metres.
-        let demandIndex = PointIndex(points: layers.demand.map(\.location), cellSize: 0.0025)
-        let facilityIndex = PointIndex(points: layers.facilities.map(\.location), cellSize: 0.0025)
-        let measure = try settings.distanceModel.measure(demand: demandXY, projection: projection, quadrantSegments: settings.quadrantSegments)
+        let (demandIndex, facilityIndex, measure) = try timed(timings, "index") {
+            (PointIndex(points: layers.demand.map(\.location), cellSize: 0.0025), PointIndex(points: layers.facilities.map(\.location), cellSize: 0.0025),
+             try settings.distanceModel.measure(demand: demandXY, projection: projection, quadrantSegments: settings.quadrantSegments))
+        }
         var warnings: [String] = []
         let offNetwork = measure.unreachable(sites: facilityXY).map { layers.facilities[$0] }
         if !offNetwork.isEmpty {
@@ -297,7 +302,7 @@ public enum CoverageModel {
             warnings.append(
                 "\(offNetwork.count) facilit\(offNetwork.count == 1 ? "y is" : "ies are") off the street network and reach nobody: \(names)\(offNetwork.count > 10 ? " …" : "")")
         }
-        let plans = try kindRadii.enumerated().map { k, entry in
+        let plans = try timed(timings, "reach") { try kindRadii.enumerated().map { k, entry in
             let members = layers.facilities.indices.filter { layers.facilities[$0].kind == entry.kind }
             let sites = members.map { facilityXY[$0] }
             let covered = try measure.nearestDistances(from: sites, within: entry.radius).map { $0 != nil }
@@ -305,12 +310,12 @@ public enum CoverageModel {
                 kind: entry.kind, radius: entry.radius, members: members, covered: covered,
                 catchment: settings.measuresArea ? try measure.catchment(of: sites, within: entry.radius) : nil, scores: scores?[k],
                 norm: settings.access?.norm(of: entry.kind) ?? 0)
-        }
+        } }
         let work = UnitWork(
             units: units, projectedUnits: projectedUnits, demand: layers.demand, demandXY: demandXY, unreachable: measure.unreachable,
             demandIndex: demandIndex,
             facilities: layers.facilities, facilityIndex: facilityIndex, plans: plans, projection: projection,
-            withParts: withParts, withGeometries: withGeometries)
+            withParts: withParts, withGeometries: withGeometries, timings: timings)
         return (try work.run(), warnings)
     }
 }
@@ -364,6 +369,7 @@ struct UnitWork: Sendable {
     var projection: MetricProjection
     var withParts: Bool
     var withGeometries: Bool
+    var timings: Timings?
 
     /// A grid of 1e-7°, about 1 cm: the precision GeoJSON output is written with.
     static let outputGrid = 1e-7
@@ -374,13 +380,15 @@ struct UnitWork: Sendable {
             guard let envelope = Envelope(of: geometry.coordinates) else { throw CoverageError("unit \(unit.code) has no coordinates") }
             envelopes.append(envelope)
         }
-        let tiles = try plans.map { plan in try plan.catchment.map { try CatchmentTiles($0, covering: envelopes) } }
+        let tiles = try timed(timings, "catchments") { try plans.map { plan in try plan.catchment.map { try CatchmentTiles($0, covering: envelopes) } } }
         // Largest units first, so that no worker is left with one big district at the end.
         let order = projectedUnits.indices.sorted {
             projectedUnits[$0].coordinates.count > projectedUnits[$1].coordinates.count
         }
-        return try parallelMap(order, count: units.count, makeState: { try Worker(projection: projection) }) { worker, u in
-            try assess(unit: u, worker: worker, tiles: tiles)
+        return try timed(timings, "per-unit work") {
+            try parallelMap(order, count: units.count, makeState: { try Worker(projection: projection) }) { worker, u in
+                try assess(unit: u, worker: worker, tiles: tiles)
+            }
         }
     }
 

@@ -66,11 +66,13 @@ struct Access: ParsableCommand {
         let assessment = try CoverageModel.assess(layers, settings: settings, withGeometries: format == .geojson || format == .layer)
         for warning in assessment.warnings { Console.warn(warning) }
         let table = AccessTable(assessment)
-        switch format {
-        case .table: try emit(Array(table.table().utf8), to: output)
-        case .csv: try emit(Array(table.csv().utf8), to: output)
-        case .json: try emit(Array(table.json().utf8), to: output)
-        case .geojson, .layer: try emitLayer(table.features, to: output)
+        try input.timed("write") {
+            switch format {
+            case .table: try emit(Array(table.table().utf8), to: output)
+            case .csv: try emit(Array(table.csv().utf8), to: output)
+            case .json: try emit(Array(table.json().utf8), to: output)
+            case .geojson, .layer: try emitLayer(table.features, to: output)
+            }
         }
         if let pointsOutput {
             let scores = assessment.accessScores[kind] ?? []
@@ -79,7 +81,8 @@ struct Access: ParsableCommand {
                     geometry: .point(point.location),
                     properties: ["id": .string(point.id), "elderly": .number(point.elderly), "kind": .string(kind), "access_per_1000": .number(1000 * score)])
             }
-            try emitLayer(points, to: pointsOutput)
+            try input.timed("write") { try emitLayer(points, to: pointsOutput) }
         }
+        input.printTimings()
     }
 }

@@ -41,13 +41,16 @@ struct Coverage: ParsableCommand {
         let layers = try input.loadLayers()
         let assessment = try input.assess(layers, withGeometries: format == .geojson || format == .layer)
         let table = CoverageTable(assessment)
-        switch format {
-        case .table: try emit(Array(table.table().utf8), to: output)
-        case .csv: try emit(Array(table.csv().utf8), to: output)
-        case .json: try emit(Array(table.json().utf8), to: output)
-        case .geojson: try emit(table.geojson(), to: output)
-        case .layer: try emitLayer(table.features, to: output)
+        try input.timed("write") {
+            switch format {
+            case .table: try emit(Array(table.table().utf8), to: output)
+            case .csv: try emit(Array(table.csv().utf8), to: output)
+            case .json: try emit(Array(table.json().utf8), to: output)
+            case .geojson: try emit(table.geojson(), to: output)
+            case .layer: try emitLayer(table.features, to: output)
+            }
         }
+        input.printTimings()
     }
 }
 
@@ -106,7 +109,8 @@ struct Gaps: ParsableCommand {
         for warning in assessment.warnings { Console.warn(warning) }
         let gaps = GapList(assessment, targets: targets.gapTargets)
         let features = try labeler?.annotate(gaps.features) ?? gaps.features
-        try emitLayer(features, to: output)
+        try input.timed("write") { try emitLayer(features, to: output) }
+        input.printTimings()
         if let output, output != OutputFile.standardOutput {
             Console.note("\(gaps.unitGaps.count) unit gaps and \(gaps.areaGaps.count) uncovered areas written to \(output)")
         }

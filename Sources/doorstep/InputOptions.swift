@@ -74,7 +74,7 @@ struct InputOptions: ParsableArguments {
     @Option(help: "Walking speed in metres per second for radii given in minutes (0.1 to 3; 1.0 is an older person's pace).")
     var walkSpeed: Double = 1.0
 
-    @Flag(help: "Print to standard error how long reading the layers took.")
+    @Flag(help: "Print to standard error where the time went (read, project, index, reach, catchments, per-unit work, write) and the peak memory.")
     var timings = false
 
     @Option(help: "Unit level: district, street or community; coverage and gaps also take all.")
@@ -136,9 +136,11 @@ struct InputOptions: ParsableArguments {
 
     /// The settings of the flags; with `--network`, reads the network (and warns about it).
     func settings() throws -> CoverageSettings {
-        CoverageSettings(
+        var settings = CoverageSettings(
             kinds: kind.isEmpty ? nil : kind.map(FacilityKind.normalized), radii: try radii(), levels: level.levels,
-            distanceModel: try distanceModel())
+            distanceModel: network == nil ? .straightLine : try timed("network") { try distanceModel() })
+        settings.timings = recorder
+        return settings
     }
 
     func distanceModel() throws -> DistanceModel {
@@ -204,20 +206,31 @@ struct InputOptions: ParsableArguments {
         let unitsCRS = try Self.crs(unitsCrs, flag: "--units-crs"), facilitiesCRS = try Self.crs(facilitiesCrs, flag: "--facilities-crs")
         let demandCRS = try Self.crs(demandCrs, flag: "--demand-crs")
         let paths = try layerPaths()
-        let started = ContinuousClock.now
-        defer { if timings { Console.note("timings: read layers \(Self.seconds(ContinuousClock.now - started))") } }
-        let layers = try loader.load(
+        let layers = try timed("read") {
+            try loader.load(
             units: LayerSource(parsing: paths.units, crs: unitsCRS, layer: unitsLayer, encoding: encoding),
             facilities: paths.facilities.map { LayerSource(parsing: $0, crs: facilitiesCRS, encoding: encoding) },
             demand: demandSource(paths.demand, crs: demandCRS))
+        }
         for warning in layers.warnings { Console.warn(warning) }
         if demandTable != nil || !layers.demand.isEmpty && layers.demandMethod.hasPrefix("demand from") { Console.note(layers.demandMethod) }
         return layers
     }
 
-    static func seconds(_ duration: Duration) -> String {
-        let (whole, fraction) = duration.components
-        return String(format: "%.3f s", Double(whole) + Double(fraction) / 1e18)
+    /// The run's recorder with `--timings`: one per process, as a run is one command.
+    static let recorder = Timings()
+
+    var recorder: Timings? { timings ? Self.recorder : nil }
+
+    /// Runs `body`, timed as `phase` with `--timings`.
+    func timed<T>(_ phase: String, _ body: () throws -> T) rethrows -> T {
+        guard let recorder else { return try body() }
+        return try recorder.measure(phase, body)
+    }
+
+    /// With `--timings`, prints where the time went: call at the end of a command.
+    func printTimings() {
+        if let recorder { Console.note("timings: \(recorder.summary)") }
     }
 
     /// The demand layer, or the table of counts joined to the units.

@@ -95,12 +95,13 @@ struct Report: ParsableCommand {
         files.append((output, Array(html.utf8)))
         let createdFolder = try tables.map(Self.createFolder) ?? false
         do {
-            try OutputFile.writeAll(files)
+            try input.timed("write") { try OutputFile.writeAll(files) }
         } catch {
             if createdFolder, let tables { try? FileManager.default.removeItem(atPath: tables) }
             throw error
         }
         progress("done")
+        input.printTimings()
     }
 
     var tableNames: [String] { tablesFormat == .gpkg ? ["tables.gpkg"] : ["coverage.csv", "gaps.csv", "gaps.geojson"] }

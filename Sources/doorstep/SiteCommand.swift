@@ -93,17 +93,18 @@ struct Site: ParsableCommand {
             level: level, capacity: capacity, turnover: turnover, defaultCapacity: siteCapacity,
             candidateSpacing: candidateSpacing, solver: solverChoice, timeLimit: timeLimit, deadline: deadline,
             distanceModel: settings.distanceModel)
-        let plan = try SitePlanner(layers: layers, candidates: siteCandidates, request: request).plan()
+        let plan = try input.timed("siting") { try SitePlanner(layers: layers, candidates: siteCandidates, request: request).plan() }
         for warning in plan.warnings { Console.warn(warning) }
         if let output {
             var features = plan.sites.map { SiteReport.feature($0, request: plan.request) }
             if let labeler { features = try labeler.annotate(features) }
-            try VectorOutput.write(features, to: output)
+            try input.timed("write") { try VectorOutput.write(features, to: output) }
         }
         switch format {
         case .text: print(SiteReport.text(plan))
         case .json: print(GeoJSONWriter.json(SiteReport.json(plan)))
         }
+        input.printTimings()
     }
 }
 
