@@ -36,7 +36,7 @@ extension Registry {
         let places = try all(status: .inUse)
         Romanizer.shared.prepare(places.map(\.name))
         return try read { db in
-            let context = try RuleContext(db, path: path)
+            let context = try RuleContext(db, path: path, shortcuts: try RuleShortcuts(db, proposalsAreRecords: true))
             var entries: [AuditEntry] = []
             for place in places {
                 let proposal = NameProposal(

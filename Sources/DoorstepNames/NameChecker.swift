@@ -93,11 +93,14 @@ struct RuleContext {
     let types: [String: PlaceType]
     let settings: NameSettings
     let planAreas: [PlanArea]
+    /// For a run of many checks: tallies that let a rule skip a query that cannot find anything.
+    let shortcuts: RuleShortcuts?
 
-    init(_ db: Database, path: String) throws {
+    init(_ db: Database, path: String, shortcuts: RuleShortcuts? = nil) throws {
         types = try Registry.types(db)
         settings = try Registry.settings(db, path: path)
         planAreas = try Registry.planAreas(db)
+        self.shortcuts = shortcuts
     }
 
     /// The plan area a point lies in: the first imported that holds it (areas do not overlap, so
@@ -171,6 +174,12 @@ struct NameRules {
         findings += try plan()
         let pinyin = romanizer.romanize(proper: parts.proper, generic: parts.generic)
         return CheckReport(name: proposal.name, pinyin: pinyin, findings: findings)
+    }
+
+    /// Rows of a statement GRDB prepares once per run and then reuses: preparing is most of the cost
+    /// of a small indexed query, and an audit runs a dozen per record.
+    func rows(_ sql: String, _ arguments: StatementArguments = []) throws -> [Row] {
+        try Row.fetchAll(try db.cachedStatement(sql: sql), arguments: arguments)
     }
 
     func finding(_ rule: String, _ severity: Severity, _ message: String, _ conflicts: [Row] = []) -> Finding {
@@ -271,10 +280,10 @@ struct NameRules {
     }
 
     func duplicates() throws -> [Finding] {
+        if let shortcuts = context.shortcuts, shortcuts.others(named: proposal.name) == 0, !shortcuts.otherNames.contains(proposal.name) { return [] }
         let (scopeSQL, scopeArguments, missing) = scope()
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, name, district, town, status FROM place WHERE name = ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
-            arguments: [proposal.name, excluded] + scopeArguments)
+        let rows = try self.rows("SELECT id, name, district, town, status FROM place WHERE name = ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
+            [proposal.name, excluded] + scopeArguments)
         var findings: [Finding] = []
         if !rows.isEmpty {
             if let missing {
@@ -283,12 +292,12 @@ struct NameRules {
                 findings.append(finding("duplicate", .reject, "\(shown) exists already in \(scopeLabel): \(describe(rows))", rows))
             }
         }
-        let former = try Row.fetchAll(
-            db, sql: """
+        if let shortcuts = context.shortcuts, !shortcuts.otherNames.contains(proposal.name) { return findings }
+        let former = try self.rows("""
                 SELECT p.id, p.name, p.district, p.town, p.status, a.name AS old, a.valid_to FROM place_alias a JOIN place p ON p.id = a.place_id
                 WHERE a.name = ? AND p.id != ? AND \(scopeSQL.replacingOccurrences(of: "district", with: "p.district").replacingOccurrences(of: "town", with: "p.town")) ORDER BY p.id
                 """,
-            arguments: [proposal.name, excluded] + scopeArguments)
+            [proposal.name, excluded] + scopeArguments)
         if !former.isEmpty {
             findings.append(finding("duplicate", .review, "\(shown) is a former name or alias of \(describe(former)); reusing it confuses old addresses", former))
         }
@@ -296,19 +305,22 @@ struct NameRules {
     }
 
     func homophones() throws -> [Finding] {
+        if let shortcuts = context.shortcuts {
+            let sound = romanizer.soundKey(proposal.name)
+            let nearPossible = settings.reviewNearSounds && shortcuts.mayHaveNearSound(romanizer.nearSoundKey(proposal.name), sound: sound)
+            if !shortcuts.mayHaveHomophone(proposal.name, sound: sound), !nearPossible { return [] }
+        }
         let (scopeSQL, scopeArguments, _) = scope()
         let sound = romanizer.soundKey(proposal.name)
-        let same = try Row.fetchAll(
-            db, sql: "SELECT id, name, district, town, status FROM place WHERE sound_key = ? AND name != ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
-            arguments: [sound, proposal.name, excluded] + scopeArguments)
+        let same = try self.rows("SELECT id, name, district, town, status FROM place WHERE sound_key = ? AND name != ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
+            [sound, proposal.name, excluded] + scopeArguments)
         var findings: [Finding] = []
         if !same.isEmpty {
             findings.append(finding("homophone", .reject, "\(shown) sounds the same (\(sound)) as \(describe(same)) in \(scopeLabel)", same))
         }
         if settings.reviewNearSounds {
-            let near = try Row.fetchAll(
-                db, sql: "SELECT id, name, district, town, status FROM place WHERE near_key = ? AND sound_key != ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
-                arguments: [romanizer.nearSoundKey(proposal.name), sound, excluded] + scopeArguments)
+            let near = try self.rows("SELECT id, name, district, town, status FROM place WHERE near_key = ? AND sound_key != ? AND id != ? AND \(Self.active) AND \(scopeSQL) ORDER BY id",
+                [romanizer.nearSoundKey(proposal.name), sound, excluded] + scopeArguments)
             if !near.isEmpty {
                 findings.append(finding("homophone", .review, "\(shown) sounds almost like \(describe(near)) (zh/z, n/l, -ng/-n …)", near))
             }
@@ -321,14 +333,18 @@ struct NameRules {
     /// SQLite looks for each area's and road's name inside the proposal (`instr`): one pass over the
     /// rows, where listing every substring of the name would grow with the square of its length.
     func areaMismatch() throws -> [Finding] {
+        if let shortcuts = context.shortcuts, !RuleShortcuts.anyPart(of: proposal.name, in: shortcuts.areaPropers),
+            proposal.location == nil || !RuleShortcuts.anyPart(of: proposal.name, in: shortcuts.roadNames)
+        {
+            return []
+        }
         var findings: [Finding] = []
-        let areas = try Row.fetchAll(
-            db, sql: """
+        let areas = try self.rows("""
                 SELECT id, name, proper, type, district, town, geometry, status FROM place
                 WHERE type IN ('district','subdistrict','town') AND length(proper) >= 2 AND proper != ? AND instr(?, proper) > 0
                   AND \(Self.active) AND id != ?
                 """,
-            arguments: [proposal.name, proposal.name, excluded])
+            [proposal.name, proposal.name, excluded])
         for area in areas {
             let areaType: String = area["type"]
             let code: String? = areaType == "district" ? area["district"] : area["town"]
@@ -350,7 +366,8 @@ struct NameRules {
         }
         guard let location = proposal.location else { return findings }
         // A name of up to 16 characters has at most 120 parts of two or more: each is looked up in the
-        // name index (fast against 100,000 records); a longer one is searched for with instr.
+        // name index (fast against 100,000 records); a longer one is searched for with instr. `+type`
+        // keeps SQLite from walking every road through the type index instead (it does, for ten parts).
         let characters = Array(proposal.name)
         var parts = Set<String>()
         if characters.count <= 16 {
@@ -360,13 +377,12 @@ struct NameRules {
         }
         let match = characters.count <= 16 ? "name IN (\(parts.isEmpty ? "NULL" : Array(repeating: "?", count: parts.count).joined(separator: ",")))" : "length(name) >= 2 AND instr(?, name) > 0"
         let matchArguments: StatementArguments = characters.count <= 16 ? StatementArguments(parts.sorted()) : [proposal.name]
-        let roads = try Row.fetchAll(
-            db, sql: """
+        let roads = try self.rows("""
                 SELECT id, name, geometry, status FROM place
-                WHERE type IN ('road','street','lane','avenue') AND name != ? AND \(match)
+                WHERE +type IN ('road','street','lane','avenue') AND name != ? AND \(match)
                   AND geometry IS NOT NULL AND \(Self.active) AND id != ?
                 """,
-            arguments: [proposal.name] + matchArguments + [excluded])
+            [proposal.name] + matchArguments + [excluded])
         for road in roads {
             // A distance PROJ cannot give (a road half a world away) is no evidence either way.
             guard let geometry = try Registry.geometry(from: road["geometry"], id: road["id"]),
@@ -380,21 +396,23 @@ struct NameRules {
     }
 
     func historic() throws -> [Finding] {
+        if let shortcuts = context.shortcuts, shortcuts.proposalsAreRecords || proposal.recordID == nil, !shortcuts.protectedNames.contains(proposal.name) {
+            return []
+        }
         // Two lookups through the name indexes, not one OR that scans every record.
-        let rows = try Row.fetchAll(
-            db, sql: """
+        let rows = try self.rows("""
                 SELECT id, name, district, town, status FROM place WHERE protected = 1 AND id != ? AND name = ?
                 UNION
                 SELECT p.id, p.name, p.district, p.town, p.status FROM place_alias a JOIN place p ON p.id = a.place_id
                 WHERE p.protected = 1 AND p.id != ? AND a.name = ?
                 ORDER BY id
                 """,
-            arguments: [excluded, proposal.name, excluded, proposal.name])
+            [excluded, proposal.name, excluded, proposal.name])
         var findings: [Finding] = []
         if !rows.isEmpty {
             findings.append(finding("historic", .review, "\(shown) is a protected historic name (地名文化遗产) of \(describe(rows)); another place may not take it without the protection authority's review", rows))
         }
-        if let id = proposal.recordID, let row = try Row.fetchOne(db, sql: "SELECT id, name, protected FROM place WHERE id = ?", arguments: [id]),
+        if let id = proposal.recordID, let row = try Row.fetchOne(try db.cachedStatement(sql: "SELECT id, name, protected FROM place WHERE id = ?"), arguments: [id]),
             row["protected"] as Bool, row["name"] as String != proposal.name
         {
             findings.append(finding("historic", .reject, "record \(id) (\(row["name"] as String)) is on the historic protection list: it is renamed only with recorded protection measures", [row]))
@@ -403,9 +421,9 @@ struct NameRules {
     }
 
     func reserved() throws -> [Finding] {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT id, name, district, town, status FROM place WHERE status = 'reserved' AND name = ? AND id != ? ORDER BY id",
-            arguments: [proposal.name, excluded])
+        if let shortcuts = context.shortcuts, !shortcuts.reservedNames.contains(proposal.name) { return [] }
+        let rows = try self.rows("SELECT id, name, district, town, status FROM place WHERE status = 'reserved' AND name = ? AND id != ? ORDER BY id",
+            [proposal.name, excluded])
         guard !rows.isEmpty else { return [] }
         return [finding("reserved", .reject, "\(shown) is held in the name bank (地名储备库): \(describe(rows)); approve that reserved record instead", rows)]
     }
@@ -419,7 +437,7 @@ extension NameRules {
         if let location = proposal.location { return location }
         if let road { return PlanGeometry.representativePoint(road.geometry) }
         if let id = proposal.recordID,
-            let text = try String.fetchOne(db, sql: "SELECT geometry FROM place WHERE id = ?", arguments: [id]),
+            let text = try String.fetchOne(try db.cachedStatement(sql: "SELECT geometry FROM place WHERE id = ?"), arguments: [id]),
             let geometry = try Registry.geometry(from: text, id: id)
         {
             return PlanGeometry.representativePoint(geometry)
@@ -437,6 +455,7 @@ extension NameRules {
             return road
         }
         guard let id = proposal.recordID else { return nil }
+        if let shortcuts = context.shortcuts, !shortcuts.plannedPlaces.contains(id) { return nil }
         return try Registry.plannedRoad(namedBy: id, db)
     }
 

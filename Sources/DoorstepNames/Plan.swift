@@ -461,10 +461,10 @@ extension Registry {
 
     static func plannedRoads(_ db: Database, where condition: String, _ arguments: StatementArguments = []) throws -> [PlannedRoad] {
         try Row.fetchAll(
-            db, sql: """
+            try db.cachedStatement(sql: """
                 SELECT r.id, r.class, r.width_m, r.district, r.planned_year, r.geometry, r.place_id, p.name
                 FROM planned_road r LEFT JOIN place p ON p.id = r.place_id WHERE \(condition) ORDER BY r.id
-                """, arguments: arguments
+                """), arguments: arguments
         ).map { row in
             let id: Int64 = try row.stored("id", of: "a planned road")
             guard let geometry = try planGeometry(row["geometry"], what: "planned road \(id)") else {

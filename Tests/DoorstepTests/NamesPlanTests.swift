@@ -93,7 +93,7 @@ struct NamesPlanTests {
     }
 
     @Suite("Plan areas and planned roads as data")
-    struct Data {
+    struct AsData {
         @Test("import replaces the areas as one event; planned roads are counted by district and year")
         func importAndCount() throws {
             let plan = try PlanFixture()
@@ -200,7 +200,7 @@ struct NamesPlanTests {
 
     @Suite("Suggestions")
     struct Suggestions {
-        @Test("a series continues at the next free number, skipping a homophone of a name in use")
+        @Test("a series continues at the next free number, skipping a homophone of a name in use and a name needing review")
         func series() throws {
             let plan = try PlanFixture()
             defer { plan.folder.cleanup() }
@@ -209,8 +209,10 @@ struct NamesPlanTests {
             try plan.add("文三路", status: .reserved)
             try plan.add("闻四路")  // sounds like 文四路
             let result = try plan.registry.suggest(for: 1, count: 3)
-            #expect(result.suggestions.map(\.name) == ["文五路", "文六路", "文七路"])
-            #expect(result.suggestions.map(\.pinyin) == ["Wenwu Lu", "Wenliu Lu", "Wenqi Lu"])
+            // 文四路 sounds like 闻四路; 文六路 is `reading` review (六: liu or lu), and only `ok` names are suggested.
+            #expect(try plan.check("文六路", planned: 1).verdict == .review)
+            #expect(result.suggestions.map(\.name) == ["文五路", "文七路", "文八路"])
+            #expect(result.suggestions.map(\.pinyin) == ["Wenwu Lu", "Wenqi Lu", "Wenba Lu"])
             #expect(!result.exhausted)
             for suggestion in result.suggestions {
                 #expect(try plan.check(suggestion.name, planned: 1).verdict == .ok)
@@ -286,6 +288,87 @@ struct NamesPlanTests {
             #expect(audit.byRule.first { $0.0 == "duplicate reject" }?.1 == 2)
             #expect(audit.byDistrict.map(\.1).reduce(0, +) == audit.entries.count)
             #expect(try clean.registry.count() == before)  // read-only
+        }
+    }
+
+    @Suite("The progress report and the commands")
+    struct Report {
+        @Test("the plan report renders in headless Chromium with the registry's numbers, zh and en")
+        func chromium() throws {
+            let plan = try PlanFixture()
+            defer { plan.folder.cleanup() }
+            try plan.registry.namePlannedRoad(2, PlaceDraft(name: "云溪大道", type: "avenue", status: .inUse), action: "propose", actor: "test")
+            try plan.add("望江路", status: .reserved)
+            try plan.add("环球路")
+            let data = try plan.registry.planReportData()
+            #expect(data.roads.count == 3 && data.reserved.count == 1)
+            for language in PlanReportLanguage.allCases {
+                let html = PlanReportHTML(data: data, language: language, version: "test").render()
+                let file = try plan.folder.write("plan-\(language.rawValue).html", html)
+                let profile = try TemporaryFolder()
+                defer { profile.cleanup() }
+                let run = try #require(
+                    try runSystem(
+                        "chromium",
+                        ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile.path, "--dump-dom", "file://" + file]),
+                    "chromium is not installed (Debian package chromium): the plan report must be rendered")
+                #expect(run.status == 0, "\(run.stderr)")
+                let dom = run.stdout
+                func figure(_ id: String) -> String? {
+                    guard let start = dom.range(of: "id=\"\(id)\" data-value=\"") else { return nil }
+                    return String(dom[start.upperBound...].prefix { $0 != "\"" })
+                }
+                #expect(figure("planned-named") == "1" && figure("planned-unnamed") == "2")
+                #expect(figure("bank") == "1")
+                #expect(figure("non-conforming") == String(data.audit.entries.count))
+                #expect(dom.components(separatedBy: "class=\"road unnamed\"").count == 3)  // two unnamed roads on the map
+                #expect(dom.components(separatedBy: "class=\"area\"").count == 3)
+                #expect(dom.contains("环球路") && dom.contains("望江路"))
+                #expect(dom.contains(language == .zh ? "地名规划实施进度" : "Place-name plan: progress"))
+                #expect(!html.contains("<script") && !html.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http"))  // offline
+            }
+        }
+
+        @Test("plan import, planned import, suggest --format json, audit --output csv/geojson and plan report through the CLI")
+        func cli() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let db = folder.file("r.sqlite")
+            var run = try CLI.run(["names", "plan", "import", try folder.write("areas.geojson", PlanFixture.areas), "--db", db])
+            #expect(run.status == 0, "\(run.stderr)")
+            run = try CLI.run(["names", "planned", "import", try folder.write("roads.geojson", PlanFixture.roads), "--db", db])
+            #expect(run.status == 0 && run.stdout.contains("3 planned road"), "\(run.stderr)")
+            run = try CLI.run(["names", "suggest", "1", "--count", "2", "--format", "json", "--db", db])
+            #expect(run.status == 0, "\(run.stderr)")
+            let suggestions = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]])
+            #expect(suggestions.count == 2)
+            #expect(suggestions.allSatisfy { Set($0.keys) == ["name", "pinyin", "generic", "theme_words", "score"] })
+            #expect(suggestions.first?["name"] as? String == "文一路")
+            run = try CLI.run(["names", "check", "文华大道", "--type", "avenue", "--planned", "1", "--format", "json", "--db", db])
+            #expect(run.status == 1 && run.stdout.contains("\"rule\":\"plan\""))
+            run = try CLI.run(["names", "propose", "文一路", "--type", "road", "--planned", "1", "--db", db])
+            #expect(run.status == 0, "\(run.stderr)")
+            run = try CLI.run(["names", "plan", "--format", "json", "--db", db])
+            let summary = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let planned = try #require(summary["planned_roads"] as? [[String: Any]])
+            #expect(planned.count == 2 && planned.contains { $0["year"] as? Int == 2027 && $0["named"] as? Int == 1 && $0["unnamed"] as? Int == 1 })
+            run = try CLI.run(["names", "suggest", "1", "--db", db])
+            #expect(run.status == 1 && run.stderr.contains("named already"))
+            run = try CLI.run(["names", "plan", "import", try folder.write("bad.geojson", collection([polygonFeature([(120.5, 30.5), (120.6, 30.5), (120.6, 30.6), (120.5, 30.5)], #""area":"钱塘区","series":"潮路""#)])), "--db", db])
+            #expect(run.status == 1 && run.stderr.contains("bad.geojson") && run.stderr.contains("theme"))
+            try CLI.run(["names", "import", try folder.write("names.csv", "name,type,district,status,longitude,latitude\n环球路,road,330106,in-use,120.15,30.27\n文二路,road,330106,in-use,120.15,30.28\n"), "--db", db])
+            run = try CLI.run(["names", "audit", "--output", folder.file("audit.csv"), "--db", db])
+            #expect(run.status == 0, "\(run.stderr)")
+            let bytes = try Foundation.Data(contentsOf: URL(fileURLWithPath: folder.file("audit.csv")))
+            #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])  // BOM, for Excel
+            let csv = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+            #expect(csv.hasPrefix("id,name,pinyin,type,district,town,verdict,rules"))
+            #expect(csv.contains("环球路") && csv.contains("grandiose") && !csv.contains("文二路"))
+            run = try CLI.run(["names", "audit", "--format", "geojson", "--db", db])
+            #expect(run.status == 0 && run.stdout.contains("\"FeatureCollection\"") && run.stdout.contains("\"Point\""))
+            run = try CLI.run(["names", "plan", "report", "--output", folder.file("plan.html"), "--lang", "en", "--db", db])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(try String(contentsOfFile: folder.file("plan.html"), encoding: .utf8).contains("Planned roads by district and year"))
         }
     }
 

@@ -10,7 +10,7 @@ struct NamesPlan: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "The place-name plan: counts (the default), plan areas (import), the progress report.",
         discussion: "Example: doorstep names plan --format json   |   doorstep names plan import areas.geojson   |   doorstep names plan report --output plan.html",
-        subcommands: [NamesPlanSummary.self, NamesPlanImport.self], defaultSubcommand: NamesPlanSummary.self)
+        subcommands: [NamesPlanSummary.self, NamesPlanImport.self, NamesPlanReport.self], defaultSubcommand: NamesPlanSummary.self)
 }
 
 struct NamesPlanImport: ParsableCommand {
@@ -207,4 +207,28 @@ struct NamesAudit: ParsableCommand {
 /// A point for a record on the audit's map and table.
 func representativePoint(_ geometry: GeometryValue) -> Coordinate? {
     PlanGeometry.representativePoint(geometry)
+}
+
+struct NamesPlanReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "One offline HTML file of the plan's progress: planned roads named and unnamed by district and year, a map, the audit, the name bank.",
+        discussion: "Example: doorstep names plan report --output plan.html --lang en")
+
+    @Option(help: "The HTML file to write.") var output = "plan.html"
+    @Option(help: "zh or en.") var lang = "zh"
+    @OptionGroup var registry: RegistryOptions
+
+    func validate() throws {
+        guard PlanReportLanguage(rawValue: lang) != nil else { throw ValidationError("--lang \(RegistryInput.shown(lang)): zh or en") }
+    }
+
+    func run() throws {
+        try OutputFile.checkWritable(output, inputs: ["", "-wal", "-shm"].map { self.registry.db + $0 })
+        let data = try registry.read().planReportData()
+        let html = PlanReportHTML(data: data, language: PlanReportLanguage(rawValue: lang) ?? .zh, version: Doorstep.configuration.version).render()
+        try OutputFile.write(Array(html.utf8), to: output)
+        let named = data.roads.filter { $0.placeID != nil }.count
+        Console.note("\(output): \(data.areas.count) plan area(s), \(named) of \(data.roads.count) planned road(s) named, \(data.audit.entries.count) non-conforming name(s), \(data.reserved.count) in the name bank")
+    }
 }
