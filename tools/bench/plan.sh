@@ -50,12 +50,13 @@ rm -f "$out"/names.sqlite*
 "$DOORSTEP" names plan import "$out/areas.geojson" --db "$out/names.sqlite" >/dev/null
 "$DOORSTEP" names planned import "$out/roads.geojson" --db "$out/names.sqlite" >/dev/null
 
-audit=$( { /usr/bin/time -f "%e" "$DOORSTEP" names audit --db "$out/names.sqlite" --output "$out/audit.csv" 2>/dev/null; } 2>&1 | tail -1)
-echo "audit of $count in-use names: ${audit} s ($(($(wc -l <"$out/audit.csv") - 1)) non-conforming rows in $out/audit.csv)"
+/usr/bin/time -o "$out/audit.time" -f "%e s wall, %U s user, %S s system" "$DOORSTEP" names audit --db "$out/names.sqlite" --output "$out/audit.csv" 2>/dev/null
+echo "audit of $count in-use names: $(cat "$out/audit.time") ($(($(wc -l <"$out/audit.csv") - 1)) non-conforming rows in $out/audit.csv)"
 
 times=()
 for _ in 1 2 3 4 5; do
-  t=$( { /usr/bin/time -f "%e" "$DOORSTEP" names suggest 1 --count 5 --db "$out/names.sqlite" >/dev/null; } 2>&1 | tail -1)
+  /usr/bin/time -o "$out/suggest.time" -f "%e %U %S" "$DOORSTEP" names suggest 1 --count 5 --db "$out/names.sqlite" >/dev/null
+  t=$(awk '{print $1}' "$out/suggest.time"); cpu=$(awk '{print $2 + $3}' "$out/suggest.time"); echo "  suggest: ${t} s wall, ${cpu} s CPU"
   times+=("$t")
 done
 printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "suggest (5 names) against %s names: median %.3f s, max %.3f s over %d runs (whole process)\n", "'"$count"'", a[int((NR+1)/2)], a[NR], NR}'
