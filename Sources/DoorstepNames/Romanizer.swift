@@ -94,12 +94,14 @@ public final class Romanizer: Sendable {
     }
 
     /// The polyphonic characters of `text` that no phrase of the dictionary reads, each once, with
-    /// their readings: the romanisation of these is a guess a person must confirm (莘 in 莘华路).
-    public func unresolvedPolyphones(in text: String) -> [(character: Character, readings: [String])] {
+    /// their readings: the romanisation of these is a guess a person must confirm (莘 in 莘华路). With
+    /// `prefix`, only the first `prefix` characters count (the 专名), though phrases are read over the
+    /// whole text (莘县: the phrase 莘县 settles 莘).
+    public func unresolvedPolyphones(in text: String, prefix: Int? = nil) -> [(character: Character, readings: [String])] {
         let (_, phrased) = scan(text)
         var seen = Set<Character>()
         var found: [(character: Character, readings: [String])] = []
-        for (index, scalar) in text.unicodeScalars.enumerated() where !phrased[index] {
+        for (index, scalar) in text.unicodeScalars.enumerated() where !phrased[index] && index < (prefix ?? Int.max) {
             let character = Character(scalar)
             if let readings = Self.polyphones[character], seen.insert(character).inserted { found.append((character, readings)) }
         }
