@@ -35,7 +35,8 @@ extension Routes {
     func settings(kind: String?, radius: Double?, levels: Set<UnitLevel>?) -> CoverageSettings {
         var settings = workspace.settings
         if let kind { settings.kinds = [kind] }
-        if let kind, let radius { settings.radii[kind] = radius }
+        // A radius without a kind is every served kind's.
+        for each in kind.map({ [$0] }) ?? workspace.kinds.map(\.kind) { if let radius { settings.radii[each] = radius } }
         if let levels { settings.levels = levels }
         return settings
     }
@@ -43,7 +44,7 @@ extension Routes {
     /// The assessment for these settings: the one made at start when they are its own (restricted to
     /// the kind), else a new one, computed off the event loops.
     func assessment(kind: String?, radius: Double?, levels: Set<UnitLevel>?, withParts: Bool) async throws -> CoverageAssessment {
-        let sameRadius = radius == nil || kind.flatMap { workspace.radius(of: $0) } == radius
+        let sameRadius = radius == nil || (kind.map { [$0] } ?? workspace.kinds.map(\.kind)).allSatisfy { workspace.radius(of: $0) == radius }
         let sameKind = kind == nil || workspace.kinds.contains { $0.kind == kind }
         if sameRadius, sameKind, levels == nil || levels == workspace.levels {
             return kind.map { Workspace.restricted(workspace.assessment, to: $0) } ?? workspace.assessment
@@ -62,14 +63,12 @@ extension Routes {
     func coverage(_ body: RequestJSON) async throws -> CoverageTable {
         let kind = try kind(body, required: false)
         let radius = try radius(body)
-        if radius != nil, kind == nil { throw Problem(.badRequest, "radius_m needs kind") }
         return CoverageTable(try await assessment(kind: kind, radius: radius, levels: try levels(body, allowAll: true), withParts: false))
     }
 
     func gaps(_ body: RequestJSON) async throws -> GapList {
         let kind = try kind(body, required: false)
         let radius = try radius(body)
-        if radius != nil, kind == nil { throw Problem(.badRequest, "radius_m needs kind") }
         let defaults = workspace.targets
         let targets = GapTargets(
             minRatio: try body.number("min_ratio", in: GapTargets.minRatioRange.range) ?? defaults.minRatio,
@@ -88,14 +87,14 @@ extension Routes {
     }
 
     func report(_ body: RequestJSON) async throws -> String {
-        let kind = try kind(body, required: false) ?? (body.value("facilities") != nil && workspace.kinds.count == 1 ? workspace.kinds.first?.kind : nil)
+        let kind = try kind(body, required: false) ?? (try body.value("facilities") != nil && workspace.kinds.count == 1 ? workspace.kinds.first?.kind : nil)
         let level = try singleLevel(body)
         let language = try body.string("lang").map { text in
             guard let language = ReportLanguage(rawValue: text) else { throw Problem(.badRequest, "lang \"\(text)\": must be zh or en") }
             return language
         } ?? .zh
         let proposed = try kind.flatMap { try body.facilities("facilities", kind: $0) }
-        if proposed == nil, body.value("facilities") != nil { throw Problem(.badRequest, "facilities needs kind") }
+        if proposed == nil, try body.value("facilities") != nil { throw Problem(.badRequest, "facilities needs kind") }
         let settings = settings(kind: kind, radius: nil, levels: [level])
         let workspace = workspace, version = configuration.version
         return try await offload {

@@ -59,7 +59,7 @@ enum OpenAPI {
             "properties": .object([
                 "type": .object(["type": "string", "enum": .array(["Point"])]),
                 "coordinates": .object([
-                    "type": "array", "minItems": 2, "maxItems": 2,
+                    "type": "array", "minItems": 2, "maxItems": 3,
                     "items": .object(["type": "number", "minimum": -180, "maximum": 180]),
                 ]),
             ]),

@@ -34,19 +34,21 @@ struct RequestJSON {
         }
     }
 
-    func value(_ key: String) -> JSONValue? {
-        guard let value = members[key], value != .null else { return nil }
+    /// The member, nil when absent; `null` is refused (leave the member out instead).
+    func value(_ key: String) throws -> JSONValue? {
+        guard let value = members[key] else { return nil }
+        guard value != .null else { throw Problem(.badRequest, "\(key) is null; leave it out for the default") }
         return value
     }
 
     func string(_ key: String) throws -> String? {
-        guard let value = value(key) else { return nil }
+        guard let value = try value(key) else { return nil }
         guard case .string(let text) = value else { throw Problem(.badRequest, "\(key) must be a string") }
         return text
     }
 
     func number(_ key: String, in range: ClosedRange<Double>) throws -> Double? {
-        guard let value = value(key) else { return nil }
+        guard let value = try value(key) else { return nil }
         guard case .number(let number) = value else { throw Problem(.badRequest, "\(key) must be a number") }
         guard number.isFinite, range.contains(number) else {
             throw Problem(.badRequest, "\(key) \(number): must be from \(range.lowerBound) to \(range.upperBound)")
@@ -61,14 +63,14 @@ struct RequestJSON {
     }
 
     func bool(_ key: String) throws -> Bool? {
-        guard let value = value(key) else { return nil }
+        guard let value = try value(key) else { return nil }
         guard case .bool(let flag) = value else { throw Problem(.badRequest, "\(key) must be true or false") }
         return flag
     }
 
     /// A member holding a GeoJSON FeatureCollection of points: the proposed facilities of `kind`.
     func facilities(_ key: String, kind: String) throws -> [Facility]? {
-        guard let value = value(key) else { return nil }
+        guard let value = try value(key) else { return nil }
         guard case .object = value else { throw Problem(.badRequest, "\(key) must be a GeoJSON FeatureCollection of points") }
         let collection: FeatureCollection
         do {

@@ -302,6 +302,7 @@ struct ServerTests {
                 (#"{"kind":"canteen","level":"galaxy","facilities":{"type":"FeatureCollection","features":[]}}"#, "level"),
                 (#"{"kind":"canteen","radius_m":-5,"facilities":{"type":"FeatureCollection","features":[]}}"#, "radius_m"),
                 (#"{"kind":"canteen","colour":"red","facilities":{"type":"FeatureCollection","features":[]}}"#, "colour"),
+                (#"{"kind":"canteen","level":null,"facilities":{"type":"FeatureCollection","features":[]}}"#, "level is null"),
                 (Self.scenarioBody(Coordinate(point.x + 400, point.y)), "longitude"),
             ]
             try await ServerFixture.app().test(.router) { client in
@@ -355,6 +356,12 @@ struct ServerTests {
                     #expect(response.status == .ok)
                     #expect(response.contentType == "application/geo+json")
                     #expect(Array(response.text.utf8) == GeoJSONWriter().featureCollection(widerGaps.features))
+                }
+                // A radius without a kind is every served kind's.
+                try await client.execute(uri: "/api/coverage", method: .post, body: jsonBody(#"{"radius_m":800}"#)) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.text.contains(#""radius_m":800"#))
+                    #expect(!response.text.contains(#""radius_m":500"#))
                 }
                 try await client.execute(uri: "/api/coverage", method: .post, body: jsonBody(#"{"kind":"canteen","level":"county"}"#)) { response in
                     #expect(response.status == .badRequest)
