@@ -1,4 +1,5 @@
 import DoorstepGeoJSON
+import DoorstepSiting
 import Foundation
 
 /// The OpenAPI 3.0 document of the whole service (`/api`, the landing page's `service-desc`).
@@ -59,7 +60,7 @@ enum OpenAPI {
             "properties": .object([
                 "type": .object(["type": "string", "enum": .array(["Point"])]),
                 "coordinates": .object([
-                    "type": "array", "minItems": 2, "maxItems": 3,
+                    "type": "array", "minItems": 2,
                     "items": .object(["type": "number", "minimum": -180, "maximum": 180]),
                 ]),
             ]),
@@ -119,10 +120,10 @@ enum OpenAPI {
             ]),
             "properties": .object([
                 "kind": kind, "level": levelOne, "radius_m": radius,
-                "add": .object(["type": "integer", "minimum": 1, "maximum": 1000]),
+                "add": .object(["type": "integer", "minimum": 1, "maximum": .number(Double(SitingRequest.addRange.range.upperBound))]),
                 "target_ratio": .object(["type": "number", "exclusiveMinimum": true, "minimum": 0, "maximum": 1]),
                 "per_unit": .object(["type": "boolean"]),
-                "min_facilities": .object(["type": "integer", "minimum": 1, "maximum": 1000]),
+                "min_facilities": .object(["type": "integer", "minimum": 1, "maximum": .number(Double(SitingRequest.minFacilitiesRange.range.upperBound))]),
                 "solver": .object(["type": "string", "enum": .array(["auto", "exact", "heuristic"])]),
                 "time_limit": .object(["type": "number", "minimum": 0.1, "maximum": 600]),
                 "candidate_spacing": .object(["type": "number", "minimum": 10, "maximum": 100_000]),
