@@ -7,8 +7,9 @@ extension NameRules {
     ///
     /// 乐亭路 is resolved (乐亭 Laoting, from the gazetteer); 乐园路 is not: 乐 reads le, yue or lao.
     func reading() -> [Finding] {
-        let proper = parts.proper.isEmpty ? proposal.name : parts.proper
-        let unresolved = romanizer.unresolvedPolyphones(in: proper + parts.generic, prefix: proper.unicodeScalars.count)
+        // Phrases are read over the whole name (the phrase 莘县 settles 莘); only the 专名's characters count.
+        let properLength = (parts.proper.isEmpty ? proposal.name : parts.proper).unicodeScalars.count
+        let unresolved = romanizer.unresolvedPolyphones(in: proposal.name, prefix: properLength)
         guard !unresolved.isEmpty else { return [] }
         let listed = unresolved.map { "\($0.character) (\($0.readings.joined(separator: ", ")))" }.joined(separator: "、")
         let pinyin = romanizer.romanize(proper: parts.proper, generic: parts.generic)
