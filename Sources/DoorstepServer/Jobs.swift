@@ -174,55 +174,19 @@ extension Routes {
     }
 }
 
-/// A siting plan as the job's result: the figures of `doorstep site --format json` and the sites as
-/// the GeoJSON `--output` writes.
+/// A siting plan as the job's result: the figures of `doorstep site --format json`, with the sites
+/// as the GeoJSON FeatureCollection `--output` writes and the plan's warnings.
 enum SiteJSON {
-    static func ratio(_ covered: Double, _ total: Double) -> JSONValue {
-        CoverageTable.ratio(total > 0 ? covered / total : nil)
-    }
-
-    static func feature(_ site: ChosenSite, request: SitingRequest) -> Feature {
-        Feature(
-            geometry: .point(site.candidate.location),
-            properties: [
-                "rank": .number(Double(site.rank)), "candidate_id": .string(site.candidate.id), "kind": .string(request.kind),
-                "gain_elderly": .number(site.gain), "cumulative_covered": .number(site.cumulativeCovered),
-                "coverage_ratio_after": CoverageTable.ratio(site.coverageRatioAfter ?? 0),
-                "code": site.unitCode.map(JSONValue.string) ?? .null, "name": site.unitName.map(JSONValue.string) ?? .null,
-                "candidate_name": .string(site.candidate.name),
-                "capacity": .number(site.candidate.capacity ?? request.defaultCapacity),
-                "cost": .number(site.candidate.cost ?? 0),
-                "for_min_facilities": .bool(site.forced),
-            ])
-    }
-
     static func summary(_ plan: SitingPlan) -> JSONValue {
-        let s = plan.solution
+        var summary = SiteReport.figures(plan)
         let sites: [JSONValue] = plan.sites.map { site in
             .object([
-                "type": "Feature", "properties": .object(feature(site, request: plan.request).properties),
+                "type": "Feature", "properties": .object(SiteReport.feature(site, request: plan.request).properties),
                 "geometry": .object(["type": "Point", "coordinates": .array([.number(site.candidate.location.x), .number(site.candidate.location.y)])]),
             ])
         }
-        return .object([
-            "kind": .string(plan.request.kind), "radius_m": .number(plan.request.radius),
-            "elderly_total": .number(plan.totalElderly),
-            "covered_before": .number(plan.coveredBefore), "coverage_ratio_before": ratio(plan.coveredBefore, plan.totalElderly),
-            "covered_after": .number(plan.coveredAfter), "coverage_ratio_after": ratio(plan.coveredAfter, plan.totalElderly),
-            "sites_chosen": .number(Double(plan.sites.count)), "candidates": .number(Double(plan.candidateCount)),
-            "sites_useful": .number(Double(plan.sitesUseful)),
-            "time_limit_reached": .bool(s.timeLimitReached), "solver": .string(s.solver), "status": .string(s.status.rawValue),
-            "seconds": .number((s.seconds * 1000).rounded() / 1000),
-            "warnings": .array(plan.warnings.map(JSONValue.string)),
-            "sites": .object(["type": "FeatureCollection", "features": .array(sites)]),
-            "units": .array(plan.units.map { unit in
-                .object([
-                    "code": .string(unit.code), "name": .string(unit.name), "elderly_total": .number(unit.total),
-                    "covered_before": .number(unit.before), "coverage_ratio_before": ratio(unit.before, unit.total),
-                    "covered_after": .number(unit.after), "coverage_ratio_after": ratio(unit.after, unit.total),
-                ])
-            }),
-        ])
+        summary["sites"] = .object(["type": "FeatureCollection", "features": .array(sites)])
+        summary["warnings"] = .array(plan.warnings.map(JSONValue.string))
+        return .object(summary)
     }
 }
-
