@@ -1,3 +1,4 @@
+import DoorstepGeoJSON
 import DoorstepGeometry
 import Foundation
 
@@ -94,19 +95,7 @@ public struct PlanReportHTML: Sendable {
         return language == .zh ? entry.zh : entry.en
     }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     static func percent(_ part: Int, _ whole: Int) -> String {
         whole == 0 ? "–" : String(format: "%.1f%%", Double(part) / Double(whole) * 100)

@@ -26,19 +26,7 @@ public struct ReportHTML {
 
     func t(_ key: ReportLanguage.Key) -> String { language.text(key) }
 
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for c in text {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(c)
-            }
-        }
-        return out
-    }
+    static func escape(_ text: String) -> String { HTMLText.escape(text) }
 
     static func integer(_ v: Double) -> String {
         let formatter = NumberFormatter()
