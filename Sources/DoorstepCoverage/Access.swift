@@ -134,6 +134,9 @@ public struct AccessFigures: Sendable, Equatable {
     /// Elderly whose 1000·Aᵢ is below the norm.
     public var elderlyBelowNorm: Double
 
+    /// No supply, no score: the figures of a row assessed without access settings.
+    public static let none = AccessFigures(method: .twoStep, supply: 0, weightedScore: 0, norm: 0, elderlyBelowNorm: 0)
+
     /// Supply per elderly person within reach, averaged over the unit's elderly; nil without elderly.
     public func accessMean(elderly: Double) -> Double? { elderly > 0 ? weightedScore / elderly : nil }
 

@@ -27,7 +27,7 @@ public struct AccessTable: Sendable {
     }
 
     static func properties(_ row: CoverageRow) -> JSONObject {
-        let access = row.access ?? AccessFigures(method: .twoStep, supply: 0, weightedScore: 0, norm: 0, elderlyBelowNorm: 0)
+        let access = row.access ?? .none
         let mean = access.accessMean(elderly: row.elderlyTotal)
         return JSONObject(
             keys: columns,
@@ -60,7 +60,7 @@ public struct AccessTable: Sendable {
     public func table() -> String {
         let header = ["code", "name", "level", "kind", "elderly", "supply", "per 1,000", "access per 1,000", "below norm", "norm"]
         let body = rows.map { row -> [String] in
-            let access = row.access ?? AccessFigures(method: .twoStep, supply: 0, weightedScore: 0, norm: 0, elderlyBelowNorm: 0)
+            let access = row.access ?? .none
             let dash = "–"
             return [
                 row.code, row.name, row.level.rawValue, row.kind, CoverageTable.format(row.elderlyTotal, 0), CoverageTable.format(access.supply, 0),
