@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -58,12 +60,15 @@ let package = Package(
         ),
         .target(name: "DoorstepSiting", dependencies: ["CCbc", "DoorstepCoverage", "DoorstepCRS", "DoorstepGeometry"]),
         .target(name: "DoorstepReport", dependencies: ["DoorstepCoverage", "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepNetwork"]),
-        // `doorstep serve`: OGC API Features, the analysis endpoints and the map page over one workspace.
+        // `doorstep serve`: OGC API Features, the analysis endpoints, the map page over one workspace, and the
+        // place-name registry with bearer tokens (HMAC-SHA256 from swift-crypto).
         .target(
             name: "DoorstepServer",
             dependencies: [
-                "DoorstepCoverage", "DoorstepGeoJSON", "DoorstepGeometry", "DoorstepSiting", "DoorstepReport",
+                "DoorstepCoverage", "DoorstepGeoJSON", "DoorstepGeometry", "DoorstepSiting", "DoorstepReport", "DoorstepNames",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Resources")]
         ),

@@ -84,7 +84,11 @@ extension Registry {
     /// report.verdict  // .reject when 文三路 already exists in the city
     /// ```
     public func check(_ proposal: NameProposal) throws -> CheckReport {
-        try read { db in try NameRules(db: db, proposal: proposal, context: try RuleContext(db, path: path)).report() }
+        try read { db in try check(proposal, in: db) }
+    }
+
+    func check(_ proposal: NameProposal, in db: Database) throws -> CheckReport {
+        try NameRules(db: db, proposal: proposal, context: try RuleContext(db, path: path)).report()
     }
 }
 

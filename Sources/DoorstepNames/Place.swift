@@ -80,8 +80,24 @@ public struct RegistryEvent: Sendable, Equatable {
 
 /// A problem with the registry or a request to it, said in one line.
 public struct RegistryError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// What went wrong, for callers that answer differently (the server's 404, 409 and 503).
+    public enum Kind: Sendable, Equatable {
+        /// The request or the file is wrong (the default).
+        case invalid
+        /// No record with that id.
+        case notFound
+        /// The record is not in a state that allows the change (approving a retired name).
+        case conflict
+        /// Another process holds the registry too long; retrying may work.
+        case busy
+    }
+
     public var message: String
-    public init(_ message: String) { self.message = message }
+    public var kind: Kind
+    public init(_ message: String, kind: Kind = .invalid) {
+        self.message = message
+        self.kind = kind
+    }
     /// One line whatever the message quotes (a path, a type given on the command line): control
     /// characters are written out, never sent to the terminal.
     public var description: String { RegistryInput.shown(message, limit: .max) }

@@ -393,21 +393,23 @@ extension Registry {
     /// the record's event: the record takes the road's line, and its district unless `draft` has one.
     @discardableResult
     public func namePlannedRoad(_ road: Int64, _ draft: PlaceDraft, action: String, actor: String, reason: String? = nil) throws -> Int64 {
-        try write { db in
-            let planned = try Self.plannedRoad(db, road)
-            if let placeID = planned.placeID {
-                throw RegistryError("planned road \(road) is named already (record \(placeID), \(planned.name ?? "?"))")
-            }
-            var draft = draft
-            draft.geometry = draft.geometry.flatMap { if case .point = $0 { return nil } else { return $0 } } ?? planned.geometry
-            draft.district = draft.district ?? planned.district
-            let id = try Self.insert(draft, types: try Self.types(db), in: db)
-            try db.execute(sql: "UPDATE planned_road SET place_id = ? WHERE id = ?", arguments: [id, road])
-            var after = Self.snapshot(draft)
-            after["planned_road"] = .number(Double(road))
-            try recordEvent(db, place: id, action: action, actor: actor, reason: reason, before: nil, after: after)
-            return id
+        try write { db in try namePlannedRoad(road, draft, action: action, actor: actor, reason: reason, in: db) }
+    }
+
+    func namePlannedRoad(_ road: Int64, _ draft: PlaceDraft, action: String, actor: String, reason: String?, in db: Database) throws -> Int64 {
+        let planned = try Self.plannedRoad(db, road)
+        if let placeID = planned.placeID {
+            throw RegistryError("planned road \(road) is named already (record \(placeID), \(planned.name ?? "?"))", kind: .conflict)
         }
+        var draft = draft
+        draft.geometry = draft.geometry.flatMap { if case .point = $0 { return nil } else { return $0 } } ?? planned.geometry
+        draft.district = draft.district ?? planned.district
+        let id = try Self.insert(draft, types: try Self.types(db), in: db)
+        try db.execute(sql: "UPDATE planned_road SET place_id = ? WHERE id = ?", arguments: [id, road])
+        var after = Self.snapshot(draft)
+        after["planned_road"] = .number(Double(road))
+        try recordEvent(db, place: id, action: action, actor: actor, reason: reason, before: nil, after: after)
+        return id
     }
 
     // MARK: Reading the plan

@@ -122,7 +122,7 @@ extension Registry {
 
     func existing(_ db: Database, _ id: Int64) throws -> Place {
         guard let place = try Self.places(db, where: "id = ?", [id]).first else {
-            throw RegistryError("no record with id \(id) in \(path)")
+            throw RegistryError("no record with id \(id) in \(path)", kind: .notFound)
         }
         return place
     }
@@ -240,11 +240,13 @@ extension Registry {
     /// Creates a record with an event; `action` is propose, reserve, import or add.
     @discardableResult
     public func create(_ draft: PlaceDraft, action: String, actor: String, reason: String? = nil) throws -> Int64 {
-        try write { db in
-            let id = try Self.insert(draft, types: try Self.types(db), in: db)
-            try recordEvent(db, place: id, action: action, actor: actor, reason: reason, before: nil, after: Self.snapshot(draft))
-            return id
-        }
+        try write { db in try create(draft, action: action, actor: actor, reason: reason, in: db) }
+    }
+
+    func create(_ draft: PlaceDraft, action: String, actor: String, reason: String?, in db: Database) throws -> Int64 {
+        let id = try Self.insert(draft, types: try Self.types(db), in: db)
+        try recordEvent(db, place: id, action: action, actor: actor, reason: reason, before: nil, after: Self.snapshot(draft))
+        return id
     }
 
     /// Changes a record in one transaction, recording the fields that changed.
@@ -285,7 +287,8 @@ extension Registry {
     func require(_ place: Place, in statuses: [PlaceStatus], to action: String) throws {
         guard statuses.contains(place.status) else {
             throw RegistryError(
-                "record \(place.id) (\(place.name)) is \(place.status.rawValue); only \(statuses.map(\.rawValue).joined(separator: " or ")) records can be \(action)")
+                "record \(place.id) (\(place.name)) is \(place.status.rawValue); only \(statuses.map(\.rawValue).joined(separator: " or ")) records can be \(action)",
+                kind: .conflict)
         }
     }
 
@@ -293,7 +296,8 @@ extension Registry {
     func requireMeasures(_ place: Place, _ measures: String?, to action: String) throws {
         if place.isProtected, (measures ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw RegistryError(
-                "record \(place.id) (\(place.name)) is on the historic protection list; it is not \(action) without --protection-measures TEXT")
+                "record \(place.id) (\(place.name)) is on the historic protection list; it is not \(action) without --protection-measures TEXT",
+                kind: .conflict)
         }
     }
 
@@ -320,12 +324,22 @@ extension Registry {
     }
 
     /// Gives the place a new name; the old one stays on the record as a former name with its dates.
+    /// (``renameChecked(_:to:date:actor:reason:protectionMeasures:)`` checks the new name first.)
     @discardableResult
     public func rename(
         _ id: Int64, to newName: String, date: String? = nil, actor: String, reason: String?, protectionMeasures: String? = nil
     ) throws -> Place {
+        try rename(id, to: newName, date: date, actor: actor, reason: reason, protectionMeasures: protectionMeasures, check: nil)
+    }
+
+    /// The rename, with `check` run on the record inside the same transaction (it throws to refuse).
+    func rename(
+        _ id: Int64, to newName: String, date: String?, actor: String, reason: String?, protectionMeasures: String?,
+        check: ((Place, Database) throws -> Void)?
+    ) throws -> Place {
         try update(id, action: "rename", actor: actor, reason: reason) { place, db in
             try require(place, in: [.proposed, .approved, .inUse, .reserved], to: "renamed")
+            try check?(place, db)
             try requireMeasures(place, protectionMeasures, to: "renamed")
             let day = date ?? Self.today()
             try Self.addName(NameEntry(name: place.name, from: place.approvalDate ?? place.noticeDate, to: day), kind: "former", to: id, in: db)

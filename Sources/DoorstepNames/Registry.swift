@@ -207,6 +207,7 @@ public final class Registry: @unchecked Sendable {
             for type in PlaceType.defaults { try Self.save(type, in: db) }
         }
         registerPlanMigration(&migrator)
+        registerTokenMigration(&migrator)
         return migrator
     }
 
@@ -229,9 +230,17 @@ public final class Registry: @unchecked Sendable {
             throw error
         } catch let error as InputError {
             throw error
+        } catch let refused as NameRefused {
+            throw refused
         } catch {
-            throw RegistryError("\(path): \(Self.describe(error))")
+            throw failure(error)
         }
+    }
+
+    /// A database error in one line, marked busy when another writer held the lock too long.
+    func failure(_ error: any Error) -> RegistryError {
+        let busy = (error as? DatabaseError).map { [.SQLITE_BUSY, .SQLITE_LOCKED].contains($0.resultCode) } ?? false
+        return RegistryError("\(path): \(Self.describe(error))", kind: busy ? .busy : .invalid)
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
@@ -240,7 +249,7 @@ public final class Registry: @unchecked Sendable {
         } catch let error as RegistryError {
             throw error
         } catch {
-            throw RegistryError("\(path): \(Self.describe(error))")
+            throw failure(error)
         }
     }
 

@@ -15,11 +15,14 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
     public var detail: String
     /// Extra members (e.g. `"limit": 10000`).
     public var extra: JSONObject
+    /// Headers the answer needs besides its type (`WWW-Authenticate` on 401, `Retry-After` on 429).
+    public var headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, _ detail: String, extra: JSONObject = [:]) {
+    public init(_ status: HTTPResponse.Status, _ detail: String, extra: JSONObject = [:], headers: HTTPFields = [:]) {
         self.status = status
         self.detail = detail
         self.extra = extra
+        self.headers = headers
     }
 
     public var description: String { "\(status.code) \(status.reasonPhrase): \(detail)" }
@@ -38,7 +41,7 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
     }
 
     func response() -> Response {
-        var headers = HTTPFields()
+        var headers = headers
         headers[.contentType] = "application/problem+json"
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
@@ -67,7 +70,10 @@ public struct Problem: Error, Sendable, CustomStringConvertible {
         ("/collections/*", ["GET"]), ("/collections/*/items", ["GET"]), ("/collections/*/items/*", ["GET"]),
         ("/api/coverage", ["POST"]), ("/api/gaps", ["POST"]), ("/api/scenarios", ["POST"]), ("/api/report", ["POST"]),
         ("/api/site", ["POST"]), ("/api/jobs/*", ["GET", "DELETE"]), ("/map", ["GET"]), ("/static/*", ["GET"]),
-        ("/static/images/*", ["GET"]), ("/downloads/*", ["GET"]),
+        ("/static/images/*", ["GET"]), ("/downloads/*", ["GET"]), ("/names", ["GET"]), ("/api/names", ["POST"]),
+        ("/api/names/check", ["GET"]), ("/api/names/search", ["GET"]), ("/api/names/reserve", ["POST"]), ("/api/names/*", ["GET"]),
+        ("/api/names/*/history", ["GET"]), ("/api/names/*/approve", ["POST"]), ("/api/names/*/rename", ["POST"]),
+        ("/api/names/*/retire", ["POST"]),
     ].map { (path: $0.0.split(separator: "/").map(String.init), methods: $0.1) }
 
     static func allowedMethods(_ path: String) -> [String] {

@@ -15,12 +15,14 @@ public struct ServerConfiguration: Sendable {
     public var maxJobs: Int
     /// The version the pages and the OpenAPI document state.
     public var version: String
+    /// Every request for data needs a token (`--private`); otherwise reads are open and writes need one.
+    public var isPrivate: Bool
 
     public static let defaultMaxBody = 64 * 1024 * 1024
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maxBody: Int = defaultMaxBody, tiles: String? = nil,
-        tilesAttribution: String = "", maxJobs: Int = 4, version: String = "0"
+        tilesAttribution: String = "", maxJobs: Int = 4, version: String = "0", isPrivate: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -29,6 +31,7 @@ public struct ServerConfiguration: Sendable {
         self.tilesAttribution = tilesAttribution
         self.maxJobs = maxJobs
         self.version = version
+        self.isPrivate = isPrivate
     }
 
     /// `HOST:PORT`, `:PORT` or `PORT` (host 127.0.0.1); `[::1]:PORT` for IPv6.
@@ -56,25 +59,29 @@ public struct ServerConfiguration: Sendable {
 /// try await app.runService()   // SIGTERM/SIGINT: stop accepting, finish in-flight requests, return
 /// ```
 public enum DoorstepServer {
-    public typealias Context = BasicRequestContext
+    public typealias Context = ServerContext
 
-    /// The router with every route of the service.
-    public static func router(workspace: Workspace, configuration: ServerConfiguration) -> Router<Context> {
+    /// The router with every route of the service; `names` serves a place-name registry.
+    public static func router(workspace: Workspace, configuration: ServerConfiguration, names: RegistryService? = nil) -> Router<Context> {
         let router = Router(context: Context.self)
         router.add(middleware: ProblemMiddleware())
-        let routes = Routes(workspace: workspace, configuration: configuration, jobs: JobStore(limit: configuration.maxJobs))
+        if let names { router.add(middleware: TokenAuthenticator(service: names)) }
+        if configuration.isPrivate { router.add(middleware: PrivateMiddleware()) }
+        let routes = Routes(workspace: workspace, configuration: configuration, jobs: JobStore(limit: configuration.maxJobs), names: names)
         routes.addOGCFeatures(to: router)
         routes.addAnalysis(to: router)
         routes.addJobs(to: router)
         routes.addPages(to: router)
+        routes.addNames(to: router)
         return router
     }
 
     public static func application(
-        workspace: Workspace, configuration: ServerConfiguration, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+        workspace: Workspace, configuration: ServerConfiguration, names: RegistryService? = nil,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: router(workspace: workspace, configuration: configuration),
+            router: router(workspace: workspace, configuration: configuration, names: names),
             configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "doorstep"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) })
     }
@@ -85,6 +92,8 @@ struct Routes: Sendable {
     let workspace: Workspace
     let configuration: ServerConfiguration
     let jobs: JobStore
+    /// The place-name registry, when the server has one.
+    let names: RegistryService?
 
     /// The request body, refused with 413 beyond `--max-body` (by its `Content-Length` before reading).
     func body(of request: Request) async throws -> [UInt8] {

@@ -27,6 +27,14 @@ struct RegistryOptions: ParsableArguments {
     @Option(help: "Who makes the change (default: the OS user).")
     var actor: String?
 
+    init() {}
+
+    /// For commands that name the registry with a flag of their own (`serve --names`, `serve tokens`).
+    init(db: String, actor: String? = nil) {
+        self.db = db
+        self.actor = actor
+    }
+
     /// Opens the registry to write, creating it when missing.
     func open() throws -> Registry { try Registry(path: db) }
 
@@ -125,26 +133,6 @@ func printJSON(_ value: JSONValue) {
     print(GeoJSONWriter.json(value))
 }
 
-extension CheckReport {
-    var json: JSONValue {
-        .object([
-            "name": .string(name), "pinyin": .string(pinyin), "verdict": .string(verdict.rawValue),
-            "findings": .array(findings.map { finding in
-                .object([
-                    "rule": .string(finding.rule), "severity": .string(finding.severity.rawValue), "message": .string(finding.message),
-                    "conflicts": .array(finding.conflicts.map { .object(["id": .number(Double($0.id)), "name": .string($0.name)]) }),
-                ])
-            }),
-        ])
-    }
-
-    var text: String {
-        var lines = ["\(RegistryInput.shown(name))  \(pinyin)  → \(verdict.rawValue)"]
-        for finding in findings { lines.append("  [\(finding.severity.rawValue)] \(finding.rule): \(finding.message)") }
-        return lines.joined(separator: "\n")
-    }
-}
-
 extension Place {
     var text: String {
         let r = record
@@ -162,18 +150,4 @@ extension Place {
         if let remarks = r.remarks { lines.append("  remarks: " + remarks.replacingOccurrences(of: "\n", with: "; ")) }
         return lines.joined(separator: "\n")
     }
-}
-
-/// A failed check refuses the change: exit 1 with the findings.
-struct Refused: Error, CustomStringConvertible {
-    var report: CheckReport
-    var description: String { "refused: \(report.text)" }
-}
-
-/// For `--protection-measures`: the historic rule is met once measures are written down.
-func withoutMetHistoric(_ report: CheckReport, measures: String?) -> CheckReport {
-    guard let measures, !measures.isEmpty else { return report }
-    var report = report
-    report.findings.removeAll { $0.rule == "historic" && $0.severity == .reject }
-    return report
 }

@@ -101,31 +101,25 @@ struct NamesReserve: ParsableCommand {
 
 func createChecked(name: String, place: PlaceOptions, registry options: RegistryOptions, status: PlaceStatus, action: String, reason: String?) throws {
     let registry = try options.open()
-    let report: CheckReport
+    let draft = PlaceDraft(
+        name: name, type: place.type, district: place.district, town: place.town, geometry: try place.location().map { .point($0) }, status: status)
+    let (id, report): (Int64, CheckReport)
     do {
-        report = try registry.check(try place.proposal(name))
-        try refuseRejected(report)
+        (id, report) = try refusingRejected { try registry.createChecked(draft, action: action, planned: place.planned, actor: options.who, reason: reason) }
     } catch {
         registry.removeIfCreatedEmpty()  // a refused first name leaves no empty registry
         throw error
-    }
-    let location = try place.location()
-    let draft = PlaceDraft(name: name, type: place.type, district: place.district, town: place.town, geometry: location.map { .point($0) }, status: status)
-    let id: Int64
-    if let planned = place.planned {
-        // The record takes the planned road's line and is linked to it, in one transaction.
-        id = try registry.namePlannedRoad(planned, draft, action: action, actor: options.who, reason: reason)
-    } else {
-        id = try registry.create(draft, action: action, actor: options.who, reason: reason)
     }
     print("\(id)  \(name)  \(report.pinyin)  \(status.rawValue)\(report.verdict == .review ? "  (needs review)" : "")")
     for finding in report.findings { print("  [\(finding.severity.rawValue)] \(finding.rule): \(finding.message)") }
 }
 
 /// A rejected name: the findings on standard error, exit 1.
-func refuseRejected(_ report: CheckReport) throws {
-    if report.verdict == .reject {
-        FileHandle.standardError.write(Data((report.text + "\n").utf8))
+func refusingRejected<T>(_ change: () throws -> T) throws -> T {
+    do {
+        return try change()
+    } catch let refused as NameRefused {
+        FileHandle.standardError.write(Data((refused.report.text + "\n").utf8))
         throw ExitCode(1)
     }
 }
@@ -187,12 +181,10 @@ struct NamesRename: ParsableCommand {
 
     func run() throws {
         let registry = try registry.openExisting()
-        guard let current = try registry.place(id) else { throw ValidationError("no record with id \(id)") }
-        let report = withoutMetHistoric(
-            try registry.check(NameProposal(name: name, type: current.type, district: current.district, town: current.town, recordID: id)),
-            measures: protectionMeasures)
-        try refuseRejected(report)
-        print(try registry.rename(id, to: name, date: date, actor: self.registry.who, reason: reason, protectionMeasures: protectionMeasures).text)
+        let (place, _) = try refusingRejected {
+            try registry.renameChecked(id, to: name, date: date, actor: self.registry.who, reason: reason, protectionMeasures: protectionMeasures)
+        }
+        print(place.text)
     }
 }
 

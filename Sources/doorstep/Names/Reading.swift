@@ -56,13 +56,7 @@ struct NamesHistory: ParsableCommand {
         let events = try registry.read().history(id)
         switch format {
         case .json:
-            printJSON(.array(events.map { event in
-                .object([
-                    "at": .string(event.at), "actor": .string(event.actor), "action": .string(event.action),
-                    "reason": event.reason.map(JSONValue.string) ?? .null, "before": event.before.map(JSONValue.string) ?? .null,
-                    "after": event.after.map(JSONValue.string) ?? .null,
-                ])
-            }))
+            printJSON(.array(events.map(\.json)))
         case .text:
             for event in events {
                 print("\(event.at)  \(event.actor)  \(event.action)\(event.reason.map { "  — \($0)" } ?? "")")
