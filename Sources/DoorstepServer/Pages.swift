@@ -18,6 +18,7 @@ extension Routes {
         ("images/marker-icon-2x.png", "leaflet/images/marker-icon-2x.png", "image/png"),
         ("images/marker-shadow.png", "leaflet/images/marker-shadow.png", "image/png"),
         ("map.js", "map.js", "text/javascript; charset=utf-8"),
+        ("names.js", "names.js", "text/javascript; charset=utf-8"),
     ]
 
     /// The assets' bytes, read from the bundle once.

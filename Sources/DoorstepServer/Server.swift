@@ -73,6 +73,7 @@ public enum DoorstepServer {
         routes.addJobs(to: router)
         routes.addPages(to: router)
         routes.addNames(to: router)
+        routes.addNamesPage(to: router)
         return router
     }
 

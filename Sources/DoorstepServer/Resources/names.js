@@ -1,0 +1,1 @@
+// The place-name page's script (written next).
