@@ -3,8 +3,9 @@
 #
 #   tools/bench/names.sh [COUNT]      (default 100000)
 #
-# The names are synthetic (two-character 专名 + two numerals + 路/社区/巷, over 13 districts). Times are
-# wall-clock seconds of the whole command, process start included, from /usr/bin/time.
+# The names are synthetic (tools/bench/names_csv.py: two-character 专名 + two numerals + 路/社区/巷, over
+# 13 districts). Times are wall-clock seconds of the whole command, process start included, from
+# /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 count=${1:-100000}
@@ -14,25 +15,7 @@ tools/setup.sh
 swift build -c release --product doorstep >/dev/null
 doorstep=$(swift build -c release --show-bin-path)/doorstep
 
-python3 - "$count" "$out/names.csv" <<'PY'
-import sys
-count, path = int(sys.argv[1]), sys.argv[2]
-first = "清云望临翠明东南西北湖江溪桂梅荷松竹兰枫安和宁兴福康乐嘉丰瑞祥文德仁新华春秋金玉石"
-second = "湖江溪山苑塘桥浦港岭林园泉湾洲坞庄岗亭坊门"
-third = "一二三四五六七八九十"
-rows, n = ["name,type,district,status"], 0
-for a in first:
-    for b in second:
-        for c in third:
-            for d in third:
-                for suffix, kind in (("路", "road"), ("社区", "community"), ("巷", "lane")):
-                    if n < count:
-                        rows.append(f"{a}{b}{c}{d}{suffix},{kind},3301{n % 13 + 2:02d},in-use")
-                        n += 1
-if n < count:
-    sys.exit(f"only {n} distinct names can be generated")
-open(path, "w").write("\n".join(rows) + "\n")
-PY
+python3 tools/bench/names_csv.py "$count" "$out/names.csv"
 
 rm -f "$out"/names.sqlite*
 import_time=$( { /usr/bin/time -f "%e" "$doorstep" names import "$out/names.csv" --db "$out/names.sqlite" >/dev/null; } 2>&1 )
