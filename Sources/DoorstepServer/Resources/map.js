@@ -60,14 +60,22 @@
     $("legend").innerHTML = rows.join("<br>");
   }
 
+  // The token kept by the registry's page (/names) in this tab, sent so that the map works on a
+  // --private server once signed in there.
+  function withToken(headers) {
+    var token = "";
+    try { token = sessionStorage.getItem("doorstep-token") || ""; } catch (e) { token = ""; }
+    if (token) { headers.Authorization = "Bearer " + token; }
+    return headers;
+  }
   function getJSON(url) {
-    return fetch(url, { headers: { Accept: "application/geo+json, application/json" } }).then(function (r) {
+    return fetch(url, { headers: withToken({ Accept: "application/geo+json, application/json" }) }).then(function (r) {
       if (!r.ok) { return r.json().then(function (p) { throw new Error(p.detail || r.status); }); }
       return r.json();
     });
   }
   function postJSON(url, body) {
-    return fetch(url, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).then(function (r) {
+    return fetch(url, { method: "POST", headers: withToken({ "Content-Type": "application/json" }), body: JSON.stringify(body) }).then(function (r) {
       return r.json().then(function (value) { if (!r.ok) { throw new Error(value.detail || r.status); } return value; });
     });
   }
