@@ -476,6 +476,11 @@ extension Registry {
         }
     }
 
+    /// The id of the last event: it changes with every change to the registry, by any process.
+    public func lastEventID() throws -> Int64 {
+        try read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM event") ?? 0 }
+    }
+
     public func count() throws -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM place") ?? 0 }
     }

@@ -20,22 +20,24 @@ extension Routes {
         router.get("/") { request, _ in try landing(request) }
         router.get("/conformance") { request, _ in try conformancePage(request) }
         router.get("/api") { _, _ in
-            Reply.json(OpenAPI.document(workspace: workspace, configuration: configuration), type: Self.openAPIType)
+            Reply.json(OpenAPI.document(workspace: workspace, configuration: configuration, hasRegistry: names != nil), type: Self.openAPIType)
         }
         router.get("/collections") { request, _ in try collectionsPage(request) }
         router.get("/collections/:collection") { request, context in
-            try collectionPage(request, try collection(context))
+            try collectionPage(request, try await collection(context))
         }
         router.get("/collections/:collection/items") { request, context in
-            try items(request, try collection(context))
+            try items(request, try await collection(context))
         }
         router.get("/collections/:collection/items/:feature") { request, context in
-            try item(request, try collection(context), id: context.parameters.get("feature") ?? "")
+            try item(request, try await collection(context), id: context.parameters.get("feature") ?? "")
         }
     }
 
-    func collection(_ context: DoorstepServer.Context) throws -> ServedCollection {
+    func collection(_ context: DoorstepServer.Context) async throws -> ServedCollection {
         let id = context.parameters.get("collection") ?? ""
+        // The registry's names change while the server runs: served as they are now.
+        if id == "names", let names { return try await names.run { _ in try names.inUseNames() } }
         guard let found = workspace.collection(id) else {
             throw Problem(
                 .notFound, "no collection \"\(id)\"; this server has \(workspace.collections.map(\.id).joined(separator: ", "))")

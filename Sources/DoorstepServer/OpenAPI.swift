@@ -4,7 +4,7 @@ import Foundation
 
 /// The OpenAPI 3.0 document of the whole service (`/api`, the landing page's `service-desc`).
 enum OpenAPI {
-    static func document(workspace: Workspace, configuration: ServerConfiguration) -> JSONValue {
+    static func document(workspace: Workspace, configuration: ServerConfiguration, hasRegistry: Bool = false) -> JSONValue {
         let collections = JSONValue.array(workspace.collections.map { .string($0.id) })
         let kinds = JSONValue.array(workspace.kinds.map { .string($0.kind) })
         let json = "application/json", geo = "application/geo+json", html = "text/html", problemType = "application/problem+json"
@@ -187,6 +187,11 @@ enum OpenAPI {
         responses["200"] = response("The HTML report, as `doorstep report`", [(html, .object(["type": "string"]))])
         paths["/api/report"] = .object(["post": .object(post("The report", "postReport", body: reportRequest, responses))])
         paths["/map"] = get("The planning map", "getMap", parameters: [], ["200": response("The map page", [(html, .object(["type": "string"]))])])
+        if hasRegistry {
+            for (path, item) in namesPaths(problem: problem, parameter: { parameter($0, in: $1, required: $2, $3, $4) }, response: response).entries {
+                paths[path] = item
+            }
+        }
 
         return .object([
             "openapi": "3.0.3",
@@ -198,6 +203,7 @@ enum OpenAPI {
             "servers": .array([.object(["url": "/"])]),
             "paths": .object(paths),
             "components": .object([
+                "securitySchemes": .object(["bearer": .object(["type": "http", "scheme": "bearer", "description": "A token from `doorstep serve tokens add`"])]),
                 "schemas": .object([
                     "Problem": .object([
                         "type": "object",
@@ -209,6 +215,81 @@ enum OpenAPI {
                 ])
             ]),
         ])
+    }
+}
+
+extension OpenAPI {
+    /// The registry's routes (`--names`): reads open unless `--private`, writes with a bearer token.
+    static func namesPaths(
+        problem: JSONValue, parameter: (String, String, Bool, JSONValue, String) -> JSONValue,
+        response: (String, [(String, JSONValue)]) -> JSONValue
+    ) -> JSONObject {
+        let json = "application/json"
+        let text: JSONValue = .object(["type": "string"])
+        let record: JSONValue = .object(["type": "object", "description": "A record, as `doorstep names show --format json`"])
+        let check: JSONValue = .object(["type": "object", "description": "A check, as `doorstep names check --format json`"])
+        let id = parameter("id", "path", true, .object(["type": "integer", "minimum": 1]), "The record's id")
+        let bearer: JSONValue = .array([.object(["bearer": .array([])])])
+        func operation(_ summary: String, _ operationId: String, parameters: [JSONValue] = [], body: JSONObject? = nil, _ responses: JSONObject) -> JSONValue {
+            var object: JSONObject = [
+                "summary": .string(summary), "operationId": .string(operationId), "parameters": .array(parameters), "responses": .object(responses),
+            ]
+            if let body {
+                object["requestBody"] = .object([
+                    "required": true,
+                    "content": .object([json: .object(["schema": .object(["type": "object", "additionalProperties": false, "properties": .object(body)])])]),
+                ])
+                object["security"] = bearer
+            }
+            return .object(object)
+        }
+        let refusals: JSONObject = ["400": problem, "401": problem, "403": problem, "404": problem, "409": problem, "413": problem, "429": problem]
+        let proposal: JSONObject = [
+            "name": text, "type": text, "district": .object(["type": "string", "pattern": "^[0-9]{6}$"]),
+            "town": .object(["type": "string", "pattern": "^[0-9]{9}$"]), "reason": text,
+            "at": .object(["type": "array", "minItems": 2, "maxItems": 2, "items": .object(["type": "number", "minimum": -180, "maximum": 180])]),
+            "planned": .object(["type": "integer", "minimum": 1]),
+        ]
+        var created = refusals
+        created["201"] = response("The record, with the check that let it through", [(json, record)])
+        created["422"] = response("The check rejects the name: its findings in `check`", [("application/problem+json", check)])
+        var changed = refusals
+        changed["200"] = response("The record as changed", [(json, record)])
+        var renamed = changed
+        renamed["422"] = created["422"]
+        let date: JSONValue = .object(["type": "string", "format": "date"])
+        return [
+            "/api/names/check": .object(["get": operation(
+                "Check a name against the rules and the registry", "checkName",
+                parameters: [
+                    parameter("name", "query", true, text, "The proposed name"), parameter("type", "query", true, text, "The place type"),
+                    parameter("district", "query", false, text, "District code, 6 digits"), parameter("town", "query", false, text, "Town code, 9 digits"),
+                    parameter("at", "query", false, text, "LON,LAT in WGS84"),
+                ], ["200": response("The verdict and findings", [(json, check)]), "400": problem, "401": problem])]),
+            "/api/names/search": .object(["get": operation(
+                "Find records by characters, pinyin, initials or former names", "searchNames",
+                parameters: [
+                    parameter("q", "query", true, text, "Characters or pinyin"),
+                    parameter("limit", "query", false, .object(["type": "integer", "minimum": 1, "maximum": 1000, "default": 50]), "Records at most"),
+                ], ["200": response("The records", [(json, .object(["type": "array", "items": record]))]), "400": problem, "401": problem])]),
+            "/api/names/{id}": .object(["get": operation(
+                "A record", "getName", parameters: [id], ["200": response("The record", [(json, record)]), "401": problem, "404": problem])]),
+            "/api/names/{id}/history": .object(["get": operation(
+                "Every change to a record: when, who (the token's name), what, why", "getNameHistory", parameters: [id],
+                ["200": response("The events", [(json, .object(["type": "array", "items": .object(["type": "object"])]))]), "401": problem, "404": problem])]),
+            "/api/names": .object(["post": operation("Propose a name (an editor, in its district)", "proposeName", body: proposal, created)]),
+            "/api/names/reserve": .object(["post": operation("Reserve a name in the name bank", "reserveName", body: proposal, created)]),
+            "/api/names/{id}/approve": .object(["post": operation(
+                "Approve a proposed or reserved name (an approver)", "approveName", parameters: [id],
+                body: ["body": text, "date": date, "document": text, "reason": text], changed)]),
+            "/api/names/{id}/rename": .object(["post": operation(
+                "Rename; the old name stays as a former name (an approver)", "renameName", parameters: [id],
+                body: ["name": text, "reason": text, "protection_measures": text, "date": date], renamed)]),
+            "/api/names/{id}/retire": .object(["post": operation(
+                "Retire a name whose place ceased (an approver)", "retireName", parameters: [id],
+                body: ["reason": text, "protection_measures": text, "date": date], changed)]),
+            "/names": .object(["get": operation("The place-name page", "getNamesPage", ["200": response("The page", [("text/html", text)])])]),
+        ]
     }
 }
 

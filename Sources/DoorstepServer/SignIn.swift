@@ -66,6 +66,8 @@ public final class RegistryService: Sendable {
     let limiter: SignInLimiter
     /// When each token's use was last written down: at most once a minute, so reads do not write.
     let lastNoted = Mutex<[String: Date]>([:])
+    /// The in-use names as served, and the registry's last event when they were read.
+    let inUse = Mutex<(event: Int64, collection: ServedCollection)?>(nil)
 
     public init(registry: Registry, keyring: TokenKeyring, limiter: SignInLimiter = SignInLimiter()) {
         self.registry = registry
@@ -78,6 +80,17 @@ public final class RegistryService: Sendable {
         let secret = TokenKeyring.newSecret()
         try registry.addToken(token, digest: keyring.digest(of: secret), actor: actor)
         return secret
+    }
+
+    /// The collection `names`: the in-use names as they are now. Every change records an event, so
+    /// the names are read again only when the last event is not the one they were read at (a write
+    /// through this server or by `doorstep names` in another process alike).
+    func inUseNames() throws -> ServedCollection {
+        let event = try registry.lastEventID()
+        if let cached = inUse.withLock({ $0 }), cached.event == event { return cached.collection }
+        let collection = ServedCollection.names(try registry.exportFeatures(status: .inUse, geometry: .point))
+        inUse.withLock { $0 = (event, collection) }
+        return collection
     }
 
     /// The active token a secret belongs to, or nil. Looked up on every request: a revoked token is

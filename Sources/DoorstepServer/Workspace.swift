@@ -103,16 +103,7 @@ public final class Workspace: Sendable {
                     }))
             rowsByKind[kind] = Dictionary(only.rows.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
         }
-        if let names {
-            collections.append(
-                ServedCollection(
-                    id: "names", title: "Place names in use", description: "The registry's in-use place names.",
-                    features: names.enumerated().map { index, feature in
-                        var feature = feature
-                        feature.id = feature.properties["id"].flatMap { $0.numberValue != nil ? $0 : nil } ?? .number(Double(index + 1))
-                        return feature
-                    }))
-        }
+        if let names { collections.append(.names(names)) }
         self.collections = collections
         self.collectionIndex = Dictionary(collections.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.rowsByKind = rowsByKind
@@ -197,6 +188,17 @@ public struct ServedCollection: Sendable {
         }
         propertyNames = names
         propertyTypes = types
+    }
+
+    /// The registry's in-use names, each feature's id its record's.
+    static func names(_ features: [Feature]) -> ServedCollection {
+        ServedCollection(
+            id: "names", title: "Place names in use", description: "The registry's in-use place names.",
+            features: features.enumerated().map { index, feature in
+                var feature = feature
+                feature.id = feature.properties["id"].flatMap { $0.numberValue != nil ? $0 : nil } ?? .number(Double(index + 1))
+                return feature
+            })
     }
 
     /// The position of the feature with this id, or nil.

@@ -111,6 +111,44 @@ struct NamesServerTests {
             }
         }
 
+        @Test func theNamesCollectionIsTheRegistryAsItIsNow() async throws {
+            let fixture = try NamesServerFixture()
+            defer { fixture.folder.cleanup() }
+            try await fixture.app().test(.router) { client in
+                try await client.execute(uri: "/collections/names/items", method: .get) { response in
+                    #expect(response.json["numberMatched"] as? Int == 1, "文三路 is in use")
+                }
+                try await client.execute(uri: "/api/names/1/retire", method: .post, headers: fixture.bearer("admin"), body: jsonBody(#"{"reason": "道路拆除"}"#)) { response in
+                    #expect(response.status == .ok)
+                }
+                try await client.execute(uri: "/collections/names/items", method: .get) { response in
+                    #expect(response.json["numberMatched"] as? Int == 0, "a retired name is no longer served as in use")
+                }
+                // A change by another process (the command line) shows as well.
+                let id = try fixture.registry.create(PlaceDraft(name: "望江路", type: "road", district: "330102", status: .inUse), action: "add", actor: "cli")
+                try await client.execute(uri: "/collections/names/items/\(id)", method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect((response.json["properties"] as? [String: Any])?["name"] as? String == "望江路")
+                }
+            }
+        }
+
+        @Test func theOpenAPIDocumentDescribesTheRegistry() async throws {
+            let fixture = try NamesServerFixture()
+            defer { fixture.folder.cleanup() }
+            try await fixture.app().test(.router) { client in
+                try await client.execute(uri: "/api", method: .get) { response in
+                    let paths = response.json["paths"] as? [String: Any] ?? [:]
+                    for path in ["/api/names", "/api/names/check", "/api/names/search", "/api/names/{id}", "/api/names/{id}/history",
+                                 "/api/names/reserve", "/api/names/{id}/approve", "/api/names/{id}/rename", "/api/names/{id}/retire"] {
+                        #expect(paths[path] != nil, "\(path)")
+                    }
+                    let schemes = (response.json["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
+                    #expect(schemes?["bearer"] != nil)
+                }
+            }
+        }
+
         @Test func withoutARegistryTheNamesRoutesSaySo() async throws {
             try await ServerFixture.app().test(.router) { client in
                 try await client.execute(uri: "/api/names/search?q=x", method: .get) { response in
