@@ -13,7 +13,9 @@ import GRDB
 /// ```
 public final class Registry: @unchecked Sendable {
     public let path: String
-    let database: DatabaseQueue
+    /// A pool when opened to write (WAL: reads run side by side, and beside the one writer, which
+    /// the server's many clients need); a queue when opened read-only.
+    let database: any DatabaseWriter
     /// Whether this process made the file: a new registry, removed again by
     /// ``removeIfCreatedEmpty()`` when the command that made it fails.
     let created: Bool
@@ -50,14 +52,16 @@ public final class Registry: @unchecked Sendable {
     }
 
     /// Opens (creating when missing) and migrates; says whether the file was made here.
-    static func openForWriting(_ path: String) throws -> (DatabaseQueue, Bool) {
+    static func openForWriting(_ path: String) throws -> (any DatabaseWriter, Bool) {
         let created = !FileManager.default.fileExists(atPath: path)
         var configuration = Configuration()
         configuration.journalMode = .wal
         configuration.foreignKeysEnabled = true
         // Another process writing: wait for it rather than fail at once.
         configuration.busyMode = .timeout(30)
-        let database: DatabaseQueue
+        /// A pool when opened to write (WAL: reads run side by side, and beside the one writer, which
+    /// the server's many clients need); a queue when opened read-only.
+    let database: any DatabaseWriter
         do {
             database = try DatabaseQueue(path: path, configuration: configuration)
         } catch {

@@ -140,7 +140,7 @@ extension RegistryService {
     func run<T: Sendable>(_ work: @escaping @Sendable (Registry) throws -> T) async throws -> T {
         let registry = self.registry
         do {
-            return try await offload { try work(registry) }
+            return try await offloadShort { try work(registry) }
         } catch let refused as NameRefused {
             throw Problem(
                 .unprocessableContent, "the check rejects \(refused.report.name): " + refused.report.findings.filter { $0.severity == .reject }.map(\.message).joined(separator: "; "),

@@ -107,6 +107,14 @@ struct Routes: Sendable {
     }
 }
 
+/// Runs short blocking work (a registry query) on Dispatch's shared threads: no thread is made
+/// per request, and the server's event loops and Swift's cooperative pool stay free.
+func offloadShort<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
+    }
+}
+
 /// Runs CPU-heavy library work on a thread of its own, off the server's event loops and Swift's
 /// cooperative pool, so that no computation holds up other requests.
 func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {

@@ -177,7 +177,7 @@ struct TokenAuthenticator: AuthenticatorMiddleware {
         guard request.headers[.authorization] != nil else { return nil }
         try service.limiter.admit(context.client)
         let secret = request.headers.bearer?.token
-        let token = try await secret.asyncMap { secret in try await offload { try service.identify(secret) } }
+        let token = try await secret.asyncMap { secret in try await offloadShort { try service.identify(secret) } }
         guard let token else {
             let count = service.limiter.recordFailure(context.client)
             context.logger.warning("failed sign-in from \(context.client) (\(count) in the last minute): \(secret == nil ? "not a bearer token" : "unknown or revoked token")")
