@@ -211,6 +211,30 @@
       ["/downloads/gaps-" + k + ".csv", t("gapsCsv")],
       ["/downloads/report-" + k + ".html?lang=" + lang, t("report")]
     ].map(function (d) { return '<li><a href="' + d[0] + '" download>' + esc(d[1]) + "</a></li>"; }).join("");
+    Array.prototype.forEach.call($("downloads").querySelectorAll("a"), function (a) { a.onclick = downloadWithToken; });
+  }
+
+  // A plain link cannot carry the token: on a --private server, fetch the file with it and hand
+  // the browser the bytes instead.
+  function downloadWithToken(event) {
+    var headers = withToken({});
+    if (!headers.Authorization) { return true; }
+    event.preventDefault();
+    var href = this.getAttribute("href");
+    var name = href.split("?")[0].split("/").pop() || "download";
+    if (name === "items") { name = "gaps-" + (state.kind || "") + ".geojson"; }
+    fetch(href, { headers: headers }).then(function (r) {
+      if (!r.ok) { return r.json().then(function (p) { throw new Error(p.detail || r.status); }); }
+      return r.blob();
+    }).then(function (blob) {
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = name;
+      document.body.appendChild(link);
+      link.click();
+      setTimeout(function () { URL.revokeObjectURL(link.href); link.remove(); }, 1000);
+    }).catch(function (e) { status(t("failed") + e.message); });
+    return false;
   }
 
   function translate() {
