@@ -88,7 +88,17 @@ extension Registry {
     }
 
     func check(_ proposal: NameProposal, in db: Database) throws -> CheckReport {
-        try NameRules(db: db, proposal: proposal, context: try RuleContext(db, path: path)).report()
+        try NameRules(db: db, proposal: proposal, context: try ruleContext(db)).report()
+    }
+
+    /// The types, settings and plan areas, read again only when the registry has changed since the
+    /// last check: every change to them records an event, so the last event's id tells.
+    func ruleContext(_ db: Database) throws -> RuleContext {
+        let event = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM event")) ?? 0
+        if let cached = lastRuleContext.withLock({ $0 }), cached.event == event { return cached.context }
+        let context = try RuleContext(db, path: path)
+        lastRuleContext.withLock { $0 = (event, context) }
+        return context
     }
 }
 

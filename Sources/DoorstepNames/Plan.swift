@@ -419,7 +419,7 @@ extension Registry {
     }
 
     static func planAreas(_ db: Database) throws -> [PlanArea] {
-        try Row.fetchAll(db, sql: "SELECT id, name, district, theme, series, geometry FROM plan_area ORDER BY id").map { row in
+        try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, name, district, theme, series, geometry FROM plan_area ORDER BY id")).map { row in
             let id: Int64 = try row.stored("id", of: "a plan area")
             let name: String = try row.stored("name", of: "plan area \(id)")
             let theme: String = try row.stored("theme", of: "plan area \(name)")

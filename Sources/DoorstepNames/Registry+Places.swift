@@ -99,7 +99,7 @@ extension Registry {
     }
 
     static func places(_ db: Database, where condition: String, _ arguments: StatementArguments = []) throws -> [Place] {
-        let rows = try Row.fetchAll(db, sql: "SELECT \(placeColumns) FROM place WHERE \(condition) ORDER BY id", arguments: arguments)
+        let rows = try Row.fetchAll(try db.cachedStatement(sql: "SELECT \(placeColumns) FROM place WHERE \(condition) ORDER BY id"), arguments: arguments)
         guard !rows.isEmpty else { return [] }
         var names: [Int64: [Row]] = [:]
         let ids = rows.map { $0["id"] as Int64 }
@@ -107,7 +107,7 @@ extension Registry {
             let part = Array(ids[chunk..<min(ids.count, chunk + 500)])
             let marks = Array(repeating: "?", count: part.count).joined(separator: ",")
             for row in try Row.fetchAll(
-                db, sql: "SELECT place_id, name, kind, valid_from, valid_to FROM place_alias WHERE place_id IN (\(marks)) ORDER BY id",
+                try db.cachedStatement(sql: "SELECT place_id, name, kind, valid_from, valid_to FROM place_alias WHERE place_id IN (\(marks)) ORDER BY id"),
                 arguments: StatementArguments(part))
             {
                 names[row["place_id"], default: []].append(row)
@@ -478,7 +478,7 @@ extension Registry {
 
     /// The id of the last event: it changes with every change to the registry, by any process.
     public func lastEventID() throws -> Int64 {
-        try read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM event") ?? 0 }
+        try read { db in try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM event")) ?? 0 }
     }
 
     public func count() throws -> Int {

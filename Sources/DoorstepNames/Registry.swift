@@ -2,6 +2,7 @@ import DoorstepGeoJSON
 import DoorstepGeometry
 import Foundation
 import GRDB
+import Synchronization
 
 /// The place-name registry: one SQLite file (WAL, foreign keys, migrations), every write in an
 /// immediate transaction with an event that records who changed what, when and why.
@@ -19,6 +20,8 @@ public final class Registry: @unchecked Sendable {
     /// Whether this process made the file: a new registry, removed again by
     /// ``removeIfCreatedEmpty()`` when the command that made it fails.
     let created: Bool
+    /// The rules' context of the last check and the event it was read at (see `ruleContext`).
+    let lastRuleContext = Mutex<(event: Int64, context: RuleContext)?>(nil)
 
     /// Opens the registry at `path` to write, creating it when missing; with `create: false`, opens
     /// an existing registry read-only, for commands that only read (a registry on a read-only file
@@ -309,7 +312,7 @@ public final class Registry: @unchecked Sendable {
     /// as "the city" would check its names against the wrong places without a word.
     static func types(_ db: Database) throws -> [String: PlaceType] {
         var types: [String: PlaceType] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, label, generics, scope FROM place_type") {
+        for row in try Row.fetchAll(try db.cachedStatement(sql: "SELECT id, label, generics, scope FROM place_type")) {
             let id: String = try row.stored("id", of: "a place type")
             let generics: String = try row.stored("generics", of: "place type \(id)")
             let scopeText: String = try row.stored("scope", of: "place type \(id)")
@@ -355,7 +358,7 @@ public final class Registry: @unchecked Sendable {
     /// The stored settings, or the defaults when none were ever stored. Stored settings that do not
     /// read are an error: an audited registry never checks names by rules nobody chose.
     static func settings(_ db: Database, path: String) throws -> NameSettings {
-        guard let text = try String.fetchOne(db, sql: "SELECT value FROM setting WHERE key = 'rules'") else {
+        guard let text = try String.fetchOne(try db.cachedStatement(sql: "SELECT value FROM setting WHERE key = 'rules'")) else {
             return NameSettings()
         }
         let settings: NameSettings

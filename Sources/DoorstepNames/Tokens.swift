@@ -110,7 +110,7 @@ extension Registry {
     }
 
     static func token(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> AccessToken? {
-        try Row.fetchOne(db, sql: "SELECT * FROM token WHERE \(condition)", arguments: arguments).map(token)
+        try Row.fetchOne(try db.cachedStatement(sql: "SELECT * FROM token WHERE \(condition)"), arguments: arguments).map(token)
     }
 
     static func token(_ row: Row) throws -> AccessToken {
