@@ -62,11 +62,9 @@ public final class Registry: @unchecked Sendable {
         configuration.foreignKeysEnabled = true
         // Another process writing: wait for it rather than fail at once.
         configuration.busyMode = .timeout(30)
-        /// A pool when opened to write (WAL: reads run side by side, and beside the one writer, which
-    /// the server's many clients need); a queue when opened read-only.
-    let database: any DatabaseWriter
+        let database: DatabasePool
         do {
-            database = try DatabaseQueue(path: path, configuration: configuration)
+            database = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw RegistryError("\(path): cannot open the registry: \(Self.describe(error))")
         }
