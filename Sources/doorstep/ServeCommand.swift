@@ -14,6 +14,7 @@ struct Serve: ParsableCommand {
             Examples:
               doorstep serve                                   # the sample city on http://127.0.0.1:8080
               doorstep serve --units u.gpkg --facilities f.csv --demand d.geojson --level all --listen 0.0.0.0:8080
+              doorstep serve --workspace /srv/doorstep/xihu      # units.gpkg, facilities-*.csv, demand.shp, names.sqlite …
             Endpoints: / (landing page), /collections, /api (OpenAPI), /map, POST /api/coverage, /api/gaps,
             /api/scenarios, /api/site (a job), /api/report; with --names, the registry at /names and /api/names
             (writes need a token from `doorstep serve tokens add`).
@@ -28,6 +29,9 @@ struct Serve: ParsableCommand {
 
     @Option(help: "A place-name registry: served at /names and /api/names (writes with tokens), its in-use names as the collection `names`.")
     var names: String?
+
+    @Option(help: "A folder holding the workspace: units.EXT, facilities.EXT or facilities-NAME.EXT (one per layer), demand.EXT, and optionally network.EXT and names.sqlite (EXT: geojson, csv, gpkg, shp, fgb, kml, xlsx, osm.pbf …). Layer flags given as well win over its files.")
+    var workspace: String?
 
     @Flag(help: "Every request for data needs a bearer token (reads too); needs --names, where the tokens live.")
     var `private` = false
@@ -48,7 +52,7 @@ struct Serve: ParsableCommand {
         _ = try address()
         _ = try maxBodyBytes()
         guard (1...64).contains(maxJobs) else { throw ValidationError("--max-jobs \(maxJobs): must be between 1 and 64") }
-        if `private`, names == nil { throw ValidationError("--private needs --names DB: the tokens are kept in the registry") }
+        if `private`, names == nil, workspace == nil { throw ValidationError("--private needs --names DB: the tokens are kept in the registry") }
         if let tiles, !(tiles.contains("{z}") && tiles.contains("{x}") && tiles.contains("{y}")) {
             throw ValidationError("--tiles \(tiles): a URL template with {z}, {x} and {y}")
         }
@@ -74,6 +78,24 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
+        var serve = self
+        if let workspace { try serve.take(WorkspaceFolder(workspace)) }
+        try serve.start()
+    }
+
+    /// The folder's layers, for every role no flag names.
+    mutating func take(_ folder: WorkspaceFolder) throws {
+        if input.units == nil { input.units = folder.units }
+        if input.facilities.isEmpty { input.facilities = folder.facilities }
+        if input.demand == nil, input.demandTable == nil { input.demand = folder.demand }
+        if input.network == nil { input.network = folder.network }
+        if names == nil { names = folder.names }
+        if `private`, names == nil {
+            throw ValidationError("--private needs a registry: --names DB, or names.sqlite in the --workspace folder")
+        }
+    }
+
+    func start() throws {
         let (host, port) = try address()
         let service = try names.map { path in
             Console.note("opening the registry \(path)")
