@@ -18,6 +18,15 @@ public final class Romanizer: Sendable {
 
     /// ICU readings per character, cached: setting up the transform costs far more than using it.
     private let cache = Mutex<[UInt32: String]>([:])
+    /// Scans by text: a check reads one name's syllables for its pinyin, its sound keys and its
+    /// polyphones, and an audit does so for every name. Emptied when it holds `scansKept`.
+    private let scans = Mutex<[String: Scan]>([:])
+    private static let scansKept = 400_000
+
+    struct Scan {
+        var syllables: [String]
+        var phrased: [Bool]
+    }
 
     /// Phrase readings: the gazetteer's, overridden by the hand-kept ones (which also hold Hangzhou's).
     static let phrases: [String: [String]] = {
@@ -31,9 +40,15 @@ public final class Romanizer: Sendable {
         for (key, reading) in PlaceNameReadings.phrases { table[key] = reading }
         return table
     }()
-    static let longestPhrase = phrases.keys.map(\.unicodeScalars.count).max() ?? 1
-    /// The first characters of the dictionary's phrases, so most characters skip the phrase search.
-    private static let phraseStarts = Set(phrases.keys.compactMap { $0.unicodeScalars.first?.value })
+    /// Per first character of the dictionary's phrases, the lengths its phrases have, longest first:
+    /// most characters start none and skip the phrase search, the rest try only lengths that exist.
+    private static let phraseLengths: [UInt32: [Int]] = {
+        var lengths: [UInt32: Set<Int>] = [:]
+        for key in phrases.keys {
+            if let first = key.unicodeScalars.first?.value { lengths[first, default: []].insert(key.unicodeScalars.count) }
+        }
+        return lengths.mapValues { $0.sorted(by: >) }
+    }()
     private static let fixed = Dictionary(
         PlaceNameReadings.characters.compactMap { entry in entry.key.unicodeScalars.first.map { ($0.value, entry.value) } },
         uniquingKeysWith: { first, _ in first })
@@ -68,14 +83,24 @@ public final class Romanizer: Sendable {
     /// The syllables, and for each character whether a phrase of the dictionary read it (longest
     /// match first) rather than a character's usual reading.
     func scan(_ text: String) -> (syllables: [String], phrased: [Bool]) {
+        if let known = scans.withLock({ $0[text] }) { return (known.syllables, known.phrased) }
+        let scanned = freshScan(text)
+        scans.withLock { scans in
+            if scans.count >= Self.scansKept { scans.removeAll(keepingCapacity: true) }
+            scans[text] = Scan(syllables: scanned.syllables, phrased: scanned.phrased)
+        }
+        return scanned
+    }
+
+    func freshScan(_ text: String) -> (syllables: [String], phrased: [Bool]) {
         let scalars = Array(text.unicodeScalars)
         var result: [String] = []
         var phrased: [Bool] = []
         result.reserveCapacity(scalars.count)
         var i = 0
         scan: while i < scalars.count {
-            if Self.phraseStarts.contains(scalars[i].value) {
-                for length in stride(from: min(Self.longestPhrase, scalars.count - i), through: 1, by: -1) {
+            if let lengths = Self.phraseLengths[scalars[i].value] {
+                for length in lengths where length <= scalars.count - i {
                     var phrase = String.UnicodeScalarView()
                     phrase.append(contentsOf: scalars[i..<(i + length)])
                     if let reading = Self.phrases[String(phrase)], reading.count == length {
@@ -278,13 +303,18 @@ public final class Romanizer: Sendable {
     }
 
     static func nearSound(_ syllable: String) -> String {
-        var s = syllable.replacingOccurrences(of: "ü", with: "u")
-        for (long, short) in [("zh", "z"), ("ch", "c"), ("sh", "s")] where s.hasPrefix(long) {
-            s = short + s.dropFirst(2)
+        // On scalars, not Foundation's string replacing: this runs for every syllable of every check.
+        var s: [Unicode.Scalar] = []
+        s.reserveCapacity(syllable.unicodeScalars.count)
+        for scalar in syllable.unicodeScalars where scalar != "\u{308}" {  // ü written u + diaeresis
+            s.append(scalar == "ü" ? "u" : scalar)
         }
-        if s.hasPrefix("l") { s = "n" + s.dropFirst() }
-        if s.hasSuffix("ng") { s.removeLast() }
-        return s
+        if s.count >= 2, s[1] == "h", ["z", "c", "s"].contains(s[0]) { s.remove(at: 1) }
+        if s.first == "l" { s[0] = "n" }
+        if s.count >= 2, s[s.count - 1] == "g", s[s.count - 2] == "n" { s.removeLast() }
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: s)
+        return String(text)
     }
 
     /// The first letters of the syllables, for search by initials (文三路 → "wsl").
