@@ -220,7 +220,15 @@ public enum CSVCell {
         if text.utf8.contains(where: { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D })
             || text.unicodeScalars.first == "\u{FEFF}"
         {
-            text = "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            // Scalars, not Characters: a quote followed by a combining mark is one Character, still a quote.
+            var quoted = String.UnicodeScalarView()
+            quoted.append("\"")
+            for scalar in text.unicodeScalars {
+                if scalar == "\"" { quoted.append("\"") }
+                quoted.append(scalar)
+            }
+            quoted.append("\"")
+            text = String(quoted)
         }
         return text
     }

@@ -178,9 +178,8 @@ struct NameRules {
         findings += characters()
         findings += reading()
         findings += lengthFindings
-        let nameParts = Self.substrings(proposal.name)
-        findings += words("grandiose", settings.grandioseWords, "is a grandiose word (大、洋、怪、重) that names must avoid", in: nameParts)
-        findings += blockedWords(in: nameParts)
+        findings += words("grandiose", settings.grandioseWords, "is a grandiose word (大、洋、怪、重) that names must avoid", in: proposal.name)
+        findings += blockedWords(in: proposal.name)
         findings += try duplicates()
         findings += try homophones()
         findings += try areaMismatch()
@@ -249,25 +248,17 @@ struct NameRules {
     /// Every part of the name (one character or more), for the word lists: a set lookup per word
     /// instead of a Foundation search per word (the audit runs the lists for every record). Names
     /// past the length limit never get here.
-    static func substrings(_ name: String) -> Set<String> {
-        let characters = Array(name)
-        var parts = Set<String>()
-        for start in characters.indices {
-            for end in (start + 1)...characters.count { parts.insert(String(characters[start..<end])) }
-        }
-        return parts
-    }
-
-    func words(_ rule: String, _ list: [String], _ why: String, in parts: Set<String>) -> [Finding] {
-        let hits = list.filter { !$0.isEmpty && parts.contains($0) }
+    /// The words of `list` the name holds (as characters: a word never matches half a character).
+    func words(_ rule: String, _ list: [String], _ why: String, in name: String) -> [Finding] {
+        let hits = list.filter { !$0.isEmpty && name.contains($0) }
         guard !hits.isEmpty else { return [] }
         return [finding(rule, .reject, "\(hits.joined(separator: "、")) \(why)")]
     }
 
-    func blockedWords(in parts: Set<String>) -> [Finding] {
-        words("blocked-word", settings.blockedPersons, "is a person's name; places are not named after persons", in: parts)
-            + words("blocked-word", settings.blockedForeign, "is a foreign person or place name", in: parts)
-            + words("blocked-word", settings.blockedCompanies, "is a company name or trademark", in: parts)
+    func blockedWords(in name: String) -> [Finding] {
+        words("blocked-word", settings.blockedPersons, "is a person's name; places are not named after persons", in: name)
+            + words("blocked-word", settings.blockedForeign, "is a foreign person or place name", in: name)
+            + words("blocked-word", settings.blockedCompanies, "is a company name or trademark", in: name)
     }
 
     // MARK: The registry

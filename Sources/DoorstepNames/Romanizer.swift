@@ -73,6 +73,12 @@ public final class Romanizer: Sendable {
         return table
     }()
 
+    /// ``polyphones`` by scalar: looked up for every character of every check, where hashing a
+    /// Character (which normalises it) would cost more than the rest of the lookup.
+    static let polyphoneScalars: [UInt32: [String]] = Dictionary(
+        polyphones.compactMap { entry in entry.key.unicodeScalars.count == 1 ? entry.key.unicodeScalars.first.map { ($0.value, entry.value) } : nil },
+        uniquingKeysWith: { first, _ in first })
+
     public init() {}
 
     /// One toneless syllable per Chinese character; other characters are kept as they are (lowercased).
@@ -127,8 +133,7 @@ public final class Romanizer: Sendable {
         var seen = Set<Character>()
         var found: [(character: Character, readings: [String])] = []
         for (index, scalar) in text.unicodeScalars.enumerated() where !phrased[index] && index < (prefix ?? Int.max) {
-            let character = Character(scalar)
-            if let readings = Self.polyphones[character], seen.insert(character).inserted { found.append((character, readings)) }
+            if let readings = Self.polyphoneScalars[scalar.value], seen.insert(Character(scalar)).inserted { found.append((Character(scalar), readings)) }
         }
         return found
     }
