@@ -248,11 +248,22 @@ struct NameRules {
     /// Every part of the name (one character or more), for the word lists: a set lookup per word
     /// instead of a Foundation search per word (the audit runs the lists for every record). Names
     /// past the length limit never get here.
-    /// The words of `list` the name holds (as characters: a word never matches half a character).
+    /// The words of `list` the name holds.
     func words(_ rule: String, _ list: [String], _ why: String, in name: String) -> [Finding] {
-        let hits = list.filter { !$0.isEmpty && name.contains($0) }
+        let text = Array(name.utf8)
+        let hits = list.filter { !$0.isEmpty && Self.holds(text, Array($0.utf8)) }
         guard !hits.isEmpty else { return [] }
         return [finding(rule, .reject, "\(hits.joined(separator: "、")) \(why)")]
+    }
+
+    /// Whether a word's UTF-8 bytes occur in a name's: whole scalars only (UTF-8 never matches inside
+    /// a scalar), and far cheaper than Unicode-aware `contains`, which an audit runs 60 times a name.
+    static func holds(_ text: [UInt8], _ part: [UInt8]) -> Bool {
+        guard !part.isEmpty, part.count <= text.count else { return false }
+        for start in 0...(text.count - part.count) where text[start] == part[0] {
+            if text[start..<(start + part.count)].elementsEqual(part) { return true }
+        }
+        return false
     }
 
     func blockedWords(in name: String) -> [Finding] {
