@@ -19,10 +19,10 @@ struct RuleShortcuts {
     var protectedNames = Set<String>()
     /// Names held in the name bank.
     var reservedNames = Set<String>()
-    /// 专名 of active districts, subdistricts and towns (two characters or more).
-    var areaPropers = Set<String>()
-    /// Names of active roads, streets, lanes and avenues with a geometry.
-    var roadNames = Set<String>()
+    /// 专名 of active districts, subdistricts and towns (two characters or more), as UTF-8 (see ``anyPart``).
+    var areaPropers = Set<[UInt8]>()
+    /// Names of active roads, streets, lanes and avenues with a geometry, as UTF-8.
+    var roadNames = Set<[UInt8]>()
     /// Records that name a planned road.
     var plannedPlaces = Set<Int64>()
     /// Whether each proposal is an active record's own name (the audit): it is in the tallies once.
@@ -45,9 +45,9 @@ struct RuleShortcuts {
             let type: String = row[2]
             if ["district", "subdistrict", "town"].contains(type) {
                 let proper: String = row[1]
-                if proper.count >= 2 { areaPropers.insert(proper) }
+                if proper.count >= 2 { areaPropers.insert(Array(proper.utf8)) }
             } else if PlaceType.roadTypes.contains(type), row[7] as Bool {
-                roadNames.insert(name)
+                roadNames.insert(Array(name.utf8))
             }
         }
         let aliases = try Row.fetchCursor(db, sql: "SELECT a.name, p.protected FROM place_alias a JOIN place p ON p.id = a.place_id")
@@ -67,13 +67,18 @@ struct RuleShortcuts {
     /// Whether some record is near in sound but not the same sound.
     func mayHaveNearSound(_ near: String, sound: String) -> Bool { nearSounds[near, default: 0] > nearAndSounds[near + "\u{0}" + sound, default: 0] }
 
-    /// Whether some part of two characters or more (short of the whole) is in `set`.
-    static func anyPart(of name: String, in set: Set<String>) -> Bool {
+    /// Whether some part of two characters or more (short of the whole) is in `set`. Parts are
+    /// compared as UTF-8 bytes: hashing a String normalises it first, which made this the slowest
+    /// step of an audit.
+    static func anyPart(of name: String, in set: Set<[UInt8]>) -> Bool {
         guard !set.isEmpty else { return false }
-        let characters = Array(name)
-        guard characters.count > 2 else { return false }
-        for length in 2..<characters.count {
-            for start in 0...(characters.count - length) where set.contains(String(characters[start..<(start + length)])) { return true }
+        let bytes = Array(name.utf8)
+        var bounds = [0]  // where each character starts, and the end
+        for character in name { bounds.append((bounds.last ?? 0) + character.utf8.count) }
+        let count = bounds.count - 1
+        guard count > 2 else { return false }
+        for length in 2..<count {
+            for start in 0...(count - length) where set.contains(Array(bytes[bounds[start]..<bounds[start + length]])) { return true }
         }
         return false
     }
