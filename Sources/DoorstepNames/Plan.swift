@@ -84,7 +84,7 @@ public struct PlanArea: Sendable, Equatable {
     }
 
     /// The theme words a 专名 uses.
-    public func themeWords(in proper: String) -> [String] { theme.filter { proper.contains($0) } }
+    public func themeWords(in proper: String) -> [String] { theme.filter { !$0.isEmpty && proper.holds($0) } }
 
     /// Whether a name uses the theme (in its 专名) or is a member of the series.
     public func conforms(_ name: String, proper: String? = nil) -> Bool {
