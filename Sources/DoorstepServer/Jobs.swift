@@ -27,13 +27,17 @@ actor JobStore {
     /// Finished jobs kept for their results, oldest dropped first.
     static let kept = 100
     private var jobs: [String: Job] = [:]
+    /// The running jobs' cancellations: `DELETE` ends the computation, not only its record.
+    private var cancellations: [String: Cancellation] = [:]
     private var order: [String] = []
     private var computing = 0
 
     init(limit: Int) { self.limit = max(1, limit) }
 
     /// Starts `work` on its own thread, or refuses with 429 when `limit` computations are running.
-    func start(kind: String, timeLimit: Double, _ work: @escaping @Sendable () throws -> JSONValue) throws -> Job {
+    func start(
+        kind: String, timeLimit: Double, cancellation: Cancellation = Cancellation(), _ work: @escaping @Sendable () throws -> JSONValue
+    ) throws -> Job {
         guard computing < limit else {
             throw Problem(.tooManyRequests, "\(computing) jobs are running, the most this server runs at once; try again when one has finished")
         }
@@ -41,6 +45,7 @@ actor JobStore {
         let job = Job(
             id: UUID().uuidString.lowercased(), kind: kind, state: .running, started: .now, startedAt: Date(), timeLimit: timeLimit)
         jobs[job.id] = job
+        cancellations[job.id] = cancellation
         order.append(job.id)
         trim()
         let id = job.id
@@ -54,6 +59,7 @@ actor JobStore {
 
     private func finish(_ id: String, _ outcome: Result<JSONValue, any Error>) {
         computing -= 1
+        cancellations[id] = nil
         guard var job = jobs[id], job.state == .running else { return }
         job.finished = .now
         switch outcome {
@@ -72,10 +78,12 @@ actor JobStore {
         return job
     }
 
-    /// Cancels a running job (its result will be dropped), or forgets a finished one.
+    /// Cancels a running job (its computation stops at its next look at the deadline, its result is
+    /// dropped), or forgets a finished one.
     func cancel(_ id: String) throws -> Job {
         var job = try job(id)
         if job.state == .running {
+            cancellations[id]?.cancel()
             job.state = .cancelled
             job.finished = .now
             jobs[id] = job
@@ -121,9 +129,10 @@ extension Routes {
     func addJobs(to router: Router<DoorstepServer.Context>) {
         router.post("/api/site") { request, _ in
             let body = try RequestJSON(try await body(of: request), allowed: Self.siteMembers)
-            let siting = try sitingRequest(body)
+            let cancellation = Cancellation()
+            let siting = try sitingRequest(body, cancellation: cancellation)
             let layers = workspace.layers
-            let job = try await jobs.start(kind: "site", timeLimit: siting.timeLimit) {
+            let job = try await jobs.start(kind: "site", timeLimit: siting.timeLimit, cancellation: cancellation) {
                 let plan: SitingPlan
                 do {
                     plan = try SitePlanner(layers: layers, request: siting).plan()
@@ -145,7 +154,7 @@ extension Routes {
     }
 
     /// The `site` options of a request, checked against the ranges the CLI checks.
-    func sitingRequest(_ body: RequestJSON) throws -> SitingRequest {
+    func sitingRequest(_ body: RequestJSON, cancellation: Cancellation) throws -> SitingRequest {
         guard let kind = try kind(body, required: workspace.kinds.count != 1) ?? workspace.kinds.first?.kind else {
             throw Problem(.badRequest, "kind is required")
         }
@@ -170,7 +179,7 @@ extension Routes {
         return SitingRequest(
             kind: kind, radius: radius, objective: objective, minFacilities: minFacilities, level: try singleLevel(body),
             candidateSpacing: try body.number("candidate_spacing", in: SitingRequest.candidateSpacingRange.range), solver: solver,
-            timeLimit: timeLimit, deadline: Deadline(seconds: timeLimit), distanceModel: workspace.settings.distanceModel)
+            timeLimit: timeLimit, deadline: Deadline(seconds: timeLimit, cancellation: cancellation), distanceModel: workspace.settings.distanceModel)
     }
 }
 

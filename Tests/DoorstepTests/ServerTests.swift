@@ -422,6 +422,33 @@ struct ServerTests {
             }
         }
 
+        /// `DELETE` stops the solver itself: the slot of a 120-second job is free again within seconds.
+        @Test func deleteStopsTheComputation() async throws {
+            try await ServerFixture.app(ServerConfiguration(maxJobs: 1)).test(.router) { client in
+                let heavy = #"{"kind": "day-care", "target_ratio": 1, "per_unit": true, "candidate_spacing": 20, "time_limit": 120, "solver": "exact"}"#
+                let light = #"{"kind": "canteen", "add": 1, "time_limit": 5, "solver": "heuristic"}"#
+                let location = try await client.execute(uri: "/api/site", method: .post, body: jsonBody(heavy)) { response -> String in
+                    #expect(response.status == .accepted)
+                    return response.headers[.location] ?? ""
+                }
+                try await Task.sleep(for: .milliseconds(500))
+                try await client.execute(uri: "/api/site", method: .post, body: jsonBody(light)) { response in
+                    #expect(response.status == .tooManyRequests, "the one slot is taken")
+                }
+                try await client.execute(uri: location, method: .delete) { response in
+                    #expect(response.json["status"] as? String == "cancelled")
+                }
+                let cancelled = ContinuousClock.now
+                var status = HTTPResponse.Status.tooManyRequests
+                while status == .tooManyRequests, ContinuousClock.now - cancelled < .seconds(60) {
+                    try await Task.sleep(for: .milliseconds(100))
+                    status = try await client.execute(uri: "/api/site", method: .post, body: jsonBody(light)) { $0.status }
+                }
+                #expect(status == .accepted)
+                #expect(ContinuousClock.now - cancelled < .seconds(15), "the computation stopped, not only its record")
+            }
+        }
+
         @Test func aRunningJobCanBeCancelledAndTheJobCountIsLimited() async throws {
             let store = JobStore(limit: 1)
             let release = DispatchSemaphore(value: 0)
