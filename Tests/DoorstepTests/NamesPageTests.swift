@@ -32,23 +32,6 @@ extension ServerTests {
             }
         }
 
-        /// The page at `url` after its scripts ran (15 s of virtual time), and the console's errors.
-        /// Chromium is part of the setup: missing, the test fails rather than skips.
-        static func render(_ url: String) throws -> (dom: String, console: [String]) {
-            let profile = try TemporaryFolder()
-            defer { profile.cleanup() }
-            let run = try #require(
-                try runSystem(
-                    "chromium",
-                    [
-                        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile.path,
-                        "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000", "--dump-dom", url,
-                    ]), "chromium is not installed")
-            #expect(run.status == 0, "\(run.stderr)")
-            let console = run.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }.map(String.init)
-            return (run.stdout, console)
-        }
-
         /// The records a search through the API finds.
         static func search(_ base: String, _ text: String) async throws -> [[String: Any]] {
             let url = base + "/api/names/search?q=" + (text.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? text)
@@ -62,7 +45,7 @@ extension ServerTests {
             defer { setup.folder.cleanup() }
             let (process, base) = try await ServerTests.EndToEnd.start(["--kind", "canteen", "--names", setup.db])
             defer { process.terminate() }
-            let page = try Self.render(base + "/names?q=wensan")
+            let page = try Chromium.render(base + "/names?q=wensan")
             #expect(page.console.isEmpty, "\(page.console.joined(separator: "\n"))")
             let table = try #require(page.dom.range(of: "id=\"result-table\""), "no results: \(page.dom.suffix(3000))")
             let results = page.dom[table.lowerBound...]
@@ -78,7 +61,7 @@ extension ServerTests {
             defer { setup.folder.cleanup() }
             let (process, base) = try await ServerTests.EndToEnd.start(["--kind", "canteen", "--names", setup.db])
             defer { process.terminate() }
-            let page = try Self.render(base + "/names?id=1")
+            let page = try Chromium.render(base + "/names?id=1")
             #expect(page.console.isEmpty, "\(page.console.joined(separator: "\n"))")
             let history = try #require(page.dom.range(of: "id=\"history-table\""), "no history: \(page.dom.suffix(3000))")
             let rows = page.dom[history.lowerBound...]
@@ -95,7 +78,7 @@ extension ServerTests {
             let (process, base) = try await ServerTests.EndToEnd.start(["--kind", "canteen", "--names", setup.db])
             defer { process.terminate() }
             let name = "文三路".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
-            let page = try Self.render(base + "/names?propose=\(name)&type=road&district=330106#token=\(setup.editor)")
+            let page = try Chromium.render(base + "/names?propose=\(name)&type=road&district=330106#token=\(setup.editor)")
             #expect(page.console.isEmpty, "\(page.console.joined(separator: "\n"))")
             let dom = page.dom
             #expect(!dom.contains("<section id=\"propose\" hidden"), "signed in: the form is shown")

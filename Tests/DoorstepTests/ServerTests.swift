@@ -595,20 +595,8 @@ extension ServerTests.EndToEnd {
         let point = try ServerTests.Analysis.proposedPoint(workspace)
         let (process, base) = try await Self.start(["--kind", "canteen"])
         defer { process.terminate() }
-        let profile = try TemporaryFolder()
-        defer { profile.cleanup() }
-        let url = base + "/map?place=\(point.x),\(point.y)"
-        let run = try #require(
-            try runSystem(
-                "chromium",
-                [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile.path,
-                    "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000", "--dump-dom", url,
-                ]), "chromium is not installed")
-        #expect(run.status == 0, "\(run.stderr)")
-        let console = run.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
+        let (dom, console) = try Chromium.render(base + "/map?place=\(point.x),\(point.y)")
         #expect(console.isEmpty, "\(console.joined(separator: "\n"))")
-        let dom = run.stdout
         #expect(dom.components(separatedBy: "leaflet-interactive").count > 10, "the units are drawn")
         func figure(_ id: String) -> String? {
             guard let start = dom.range(of: "id=\"\(id)\">") else { return nil }

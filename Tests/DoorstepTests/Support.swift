@@ -128,3 +128,23 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+/// Headless Chromium, as the pages' tests drive it.
+enum Chromium {
+    /// The page at `url` after its scripts ran (`budget` milliseconds of virtual time), and the
+    /// console's errors. Chromium is part of the setup: missing, the test fails rather than skips.
+    static func render(_ url: String, budget: Int = 15_000) throws -> (dom: String, console: [String]) {
+        let profile = try TemporaryFolder()
+        defer { profile.cleanup() }
+        let run = try #require(
+            try runSystem(
+                "chromium",
+                [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile.path,
+                    "--enable-logging=stderr", "--v=0", "--virtual-time-budget=\(budget)", "--dump-dom", url,
+                ]), "chromium is not installed")
+        #expect(run.status == 0, "\(run.stderr)")
+        let console = run.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }.map(String.init)
+        return (run.stdout, console)
+    }
+}

@@ -98,20 +98,7 @@ proposed() {  # records proposed so far
 }
 
 # One row of the table from wrk's output: label, connections, file.
-row() {
-  python3 - "$@" <<'EOF'
-import re, sys
-label, connections, text = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
-def ms(v):
-    number, unit = re.match(r"([\d.]+)(\w+)", v).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
-p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
-p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"| {label} | {connections} | {float(rps):,.0f} | {p50:.1f} | {p99:.1f} |" + (f" {errors.group(1)} non-2xx" if errors else ""))
-EOF
-}
+row() { python3 tools/bench/wrk_row.py "$@"; }
 
 rows=()
 loads=()

@@ -100,18 +100,7 @@ run() {  # label, connections, url, [lua script]
   # Warm up, then measure.
   wrk -t1 -c1 -d1s "${script[@]}" "$3" >/dev/null 2>&1 || true
   wrk -t$threads -c"$2" -d"${seconds}s" --latency "${script[@]}" "$3" >"$out/wrk.txt" 2>&1
-  python3 - "$1" "$2" "$out/wrk.txt" <<'EOF'
-import re, sys
-label, connections, text = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
-def ms(v):
-    number, unit = re.match(r"([\d.]+)(\w+)", v).groups()
-    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
-rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
-p50 = ms(re.search(r"^\s+50%\s+(\S+)", text, re.M).group(1))
-p99 = ms(re.search(r"^\s+99%\s+(\S+)", text, re.M).group(1))
-errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"| {label} | {connections} | {float(rps):,.0f} | {p50:.1f} | {p99:.1f} |" + (f" {errors.group(1)} errors" if errors else ""))
-EOF
+  python3 tools/bench/wrk_row.py "$1" "$2" "$out/wrk.txt"
 }
 
 echo
