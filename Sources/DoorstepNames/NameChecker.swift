@@ -103,7 +103,7 @@ extension Registry {
 }
 
 /// What every check of one run shares: types, settings and the plan areas, read once.
-struct RuleContext {
+struct RuleContext: Sendable {
     let types: [String: PlaceType]
     let settings: NameSettings
     let planAreas: [PlanArea]

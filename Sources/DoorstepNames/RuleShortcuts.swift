@@ -4,7 +4,7 @@ import GRDB
 /// query that cannot find anything: a name no other record has needs no duplicate query, a sound
 /// only it has no homophone query. They only ever skip a query whose answer would be empty, so every
 /// finding is the one `check` gives; a check of one name runs without them.
-struct RuleShortcuts {
+struct RuleShortcuts: Sendable {
     /// Active records (not retired or deprecated) per name, sound key and near-sound key.
     var names: [String: Int] = [:]
     var sounds: [String: Int] = [:]
