@@ -181,25 +181,31 @@
   });
   function radiusOf(kind) { for (var i = 0; i < C.kinds.length; i++) { if (C.kinds[i].kind === kind) { return C.kinds[i].radius_m; } } return 500; }
 
+  // The "suggest sites" control (and ?suggest=N): a site job, polled until it ends, its sites drawn
+  // as numbered markers (class site-num, text = rank). Returns a promise settled when the job has
+  // ended and the sites are drawn (or the failure shown).
   function suggest() {
     var n = parseInt($("n").value, 10) || 1;
     status(t("running"));
     siteLayer.clearLayers();
-    postJSON("/api/site", { kind: state.kind, level: C.level, add: n, time_limit: 30 }).then(function (job) {
-      function poll() {
-        getJSON("/api/jobs/" + job.id).then(function (j) {
-          if (j.status === "running") { setTimeout(poll, 500); return; }
-          if (j.status !== "succeeded") { status(t("failed") + (j.error || t("cancelled"))); return; }
-          var r = j.result;
-          r.sites.features.forEach(function (f) {
-            var c = f.geometry.coordinates;
-            L.marker([c[1], c[0]], { icon: L.divIcon({ className: "site-num", html: String(f.properties.rank), iconSize: [20, 20] }) })
-              .bindTooltip("#" + f.properties.rank + " +" + num(f.properties.gain_elderly)).addTo(siteLayer);
-          });
-          status(t("sites") + ": " + r.sites.features.length + " · " + pct(r.coverage_ratio_before) + " → " + pct(r.coverage_ratio_after));
-        }).catch(function (e) { status(t("failed") + e.message); });
-      }
-      poll();
+    return postJSON("/api/site", { kind: state.kind, level: C.level, add: n, time_limit: 30 }).then(function (job) {
+      return new Promise(function (resolve) {
+        function poll() {
+          getJSON("/api/jobs/" + job.id).then(function (j) {
+            if (j.status === "running") { setTimeout(poll, 500); return; }
+            if (j.status !== "succeeded") { status(t("failed") + (j.error || t("cancelled"))); resolve(); return; }
+            var r = j.result;
+            r.sites.features.forEach(function (f) {
+              var c = f.geometry.coordinates;
+              L.marker([c[1], c[0]], { icon: L.divIcon({ className: "site-num", html: String(f.properties.rank), iconSize: [20, 20] }) })
+                .bindTooltip("#" + f.properties.rank + " +" + num(f.properties.gain_elderly)).addTo(siteLayer);
+            });
+            status(t("sites") + ": " + r.sites.features.length + " · " + pct(r.coverage_ratio_before) + " → " + pct(r.coverage_ratio_after));
+            resolve();
+          }).catch(function (e) { status(t("failed") + e.message); resolve(); });
+        }
+        poll();
+      });
     }).catch(function (e) { status(t("failed") + e.message); });
   }
 
@@ -253,7 +259,7 @@
   $("kind").onchange = function () { state.kind = this.value; state.proposed = []; state.scenario = null; proposedLayer.clearLayers(); $("scenario").innerHTML = ""; downloads(); load(); };
   $("place").onclick = function () { state.placing = !state.placing; this.classList.toggle("on", state.placing); translate(); };
   $("clear").onclick = function () { state.proposed = []; proposedLayer.clearLayers(); runScenario(); };
-  $("suggest").onclick = suggest;
+  $("suggest").onclick = function () { suggest(); };
   window.doorstepMap = { map: map, state: state, ready: null };
   translate();
   // ?place=LON,LAT;LON,LAT opens the map with those facilities proposed (a scenario to share as a link).
@@ -269,4 +275,14 @@
     });
   }
   window.doorstepMap.ready = load();
+  // ?suggest=N (1–50) runs the "suggest sites" control for N sites once the map has loaded, as a
+  // click on it would (a link to share, and how the headless test drives it).
+  var wanted = new URLSearchParams(location.search).get("suggest");
+  if (wanted !== null) {
+    var count = /^[0-9]+$/.test(wanted) ? parseInt(wanted, 10) : 0;
+    if (count >= 1 && count <= 50) {
+      $("n").value = String(count);
+      window.doorstepMap.suggested = window.doorstepMap.ready.then(function () { return state.kind ? suggest() : undefined; });
+    }
+  }
 })();
