@@ -59,8 +59,12 @@ enum OpenAPI {
             "type": "object", "required": .array(["type", "coordinates"]),
             "properties": .object([
                 "type": .object(["type": "string", "enum": .array(["Point"])]),
+                // [longitude, latitude] (an altitude and a measure may follow, ignored). OpenAPI 3.0
+                // bounds every item alike (no prefixItems): the items' range is the longitude's, and a
+                // latitude beyond ±90 is answered 400 as the description says.
                 "coordinates": .object([
-                    "type": "array", "minItems": 2,
+                    "type": "array", "minItems": 2, "maxItems": 4,
+                    "description": "[longitude, latitude] in WGS84 degrees: longitude from -180 to 180, latitude from -90 to 90 (else 400)",
                     "items": .object(["type": "number", "minimum": -180, "maximum": 180]),
                 ]),
             ]),
@@ -104,8 +108,8 @@ enum OpenAPI {
                 "facilities": featureCollection,
             ]),
         ])
-        let siteRequest: JSONValue = .object([
-            "type": "object", "required": .array(["kind"]), "additionalProperties": false,
+        var siteRequestObject: JSONObject = [
+            "type": "object", "additionalProperties": false,
             // add or target_ratio (not both) or min_facilities; per_unit only with target_ratio.
             "not": .object(["required": .array(["add", "target_ratio"])]),
             "allOf": .array([
@@ -128,7 +132,10 @@ enum OpenAPI {
                 "time_limit": .object(["type": "number", "minimum": 0.1, "maximum": 600]),
                 "candidate_spacing": .object(["type": "number", "minimum": 10, "maximum": 100_000]),
             ]),
-        ])
+        ]
+        // kind may be left out when the server serves one kind only: it is then the default.
+        if workspace.kinds.count != 1 { siteRequestObject["required"] = .array(["kind"]) }
+        let siteRequest: JSONValue = .object(siteRequestObject)
         let reportRequest: JSONValue = .object([
             "type": "object", "additionalProperties": false,
             "properties": .object([
@@ -179,7 +186,8 @@ enum OpenAPI {
                 "responses": .object(["200": response("The job", [(json, anyObject)]), "404": problem]),
             ]),
             "delete": .object([
-                "summary": "Cancel a job", "operationId": "deleteJob", "parameters": .array([jobId]),
+                "summary": "Cancel a job: its computation stops; the job stays readable, with status cancelled",
+                "operationId": "deleteJob", "parameters": .array([jobId]),
                 "responses": .object(["200": response("The job, cancelled", [(json, anyObject)]), "404": problem]),
             ]),
         ])
