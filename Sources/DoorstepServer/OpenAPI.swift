@@ -272,12 +272,12 @@ extension OpenAPI {
                 parameters: [
                     parameter("name", "query", true, text, "The proposed name"), parameter("type", "query", true, text, "The place type"),
                     parameter("district", "query", false, text, "District code, 6 digits"), parameter("town", "query", false, text, "Town code, 9 digits"),
-                    parameter("at", "query", false, text, "LON,LAT in WGS84"),
+                    parameter("at", "query", false, text, "LON,LAT in WGS84 degrees (longitude from -180 to 180, latitude from -90 to 90), e.g. 120.1301,30.2802; else 400"),
                 ], ["200": response("The verdict and findings", [(json, check)]), "400": problem, "401": problem])]),
             "/api/names/search": .object(["get": operation(
                 "Find records by characters, pinyin, initials or former names", "searchNames",
                 parameters: [
-                    parameter("q", "query", true, text, "Characters or pinyin"),
+                    parameter("q", "query", false, text, "Characters or pinyin; absent or empty, nothing is found"),
                     parameter("limit", "query", false, .object(["type": "integer", "minimum": 1, "maximum": 1000, "default": 50]), "Records at most"),
                 ], ["200": response("The records", [(json, .object(["type": "array", "items": record]))]), "400": problem, "401": problem])]),
             "/api/names/{id}": .object(["get": operation(
