@@ -16,21 +16,8 @@ extension ServerTests.EndToEnd {
         @Test func suggestThreeSitesDrawsThreeNumberedSites() async throws {
             let (process, base) = try await ServerTests.EndToEnd.start(["--kind", "canteen"])
             defer { process.terminate() }
-            let profile = try TemporaryFolder()
-            defer { profile.cleanup() }
-            // Chromium is part of the setup: missing, the test fails rather than skips.
-            let run = try #require(
-                try runSystem(
-                    "chromium",
-                    [
-                        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile.path,
-                        "--enable-logging=stderr", "--v=0", "--virtual-time-budget=\(Self.virtualTimeBudget)", "--dump-dom",
-                        base + "/map?suggest=3",
-                    ]), "chromium is not installed")
-            #expect(run.status == 0, "\(run.stderr)")
-            let console = run.stderr.split(separator: "\n").filter { $0.contains("CONSOLE") || $0.contains("Uncaught") }
+            let (dom, console) = try Chromium.render(base + "/map?suggest=3", budget: Self.virtualTimeBudget)
             #expect(console.isEmpty, "\(console.joined(separator: "\n"))")
-            let dom = run.stdout
             #expect(dom.components(separatedBy: "leaflet-interactive").count > 10, "the units are drawn")
             #expect(Self.siteNumbers(dom) == ["1", "2", "3"], "\(Self.status(dom) ?? dom.suffix(3000).description)")
             // The status line tells the sites found and the coverage before and after.
@@ -41,19 +28,10 @@ extension ServerTests.EndToEnd {
         @Test func suggestOutsideOneToFiftyRunsNothing() async throws {
             let (process, base) = try await ServerTests.EndToEnd.start(["--kind", "canteen"])
             defer { process.terminate() }
-            let profile = try TemporaryFolder()
-            defer { profile.cleanup() }
             for value in ["0", "51", "3x"] {
-                let run = try #require(
-                    try runSystem(
-                        "chromium",
-                        [
-                            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--user-data-dir=" + profile.path,
-                            "--enable-logging=stderr", "--v=0", "--virtual-time-budget=15000", "--dump-dom", base + "/map?suggest=" + value,
-                        ]), "chromium is not installed")
-                #expect(run.status == 0, "\(run.stderr)")
-                #expect(Self.siteNumbers(run.stdout).isEmpty, "?suggest=\(value)")
-                #expect(Self.status(run.stdout) == "", "?suggest=\(value): \(Self.status(run.stdout) ?? "no status line")")
+                let (dom, _) = try Chromium.render(base + "/map?suggest=" + value)
+                #expect(Self.siteNumbers(dom).isEmpty, "?suggest=\(value)")
+                #expect(Self.status(dom) == "", "?suggest=\(value): \(Self.status(dom) ?? "no status line")")
             }
         }
 
