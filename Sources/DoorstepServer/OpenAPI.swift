@@ -1,4 +1,5 @@
 import DoorstepGeoJSON
+import DoorstepNames
 import DoorstepSiting
 import Foundation
 
@@ -266,6 +267,16 @@ extension OpenAPI {
         var renamed = changed
         renamed["422"] = created["422"]
         let date: JSONValue = .object(["type": "string", "format": "date"])
+        // The search text as the registry takes it: at most a name's length, and none of the characters
+        // it refuses (controls, tab and line breaks included; invisible format characters; U+FFFD;
+        // noncharacters of the Basic Multilingual Plane; an ECMA 262 pattern without the u flag cannot
+        // name the few beyond it).
+        let refused =
+            "\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890\\u0891\\u08E2\\u180E"
+            + "\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFDD0-\\uFDEF\\uFEFF\\uFFF9-\\uFFFB\\uFFFD-\\uFFFF"
+        let searchText: JSONValue = .object([
+            "type": "string", "maxLength": .number(Double(RegistryInput.maxNameLength)), "pattern": .string("^[^" + refused + "]{0,\(RegistryInput.maxNameLength)}$"),
+        ])
         return [
             "/api/names/check": .object(["get": operation(
                 "Check a name against the rules and the registry", "checkName",
@@ -277,7 +288,7 @@ extension OpenAPI {
             "/api/names/search": .object(["get": operation(
                 "Find records by characters, pinyin, initials or former names", "searchNames",
                 parameters: [
-                    parameter("q", "query", false, text, "Characters or pinyin; absent or empty, nothing is found"),
+                    parameter("q", "query", false, searchText, "Characters or pinyin; absent or empty, nothing is found"),
                     parameter("limit", "query", false, .object(["type": "integer", "minimum": 1, "maximum": 1000, "default": 50]), "Records at most"),
                 ], ["200": response("The records", [(json, .object(["type": "array", "items": record]))]), "400": problem, "401": problem])]),
             "/api/names/{id}": .object(["get": operation(
