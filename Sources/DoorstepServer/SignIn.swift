@@ -60,6 +60,12 @@ public struct TokenKeyring: Sendable {
 }
 
 /// The registry as the server offers it: the file, its token key, and the sign-in bookkeeping.
+///
+/// ```swift
+/// let service = RegistryService(registry: try Registry(path: "names.sqlite"), keyring: try TokenKeyring(registryPath: "names.sqlite"))
+/// let secret = try service.issueToken(AccessToken(name: "xihu-office", role: .editor, district: "330106"), actor: "admin")
+/// let app = DoorstepServer.application(workspace: workspace, configuration: ServerConfiguration(), names: service)
+/// ```
 public final class RegistryService: Sendable {
     public let registry: Registry
     let keyring: TokenKeyring
