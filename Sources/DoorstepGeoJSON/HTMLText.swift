@@ -1,4 +1,5 @@
-/// Text made safe for an HTML page: the one escape the reports (coverage, place-name plan) share.
+/// Text made safe for an HTML page or attribute: the one escape the reports (coverage, place-name plan)
+/// and the server's pages share.
 ///
 /// ```swift
 /// HTMLText.escape("文一路 <A&B>")   // "文一路 &lt;A&amp;B&gt;"
@@ -12,6 +13,7 @@ public enum HTMLText {
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
+            case "'": out += "&#39;"
             default: out.append(c)
             }
         }

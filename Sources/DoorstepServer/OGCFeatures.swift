@@ -61,10 +61,10 @@ extension Routes {
         case .json:
             return Reply.json(.object(["title": .string(title), "description": .string(description), "links": .array(links.map(\.json))]))
         case .html:
-            let body = "<p>\(HTML.escape(description))</p>" + HTML.links(links)
+            let body = "<p>\(HTMLText.escape(description))</p>" + HTML.links(links)
                 + "<h2>Collections</h2><ul>"
-                + workspace.collections.map { "<li><a href=\"/collections/\($0.id)\">\(HTML.escape($0.title))</a></li>" }.joined()
-                + "</ul><p>Add this server in QGIS: <i>Layer → Add Layer → Add WFS / OGC API - Features Layer</i>, URL <code>\(HTML.escape(base))</code>.</p>"
+                + workspace.collections.map { "<li><a href=\"/collections/\($0.id)\">\(HTMLText.escape($0.title))</a></li>" }.joined()
+                + "</ul><p>Add this server in QGIS: <i>Layer → Add Layer → Add WFS / OGC API - Features Layer</i>, URL <code>\(HTMLText.escape(base))</code>.</p>"
             return Reply.html(HTML.page(title: title, body: body))
         }
     }
@@ -73,7 +73,7 @@ extension Routes {
         switch try Representation.of(request) {
         case .json: return Reply.json(.object(["conformsTo": .array(Self.conformance.map(JSONValue.string))]))
         case .html:
-            return Reply.html(HTML.page(title: "Conformance", body: "<ul>" + Self.conformance.map { "<li>\(HTML.escape($0))</li>" }.joined() + "</ul>"))
+            return Reply.html(HTML.page(title: "Conformance", body: "<ul>" + Self.conformance.map { "<li>\(HTMLText.escape($0))</li>" }.joined() + "</ul>"))
         }
     }
 
@@ -114,7 +114,7 @@ extension Routes {
                 ]))
         case .html:
             let rows = workspace.collections.map {
-                "<tr><td><a href=\"/collections/\($0.id)\">\(HTML.escape($0.id))</a></td><td>\(HTML.escape($0.title))</td><td>\($0.features.count)</td><td>\(HTML.escape($0.description))</td></tr>"
+                "<tr><td><a href=\"/collections/\($0.id)\">\(HTMLText.escape($0.id))</a></td><td>\(HTMLText.escape($0.title))</td><td>\($0.features.count)</td><td>\(HTMLText.escape($0.description))</td></tr>"
             }
             return Reply.html(
                 HTML.page(title: "Collections", body: "<table><tr><th>id</th><th>title</th><th>features</th><th>description</th></tr>\(rows.joined())</table>"))
@@ -125,13 +125,13 @@ extension Routes {
         switch try Representation.of(request) {
         case .json: return Reply.json(collectionJSON(collection, base: request.baseURL))
         case .html:
-            var body = "<p>\(HTML.escape(collection.description))</p><p>\(collection.features.count) features. "
+            var body = "<p>\(HTMLText.escape(collection.description))</p><p>\(collection.features.count) features. "
             body += "<a href=\"/collections/\(collection.id)/items?f=html\">Browse the items</a> · "
             body += "<a href=\"/collections/\(collection.id)/items?f=json&amp;limit=10000\">GeoJSON</a></p>"
             if let box = collection.extent {
                 body += "<p>Extent (CRS84): \(box.minX), \(box.minY) – \(box.maxX), \(box.maxY)</p>"
             }
-            body += "<p>Properties (filter items with <code>?name=value</code>): " + collection.propertyNames.map { "<code>\(HTML.escape($0))</code>" }.joined(separator: ", ") + "</p>"
+            body += "<p>Properties (filter items with <code>?name=value</code>): " + collection.propertyNames.map { "<code>\(HTMLText.escape($0))</code>" }.joined(separator: ", ") + "</p>"
             return Reply.html(HTML.page(title: collection.title, body: body))
         }
     }
@@ -185,13 +185,13 @@ extension Routes {
         case .html:
             let columns = collection.propertyNames
             var body = "<p>\(matched.count) matched, \(page.count) shown from \(start + 1).</p><p>"
-            body += links.filter { $0.rel == "prev" || $0.rel == "next" }.map { "<a href=\"\(HTML.escape($0.href))\">\($0.rel == "next" ? "Next »" : "« Previous")</a>" }.joined(separator: " ")
-            body += " <a href=\"\(HTML.escape(href(offset: start, format: "json")))\">GeoJSON</a></p>"
-            body += "<table><tr><th>id</th>" + columns.map { "<th>\(HTML.escape($0))</th>" }.joined() + "</tr>"
+            body += links.filter { $0.rel == "prev" || $0.rel == "next" }.map { "<a href=\"\(HTMLText.escape($0.href))\">\($0.rel == "next" ? "Next »" : "« Previous")</a>" }.joined(separator: " ")
+            body += " <a href=\"\(HTMLText.escape(href(offset: start, format: "json")))\">GeoJSON</a></p>"
+            body += "<table><tr><th>id</th>" + columns.map { "<th>\(HTMLText.escape($0))</th>" }.joined() + "</tr>"
             for index in page {
                 let feature = collection.features[index]
                 let id = feature.id?.textValue ?? ""
-                body += "<tr><td><a href=\"/collections/\(collection.id)/items/\(queryEncoded(id))?f=html\">\(HTML.escape(id))</a></td>"
+                body += "<tr><td><a href=\"/collections/\(collection.id)/items/\(queryEncoded(id))?f=html\">\(HTMLText.escape(id))</a></td>"
                 body += columns.map { "<td>\(HTML.cell(feature.properties[$0]))</td>" }.joined() + "</tr>"
             }
             body += "</table>"
@@ -221,10 +221,10 @@ extension Routes {
             out.append(contentsOf: Array("}\n".utf8))
             return Reply.bytes(out, type: Self.geoJSON)
         case .html:
-            let rows = feature.properties.entries.map { "<tr><th>\(HTML.escape($0.key))</th><td>\(HTML.cell($0.value))</td></tr>" }
-            var body = "<p><a href=\"/collections/\(collection.id)/items?f=html\">All items of \(HTML.escape(collection.id))</a> · "
-            body += "<a href=\"\(HTML.escape(href))?f=json\">GeoJSON</a></p><table>\(rows.joined())</table>"
-            if let geometry = feature.geometry { body += "<p>Geometry: \(HTML.escape(geometry.typeName))</p>" }
+            let rows = feature.properties.entries.map { "<tr><th>\(HTMLText.escape($0.key))</th><td>\(HTML.cell($0.value))</td></tr>" }
+            var body = "<p><a href=\"/collections/\(collection.id)/items?f=html\">All items of \(HTMLText.escape(collection.id))</a> · "
+            body += "<a href=\"\(HTMLText.escape(href))?f=json\">GeoJSON</a></p><table>\(rows.joined())</table>"
+            if let geometry = feature.geometry { body += "<p>Geometry: \(HTMLText.escape(geometry.typeName))</p>" }
             return Reply.html(HTML.page(title: "\(collection.id) \(id)", body: body))
         }
     }

@@ -58,34 +58,18 @@ enum Reply {
 
 /// Plain, readable HTML pages for the OGC API resources.
 enum HTML {
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
-
     static func page(title: String, body: String) -> String {
         """
         <!DOCTYPE html>
         <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-        <title>\(escape(title)) – Doorstep</title>
+        <title>\(HTMLText.escape(title)) – Doorstep</title>
         <style>
         body{font-family:system-ui,"Noto Sans CJK SC",sans-serif;margin:1.5em auto;max-width:70em;padding:0 1em;color:#222;line-height:1.45}
         table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}
         th{background:#f3f3f3}nav a{margin-right:1em}code{background:#f3f3f3;padding:0 .2em}
         </style></head><body>
         <nav><a href="/">Home</a><a href="/collections">Collections</a><a href="/conformance">Conformance</a><a href="/api">API</a><a href="/map">Map</a></nav>
-        <h1>\(escape(title))</h1>
+        <h1>\(HTMLText.escape(title))</h1>
         \(body)
         </body></html>
 
@@ -93,14 +77,14 @@ enum HTML {
     }
 
     static func links(_ links: [Link]) -> String {
-        "<ul>" + links.map { "<li><a href=\"\(escape($0.href))\">\(escape($0.title ?? $0.rel))</a> <small>(\(escape($0.rel)), \(escape($0.type)))</small></li>" }.joined() + "</ul>"
+        "<ul>" + links.map { "<li><a href=\"\(HTMLText.escape($0.href))\">\(HTMLText.escape($0.title ?? $0.rel))</a> <small>(\(HTMLText.escape($0.rel)), \(HTMLText.escape($0.type)))</small></li>" }.joined() + "</ul>"
     }
 
     static func cell(_ value: JSONValue?) -> String {
         switch value {
         case nil, .null?: ""
-        case .string(let s)?: escape(s)
-        case let other?: escape(GeoJSONWriter.json(other))
+        case .string(let s)?: HTMLText.escape(s)
+        case let other?: HTMLText.escape(GeoJSONWriter.json(other))
         }
     }
 }
