@@ -94,7 +94,7 @@ extension Registry {
     /// The types, settings and plan areas, read again only when the registry has changed since the
     /// last check: every change to them records an event, so the last event's id tells.
     func ruleContext(_ db: Database) throws -> RuleContext {
-        let event = try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM event")) ?? 0
+        let event = try Self.lastEventID(db)
         if let cached = lastRuleContext.withLock({ $0 }), cached.event == event { return cached.context }
         let context = try RuleContext(db, path: path)
         lastRuleContext.withLock { $0 = (event, context) }

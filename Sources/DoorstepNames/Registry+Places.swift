@@ -478,7 +478,11 @@ extension Registry {
 
     /// The id of the last event: it changes with every change to the registry, by any process.
     public func lastEventID() throws -> Int64 {
-        try read { db in try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM event")) ?? 0 }
+        try read { db in try Self.lastEventID(db) }
+    }
+
+    static func lastEventID(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(try db.cachedStatement(sql: "SELECT COALESCE(MAX(id), 0) FROM event")) ?? 0
     }
 
     public func count() throws -> Int {

@@ -91,7 +91,11 @@ public final class RegistryService: Sendable {
     /// The collection `names`: the in-use names as they are now. Every change records an event, so
     /// the names are read again only when the last event is not the one they were read at (a write
     /// through this server or by `doorstep names` in another process alike).
-    func inUseNames() throws -> ServedCollection {
+    ///
+    /// ```swift
+    /// let features = try service.inUseNames().features   // also what `serve` lists at start
+    /// ```
+    public func inUseNames() throws -> ServedCollection {
         let event = try registry.lastEventID()
         if let cached = inUse.withLock({ $0 }), cached.event == event { return cached.collection }
         let collection = ServedCollection.names(try registry.exportFeatures(status: .inUse, geometry: .point))

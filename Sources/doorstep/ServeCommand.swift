@@ -101,7 +101,8 @@ struct Serve: ParsableCommand {
             Console.note("opening the registry \(path)")
             return RegistryService(registry: try RegistryOptions(db: path).openExisting(), keyring: try TokenKeyring(registryPath: path))
         }
-        let labelerFeatures = try service?.registry.exportFeatures(status: .inUse, geometry: .point)
+        // Read once: the same names answer the first request for the collection.
+        let labelerFeatures = try service?.inUseNames().features
         Console.note("reading the layers")
         let layers = try input.loadLayers()
         let settings = try input.settings()
