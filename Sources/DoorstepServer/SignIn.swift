@@ -187,7 +187,8 @@ struct TokenAuthenticator: AuthenticatorMiddleware {
         guard request.headers[.authorization] != nil else { return nil }
         try service.limiter.admit(context.client)
         let secret = request.headers.bearer?.token
-        let token = try await secret.asyncMap { secret in try await offloadShort { try service.identify(secret) } }
+        var token: AccessToken?
+        if let secret { token = try await offloadShort { try service.identify(secret) } }
         guard let token else {
             let count = service.limiter.recordFailure(context.client)
             context.logger.warning("failed sign-in from \(context.client) (\(count) in the last minute): \(secret == nil ? "not a bearer token" : "unknown or revoked token")")
@@ -241,11 +242,4 @@ enum RegistryWrite {
 
 extension TokenRole {
     var withArticle: String { (self == .viewer ? "a " : "an ") + rawValue }
-}
-
-extension Optional {
-    func asyncMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
-        guard let self else { return nil }
-        return try await transform(self)
-    }
 }
