@@ -18,7 +18,7 @@ public enum Severity: String, Codable, Sendable, Comparable {
 /// One rule's finding about a proposed name.
 public struct Finding: Sendable, Equatable {
     /// generic, characters, length, grandiose, blocked-word, duplicate, homophone, area-mismatch,
-    /// historic or reserved.
+    /// historic, reserved, plan or reading (and, from an audit, record: a stored record no rule can judge).
     public var rule: String
     public var severity: Severity
     public var message: String
