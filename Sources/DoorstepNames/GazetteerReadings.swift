@@ -4,7 +4,7 @@
 /// The gazetteer's readings of China's province-, prefecture- and county-level names (and of
 /// township names with polyphonic characters), as tables parsed once when first used.
 enum GazetteerReadings {
-    /// 2825 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
+    /// 2914 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
     /// toneless syllables, one a line.
     static let phrases = """
         上海 shang hai
@@ -2831,15 +2831,105 @@ enum GazetteerReadings {
         铁锋 tie feng
         龙江 long jiang
         龙沙 long sha
+        蓟州 ji zhou
+        曹妃甸 cao fei dian
+        滦州 luan zhou
+        襄都 xiang du
+        信都 xin du
+        任泽 ren ze
+        竞秀 jing xiu
+        莲池 lian chi
+        平城 ping cheng
+        云冈 yun gang
+        云州 yun zhou
+        潞州 lu zhou
+        上党 shang dang
+        康巴什 kang ba shi
+        浑南 hun nan
+        浑江 hun jiang
+        伊美 yi mei
+        乌翠 wu cui
+        汤旺 tang wang
+        丰林 feng lin
+        大箐山 da qing shan
+        金林 jin lin
+        梁溪 liang xi
+        新吴 xin wu
+        清江浦 qing jiang pu
+        临平 lin ping
+        钱塘 qian tang
+        柯桥 ke qiao
+        湾沚 wan zhi
+        博望 bo wang
+        铜官 tong guan
+        义安 yi an
+        叶集 ye ji
+        红谷滩 hong gu tan
+        濂溪 lian xi
+        柴桑 chai sang
+        共青城 gong qing cheng
+        广信 guang xin
+        兰陵 lan ling
+        陵城 ling cheng
+        祥符 xiang fu
+        建安 jian an
+        陕州 shan zhou
+        郧阳 yun yang
+        随县 sui xian
+        渌口 lu kou
+        坪山 ping shan
+        光明 guang ming
+        横州 heng zhou
+        龙圩 long xu
+        福绵 fu mian
+        平桂 ping gui
+        江州 jiang zhou
+        海棠 hai tang
+        吉阳 ji yang
+        天涯 tian ya
+        崖州 ya zhou
+        三沙 san sha
+        开州 kai zhou
+        郫都 pi du
+        安州 an zhou
+        昭化 zhao hua
+        叙州 xu zhou
+        前锋 qian feng
+        达川 da chuan
+        恩阳 en yang
+        观山湖 guan shan hu
+        盘州 pan zhou
+        播州 bo zhou
+        七星关 qi xing guan
+        碧江 bi jiang
+        巴宜 ba yi
+        色尼 se ni
+        双湖 shuang hu
+        鄠邑 hu yi
+        杨陵 yang ling
+        彬州 bin zhou
+        华州 hua zhou
+        红寺堡 hong si bu
+        高昌 gao chang
+        伊州 yi zhou
+        阿拉山口 a la shan kou
+        北屯 bei tun
+        铁门关 tie men guan
+        双河 shuang he
+        昆玉 kun yu
+        胡杨河 hu yang he
+        新星 xin xing
+        白杨 bai yang
         莘庄 xin zhuang
         """
 
-    /// 240 whole names the gazetteer writes from a minority language or not syllable by
+    /// 256 whole names the gazetteer writes from a minority language or not syllable by
     /// syllable: name|romanisation.
     static let forms = """
         丁青县|Dêngqên Xian
         东乌珠穆沁旗|Dong Ujimqin Qi
         中沙群岛的岛礁及其海域|Zhongsha Qundao
+        乃东区|Nêdong Qu
         乃东县|Nêdong Xian
         久治县|Jigzhi Xian
         乌什县|Wushi Xian
@@ -2873,6 +2963,7 @@ enum GazetteerReadings {
         卓尼县|Jonê Xian
         南木林县|Namling Xian
         博尔塔拉蒙古自治州|Bortala Zhou
+        卡若区|Karub Qu
         吉木乃县|Jeminay Xian
         吉木萨尔县|Jimsar Xian
         吉隆县|Gyirong Xian
@@ -2897,6 +2988,7 @@ enum GazetteerReadings {
         四子王旗|Dorbod Qi
         土默特右旗|Tumd Youqi
         土默特左旗|Tumd Zuoqi
+        堆龙德庆区|Doilungdêqên Qu
         堆龙德庆县|Doilungdêqên Xian
         塔什库尔干塔吉克自治县|Taxkorgan Xian
         塔城市|Tachung Shi
@@ -2935,6 +3027,7 @@ enum GazetteerReadings {
         库伦旗|Hure Qi
         库尔勒市|Korla Shi
         库车县|Kuqa Xian
+        库车市|Kuqa Shi
         康马县|Kangmar Xian
         当雄县|Damxung Xian
         得荣县|Dêrong Xian
@@ -2942,6 +3035,7 @@ enum GazetteerReadings {
         德格县|Dêgê Xian
         德钦县|Dêqên Xian
         扎赉特旗|Jalaid Qi
+        扎赉诺尔区|Jalainur Qu
         扎鲁特旗|Jarud Qi
         托克托县|Togtoh Xian
         托克逊县|Toksun Xian
@@ -2961,6 +3055,7 @@ enum GazetteerReadings {
         昆都仑区|Hondlon Qu
         昌都县|Qamdo Xian
         昌都地区|Qamdo Diqu
+        昌都市|Qamdo Shi
         普兰县|Burang Xian
         曲松县|Qusum Xian
         曲水县|Qüxü Xian
@@ -2975,9 +3070,11 @@ enum GazetteerReadings {
         林周县|Lhünzhub Xian
         林芝县|Nyingchi Xian
         林芝地区|Nyingchi Diqu
+        林芝市|Nyingchi Shi
         果洛藏族自治州|Golog Zhou
         柯坪县|Kalpin Xian
         格尔木市|Golmud Shi
+        桑珠孜区|Samzhubzê Qu
         梅里斯达斡尔族区|Meilisi Daurzu Qu
         江孜县|Gyangzê Xian
         江达县|Jomda Xian
@@ -3003,6 +3100,7 @@ enum GazetteerReadings {
         甘德县|Gadê Xian
         申扎县|Xainza Xian
         疏勒县|Shule Xian
+        白云鄂博矿区|Bayan Obo Kuangqu
         白朗县|Bainang Xian
         石渠县|Sêrxü Xian
         科尔沁区|Horqin Qu
@@ -3013,6 +3111,7 @@ enum GazetteerReadings {
         称多县|Chindu Xian
         策勒县|Qira Xian
         米林县|Mainling Xian
+        米林市|Mainling Shi
         类乌齐县|Riwoq Xian
         索县|Sog Xian
         翁牛特旗|Ongniud Qi
@@ -3020,11 +3119,13 @@ enum GazetteerReadings {
         聂荣县|Nyainrong Xian
         舟曲县|Zhugqu Xian
         色达县|Sêrtar Xian
+        芒市|Mangshi
         芒康县|Mangkam Xian
         苏尼特右旗|Sonid Youqi
         苏尼特左旗|Sonid Zuoqi
         若尔盖县|Zoǐgê Xian
         英吉沙县|Yengisar Xian
+        茫崖市|Mangnai Shi
         莫力达瓦达斡尔族自治旗|Morin Dawa Qi
         萨尔图区|Sairt Qu
         萨迦县|Sa'gya Xian
@@ -3034,6 +3135,7 @@ enum GazetteerReadings {
         贡嘎县|Gonggar Xian
         贡觉县|Konjo Xian
         边坝县|Banbar Xian
+        达孜区|Dagzê Qu
         达孜县|Dagzê Xian
         达尔罕茂明安联合旗|Darhan Mumingan Lianheqi
         达拉特旗|Dalad Qi
@@ -3043,12 +3145,14 @@ enum GazetteerReadings {
         道孚县|Dawu Xian
         那曲县|Nagqu Xian
         那曲地区|Nagqu Diqu
+        那曲市|Nagqu Shi
         鄂伦春自治旗|Oroqen Qi
         鄂尔多斯市|Ordos Shi
         鄂托克前旗|Otog Qianqi
         鄂托克旗|Otog Qi
         鄂温克族自治旗|Ewenkizu Qi
         错那县|Cona Xian
+        错那市|Cona Shi
         锡林浩特市|Xilinhot Shi
         锡林郭勒盟|Xilin Gol Meng
         阿克塞哈萨克族自治县|Aksay Xian
@@ -3075,6 +3179,7 @@ enum GazetteerReadings {
         额尔古纳市|Ergun Shi
         额济纳旗|Ejin Qi
         马尔康县|Barkam Xian
+        马尔康市|Barkam Shi
         麦盖提县|Markit Xian
         齐齐哈尔市|Qiqihar Shi
         """
@@ -3132,7 +3237,7 @@ enum GazetteerReadings {
         阿 a e
         """
 
-    /// All 3218 table entries, for the tests: name|romanisation|专名|通名, the 通名 being
+    /// All 3474 table entries, for the tests: name|romanisation|专名|通名, the 通名 being
     /// the short one the source writes for autonomous units (自治县 → 县, "Xian").
     static let entries = """
         上海市|Shanghai Shi|上海|市
@@ -6352,6 +6457,262 @@ enum GazetteerReadings {
         铁锋区|Tiefeng Qu|铁锋|区
         龙江县|Longjiang Xian|龙江|县
         龙沙区|Longsha Qu|龙沙|区
+        密云区|Miyun Qu|密云|区
+        延庆区|Yanqing Qu|延庆|区
+        宁河区|Ninghe Qu|宁河|区
+        静海区|Jinghai Qu|静海|区
+        蓟州区|Jizhou Qu|蓟州|区
+        曹妃甸区|Caofeidian Qu|曹妃甸|区
+        滦州市|Luanzhou Shi|滦州|市
+        抚宁区|Funing Qu|抚宁|区
+        肥乡区|Feixiang Qu|肥乡|区
+        永年区|Yongnian Qu|永年|区
+        襄都区|Xiangdu Qu|襄都|区
+        信都区|Xindu Qu|信都|区
+        任泽区|Renze Qu|任泽|区
+        南和区|Nanhe Qu|南和|区
+        竞秀区|Jingxiu Qu|竞秀|区
+        莲池区|Lianchi Qu|莲池|区
+        满城区|Mancheng Qu|满城|区
+        清苑区|Qingyuan Qu|清苑|区
+        徐水区|Xushui Qu|徐水|区
+        万全区|Wanquan Qu|万全|区
+        崇礼区|Chongli Qu|崇礼|区
+        平泉市|Pingquan Shi|平泉|市
+        冀州区|Jizhou Qu|冀州|区
+        平城区|Pingcheng Qu|平城|区
+        云冈区|Yungang Qu|云冈|区
+        云州区|Yunzhou Qu|云州|区
+        潞州区|Luzhou Qu|潞州|区
+        上党区|Shangdang Qu|上党|区
+        屯留区|Tunliu Qu|屯留|区
+        潞城区|Lucheng Qu|潞城|区
+        怀仁市|Huairen Shi|怀仁|市
+        太谷区|Taigu Qu|太谷|区
+        白云鄂博矿区|Bayan Obo Kuangqu|白云鄂博|矿区
+        康巴什区|Kangbashi Qu|康巴什|区
+        扎赉诺尔区|Jalainur Qu|扎赉诺尔|区
+        浑南区|Hunnan Qu|浑南|区
+        辽中区|Liaozhong Qu|辽中|区
+        普兰店区|Pulandian Qu|普兰店|区
+        大洼区|Dawa Qu|大洼|区
+        九台区|Jiutai Qu|九台|区
+        浑江区|Hunjiang Qu|浑江|区
+        扶余市|Fuyu Shi|扶余|市
+        双城区|Shuangcheng Qu|双城|区
+        伊美区|Yimei Qu|伊美|区
+        乌翠区|Wucui Qu|乌翠|区
+        汤旺县|Tangwang Xian|汤旺|县
+        丰林县|Fenglin Xian|丰林|县
+        大箐山县|Daqingshan Xian|大箐山|县
+        南岔县|Nancha Xian|南岔|县
+        金林区|Jinlin Qu|金林|区
+        抚远市|Fuyuan Shi|抚远|市
+        东宁市|Dongning Shi|东宁|市
+        嫩江市|Nenjiang Shi|嫩江|市
+        漠河市|Mohe Shi|漠河|市
+        崇明区|Chongming Qu|崇明|区
+        梁溪区|Liangxi Qu|梁溪|区
+        新吴区|Xinwu Qu|新吴|区
+        铜山区|Tongshan Qu|铜山|区
+        金坛区|Jintan Qu|金坛|区
+        海门区|Haimen Qu|海门|区
+        海安市|Hai'an Shi|海安|市
+        赣榆区|Ganyu Qu|赣榆|区
+        淮安区|Huai'an Qu|淮安|区
+        清江浦区|Qingjiangpu Qu|清江浦|区
+        洪泽区|Hongze Qu|洪泽|区
+        大丰区|Dafeng Qu|大丰|区
+        江都区|Jiangdu Qu|江都|区
+        姜堰区|Jiangyan Qu|姜堰|区
+        富阳区|Fuyang Qu|富阳|区
+        临安区|Lin'an Qu|临安|区
+        临平区|Linping Qu|临平|区
+        钱塘区|Qiantang Qu|钱塘|区
+        奉化区|Fenghua Qu|奉化|区
+        洞头区|Dongtou Qu|洞头|区
+        龙港市|Longgang Shi|龙港|市
+        柯桥区|Keqiao Qu|柯桥|区
+        上虞区|Shangyu Qu|上虞|区
+        玉环市|Yuhuan Shi|玉环|市
+        湾沚区|Wanzhi Qu|湾沚|区
+        繁昌区|Fanchang Qu|繁昌|区
+        无为市|Wuwei Shi|无为|市
+        博望区|Bowang Qu|博望|区
+        铜官区|Tongguan Qu|铜官|区
+        义安区|Yi'an Qu|义安|区
+        潜山市|Qianshan Shi|潜山|市
+        叶集区|Yeji Qu|叶集|区
+        广德市|Guangde Shi|广德|市
+        长乐区|Changle Qu|长乐|区
+        沙县区|Shaxian Qu|沙县|区
+        龙海区|Longhai Qu|龙海|区
+        长泰区|Changtai Qu|长泰|区
+        建阳区|Jianyang Qu|建阳|区
+        新建区|Xinjian Qu|新建|区
+        红谷滩区|Honggutan Qu|红谷滩|区
+        濂溪区|Lianxi Qu|濂溪|区
+        柴桑区|Chaisang Qu|柴桑|区
+        共青城市|Gongqingcheng Shi|共青城|市
+        庐山市|Lushan Shi|庐山|市
+        余江区|Yujiang Qu|余江|区
+        南康区|Nankang Qu|南康|区
+        赣县区|Ganxian Qu|赣县|区
+        龙南市|Longnan Shi|龙南|市
+        东乡区|Dongxiang Qu|东乡|区
+        广丰区|Guangfeng Qu|广丰|区
+        广信区|Guangxin Qu|广信|区
+        章丘区|Zhangqiu Qu|章丘|区
+        济阳区|Jiyang Qu|济阳|区
+        莱芜区|Laiwu Qu|莱芜|区
+        即墨区|Jimo Qu|即墨|区
+        垦利区|Kenli Qu|垦利|区
+        蓬莱区|Penglai Qu|蓬莱|区
+        兖州区|Yanzhou Qu|兖州|区
+        文登区|Wendeng Qu|文登|区
+        兰陵县|Lanling Xian|兰陵|县
+        陵城区|Lingcheng Qu|陵城|区
+        茌平区|Chiping Qu|茌平|区
+        沾化区|Zhanhua Qu|沾化|区
+        邹平市|Zouping Shi|邹平|市
+        定陶区|Dingtao Qu|定陶|区
+        祥符区|Xiangfu Qu|祥符|区
+        偃师区|Yanshi Qu|偃师|区
+        孟津区|Mengjin Qu|孟津|区
+        长垣市|Changyuan Shi|长垣|市
+        建安区|Jian'an Qu|建安|区
+        陕州区|Shanzhou Qu|陕州|区
+        淮阳区|Huaiyang Qu|淮阳|区
+        郧阳区|Yunyang Qu|郧阳|区
+        京山市|Jingshan Shi|京山|市
+        监利市|Jianli Shi|监利|市
+        随县|Sui Xian|随|县
+        宁乡市|Ningxiang Shi|宁乡|市
+        渌口区|Lukou Qu|渌口|区
+        邵东市|Shaodong Shi|邵东|市
+        祁阳市|Qiyang Shi|祁阳|市
+        坪山区|Pingshan Qu|坪山|区
+        光明区|Guangming Qu|光明|区
+        电白区|Dianbai Qu|电白|区
+        高要区|Gaoyao Qu|高要|区
+        梅县区|Meixian Qu|梅县|区
+        阳东区|Yangdong Qu|阳东|区
+        清新区|Qingxin Qu|清新|区
+        潮安区|Chao'an Qu|潮安|区
+        揭东区|Jiedong Qu|揭东|区
+        云安区|Yun'an Qu|云安|区
+        武鸣区|Wuming Qu|武鸣|区
+        横州市|Hengzhou Shi|横州|市
+        柳江区|Liujiang Qu|柳江|区
+        荔浦市|Lipu Shi|荔浦|市
+        龙圩区|Longxu Qu|龙圩|区
+        福绵区|Fumian Qu|福绵|区
+        田阳区|Tianyang Qu|田阳|区
+        靖西市|Jingxi Shi|靖西|市
+        平果市|Pingguo Shi|平果|市
+        平桂区|Pinggui Qu|平桂|区
+        宜州区|Yizhou Qu|宜州|区
+        江州区|Jiangzhou Qu|江州|区
+        海棠区|Haitang Qu|海棠|区
+        吉阳区|Jiyang Qu|吉阳|区
+        天涯区|Tianya Qu|天涯|区
+        崖州区|Yazhou Qu|崖州|区
+        三沙市|Sansha Shi|三沙|市
+        西沙区|Xisha Qu|西沙|区
+        璧山区|Bishan Qu|璧山|区
+        铜梁区|Tongliang Qu|铜梁|区
+        潼南区|Tongnan Qu|潼南|区
+        荣昌区|Rongchang Qu|荣昌|区
+        开州区|Kaizhou Qu|开州|区
+        梁平区|Liangping Qu|梁平|区
+        武隆区|Wulong Qu|武隆|区
+        双流区|Shuangliu Qu|双流|区
+        郫都区|Pidu Qu|郫都|区
+        新津区|Xinjin Qu|新津|区
+        罗江区|Luojiang Qu|罗江|区
+        安州区|Anzhou Qu|安州|区
+        昭化区|Zhaohua Qu|昭化|区
+        射洪市|Shehong Shi|射洪|市
+        隆昌市|Longchang Shi|隆昌|市
+        彭山区|Pengshan Qu|彭山|区
+        南溪区|Nanxi Qu|南溪|区
+        叙州区|Xuzhou Qu|叙州|区
+        前锋区|Qianfeng Qu|前锋|区
+        达川区|Dachuan Qu|达川|区
+        恩阳区|Enyang Qu|恩阳|区
+        马尔康市|Barkam Shi|马尔康|市
+        康定市|Kangding Shi|康定|市
+        会理市|Huili Shi|会理|市
+        观山湖区|Guanshanhu Qu|观山湖|区
+        水城区|Shuicheng Qu|水城|区
+        盘州市|Panzhou Shi|盘州|市
+        播州区|Bozhou Qu|播州|区
+        平坝区|Pingba Qu|平坝|区
+        七星关区|Qixingguan Qu|七星关|区
+        黔西市|Qianxi Shi|黔西|市
+        碧江区|Bijiang Qu|碧江|区
+        万山区|Wanshan Qu|万山|区
+        兴仁市|Xingren Shi|兴仁|市
+        呈贡区|Chenggong Qu|呈贡|区
+        晋宁区|Jinning Qu|晋宁|区
+        沾益区|Zhanyi Qu|沾益|区
+        马龙区|Malong Qu|马龙|区
+        江川区|Jiangchuan Qu|江川|区
+        澄江市|Chengjiang Shi|澄江|市
+        腾冲市|Tengchong Shi|腾冲|市
+        水富市|Shuifu Shi|水富|市
+        禄丰市|Lufeng Shi|禄丰|市
+        蒙自市|Mengzi Shi|蒙自|市
+        弥勒市|Mile Shi|弥勒|市
+        文山市|Wenshan Shi|文山|市
+        芒市|Mangshi|芒|市
+        泸水市|Lushui Shi|泸水|市
+        香格里拉市|Xianggelila Shi|香格里拉|市
+        堆龙德庆区|Doilungdêqên Qu|堆龙德庆|区
+        达孜区|Dagzê Qu|达孜|区
+        桑珠孜区|Samzhubzê Qu|桑珠孜|区
+        昌都市|Qamdo Shi|昌都|市
+        卡若区|Karub Qu|卡若|区
+        林芝市|Nyingchi Shi|林芝|市
+        巴宜区|Bayi Qu|巴宜|区
+        米林市|Mainling Shi|米林|市
+        山南市|Shannan Shi|山南|市
+        乃东区|Nêdong Qu|乃东|区
+        错那市|Cona Shi|错那|市
+        那曲市|Nagqu Shi|那曲|市
+        色尼区|Seni Qu|色尼|区
+        双湖县|Shuanghu Xian|双湖|县
+        高陵区|Gaoling Qu|高陵|区
+        鄠邑区|Huyi Qu|鄠邑|区
+        凤翔区|Fengxiang Qu|凤翔|区
+        杨陵区|Yangling Qu|杨陵|区
+        彬州市|Binzhou Shi|彬州|市
+        华州区|Huazhou Qu|华州|区
+        安塞区|Ansai Qu|安塞|区
+        子长市|Zichang Shi|子长|市
+        南郑区|Nanzheng Qu|南郑|区
+        横山区|Hengshan Qu|横山|区
+        神木市|Shenmu Shi|神木|市
+        旬阳市|Xunyang Shi|旬阳|市
+        华亭市|Huating Shi|华亭|市
+        湟中区|Huangzhong Qu|湟中|区
+        平安区|Ping'an Qu|平安|区
+        同仁市|Tongren Shi|同仁|市
+        玉树市|Yushu Shi|玉树|市
+        茫崖市|Mangnai Shi|茫崖|市
+        红寺堡区|Hongsibu Qu|红寺堡|区
+        高昌区|Gaochang Qu|高昌|区
+        伊州区|Yizhou Qu|伊州|区
+        阿拉山口市|Alashankou Shi|阿拉山口|市
+        库车市|Kuqa Shi|库车|市
+        沙湾市|Shawan Shi|沙湾|市
+        北屯市|Beitun Shi|北屯|市
+        铁门关市|Tiemenguan Shi|铁门关|市
+        双河市|Shuanghe Shi|双河|市
+        昆玉市|Kunyu Shi|昆玉|市
+        胡杨河市|Huyanghe Shi|胡杨河|市
+        新星市|Xinxing Shi|新星|市
+        白杨市|Baiyang Shi|白杨|市
         莘庄镇|Xinzhuang Zhen|莘庄|镇
         """
 }
