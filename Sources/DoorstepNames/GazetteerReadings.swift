@@ -4,7 +4,7 @@
 /// The gazetteer's readings of China's province-, prefecture- and county-level names (and of
 /// township names with polyphonic characters), as tables parsed once when first used.
 enum GazetteerReadings {
-    /// 2914 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
+    /// 2917 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
     /// toneless syllables, one a line.
     static let phrases = """
         上海 shang hai
@@ -2921,6 +2921,9 @@ enum GazetteerReadings {
         新星 xin xing
         白杨 bai yang
         莘庄 xin zhuang
+        东涌 dong chong
+        大栅栏 da shi lan
+        解州 xie zhou
         """
 
     /// 256 whole names the gazetteer writes from a minority language or not syllable by
@@ -3184,7 +3187,7 @@ enum GazetteerReadings {
         齐齐哈尔市|Qiqihar Shi
         """
 
-    /// 48 characters with more than one reading in place names: the character, its
+    /// 50 characters with more than one reading in place names: the character, its
     /// readings (ICU's first where the table differs from it).
     static let polyphones = """
         乐 le lao yue
@@ -3208,6 +3211,7 @@ enum GazetteerReadings {
         朝 chao zhao
         枞 cong zong
         查 cha zha
+        栅 zha shi
         栎 li yue
         校 xiao jiao
         棱 leng ling
@@ -3215,6 +3219,7 @@ enum GazetteerReadings {
         泌 mi bi
         洞 dong tong
         浚 jun xun
+        涌 yong chong
         涡 wo guo
         澄 cheng deng
         牟 mou mu
@@ -3237,7 +3242,7 @@ enum GazetteerReadings {
         阿 a e
         """
 
-    /// All 3474 table entries, for the tests: name|romanisation|专名|通名, the 通名 being
+    /// All 3477 table entries, for the tests: name|romanisation|专名|通名, the 通名 being
     /// the short one the source writes for autonomous units (自治县 → 县, "Xian").
     static let entries = """
         上海市|Shanghai Shi|上海|市
@@ -6714,5 +6719,8 @@ enum GazetteerReadings {
         新星市|Xinxing Shi|新星|市
         白杨市|Baiyang Shi|白杨|市
         莘庄镇|Xinzhuang Zhen|莘庄|镇
+        东涌镇|Dongchong Zhen|东涌|镇
+        大栅栏街道|Dashilan Jiedao|大栅栏|街道
+        解州镇|Xiezhou Zhen|解州|镇
         """
 }

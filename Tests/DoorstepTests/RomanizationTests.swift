@@ -21,7 +21,10 @@ struct RomanizationTests {
     func coverage() {
         #expect(Self.entries.count >= 3_200)
         let names = Set(Self.entries.map(\.name))
-        for name in ["东阿县", "枞阳县", "乐亭县", "牟平区", "泌阳县", "涡阳县", "浚县", "莘县", "西湖区", "杭州市", "浙江省", "乌鲁木齐市"] {
+        for name in [
+            "东阿县", "枞阳县", "乐亭县", "牟平区", "泌阳县", "涡阳县", "浚县", "莘县", "西湖区", "杭州市", "浙江省", "乌鲁木齐市",
+            "临平区", "钱塘区", "新星市", "白杨市",
+        ] {
             #expect(names.contains(name), "\(name)")
         }
     }
@@ -48,6 +51,17 @@ struct RomanizationTests {
     func polyphonic(name: String, expected: String) {
         #expect(Romanizer.shared.romanize(proper: name, generic: "") == expected)
         #expect(Romanizer.shared.romanize(proper: name, generic: "路") == expected + " Lu")
+    }
+
+    @Test(
+        "units created or renamed since Google's data, and township names with polyphones, read as their sources write them",
+        arguments: [
+            ("临平", "区", "Linping Qu"), ("钱塘", "区", "Qiantang Qu"), ("郫都", "区", "Pidu Qu"), ("红寺堡", "区", "Hongsibu Qu"),
+            ("龙圩", "区", "Longxu Qu"), ("扎赉诺尔", "区", "Jalainur Qu"), ("茫崖", "市", "Mangnai Shi"), ("沙县", "区", "Shaxian Qu"),
+            ("东涌", "镇", "Dongchong Zhen"), ("大栅栏", "街道", "Dashilan Jiedao"), ("解州", "镇", "Xiezhou Zhen"),
+        ])
+    func renamedAndTownships(proper: String, generic: String, expected: String) {
+        #expect(Romanizer.shared.romanize(proper: proper, generic: generic) == expected)
     }
 
     @Test("a one-character 专名 keeps the gazetteer's reading with its 通名 only: 莘县 Shen Xian beside 莘庄 Xinzhuang")
@@ -106,7 +120,7 @@ struct RomanizationTests {
         #expect(finding.message.contains("乐") && finding.message.contains("le") && finding.message.contains("yue") && finding.message.contains("lao"))
         #expect(unresolved.verdict == .review)
         // The gazetteer settles 乐亭, 东阿, 莘县; the 通名's reading is the type's (弄 long).
-        for name in ["乐亭路", "东阿路", "枞阳路", "莘庄路", "牟平街", "云栖路", "知足弄"] {
+        for name in ["乐亭路", "东阿路", "枞阳路", "莘庄路", "牟平街", "云栖路", "知足弄", "东涌路", "临平路"] {
             #expect(!(try tiny.check(name, name.hasSuffix("弄") ? "lane" : name.hasSuffix("街") ? "street" : "road").rules().contains("reading")), "\(name)")
         }
         #expect(try tiny.check("莘县", "district").rules().contains("reading") == false)
