@@ -1678,7 +1678,7 @@ enum GazetteerReadings {
         北关 bei guan
         文峰 wen feng
         林州 lin zhou
-        殷都 yin dou
+        殷都 yin du
         汤阴 tang yin
         滑县 hua xian
         龙安 long an
@@ -1730,7 +1730,7 @@ enum GazetteerReadings {
         西工 xi gong
         漯河 luo he
         临颍 lin ying
-        召陵 zhao ling
+        召陵 shao ling
         源汇 yuan hui
         舞阳 wu yang
         郾城 yan cheng
@@ -2341,7 +2341,7 @@ enum GazetteerReadings {
         波密 bo mi
         比如 bi ru
         贵州 gui zhou
-        六盘水 lu pan shui
+        六盘水 liu pan shui
         六枝 liu zhi
         水城 shui cheng
         盘县 pan xian
@@ -2499,7 +2499,7 @@ enum GazetteerReadings {
         辽阳 liao yang
         太子河 tai zi he
         宏伟 hong wei
-        弓长岭 gong zhang ling
+        弓长岭 gong chang ling
         文圣 wen sheng
         灯塔 deng ta
         白塔 bai ta
@@ -2619,7 +2619,7 @@ enum GazetteerReadings {
         宝塔 bao ta
         富县 fu xian
         延川 yan chuan
-        延长 yan zhang
+        延长 yan chang
         志丹 zhi dan
         洛川 luo chuan
         甘泉 gan quan
@@ -3187,7 +3187,7 @@ enum GazetteerReadings {
         齐齐哈尔市|Qiqihar Shi
         """
 
-    /// 50 characters with more than one reading in place names: the character, its
+    /// 51 characters with more than one reading in place names: the character, its
     /// readings (ICU's first where the table differs from it).
     static let polyphones = """
         乐 le lao yue
@@ -3200,6 +3200,7 @@ enum GazetteerReadings {
         厦 sha xia
         参 can shen cen
         句 ju gou
+        召 zhao shao
         圩 wei xu
         地 de di
         埔 bu pu
@@ -5119,7 +5120,7 @@ enum GazetteerReadings {
         安阳县|Anyang Xian|安阳|县
         文峰区|Wenfeng Qu|文峰|区
         林州市|Linzhou Shi|林州|市
-        殷都区|Yindou Qu|殷都|区
+        殷都区|Yindu Qu|殷都|区
         汤阴县|Tangyin Xian|汤阴|县
         滑县|Hua Xian|滑|县
         龙安区|Long'an Qu|龙安|区
@@ -5176,7 +5177,7 @@ enum GazetteerReadings {
         西工区|Xigong Qu|西工|区
         漯河市|Luohe Shi|漯河|市
         临颍县|Linying Xian|临颍|县
-        召陵区|Zhaoling Qu|召陵|区
+        召陵区|Shaoling Qu|召陵|区
         源汇区|Yuanhui Qu|源汇|区
         舞阳县|Wuyang Xian|舞阳|县
         郾城区|Yancheng Qu|郾城|区
@@ -5895,7 +5896,7 @@ enum GazetteerReadings {
         札达县|Zanda Xian|札达|县
         革吉县|Gê'gyai Xian|革吉|县
         贵州省|Guizhou Sheng|贵州|省
-        六盘水市|Lupanshui Shi|六盘水|市
+        六盘水市|Liupanshui Shi|六盘水|市
         六枝特区|Liuzhi Tequ|六枝|特区
         水城县|Shuicheng Xian|水城|县
         盘县|Pan Xian|盘|县
@@ -6070,7 +6071,7 @@ enum GazetteerReadings {
         辽阳市|Liaoyang Shi|辽阳|市
         太子河区|Taizihe Qu|太子河|区
         宏伟区|Hongwei Qu|宏伟|区
-        弓长岭区|Gongzhangling Qu|弓长岭|区
+        弓长岭区|Gongchangling Qu|弓长岭|区
         文圣区|Wensheng Qu|文圣|区
         灯塔市|Dengta Shi|灯塔|市
         白塔区|Baita Qu|白塔|区
@@ -6202,7 +6203,7 @@ enum GazetteerReadings {
         宝塔区|Baota Qu|宝塔|区
         富县|Fu Xian|富|县
         延川县|Yanchuan Xian|延川|县
-        延长县|Yanzhang Xian|延长|县
+        延长县|Yanchang Xian|延长|县
         志丹县|Zhidan Xian|志丹|县
         洛川县|Luochuan Xian|洛川|县
         甘泉县|Ganquan Xian|甘泉|县

@@ -59,6 +59,8 @@ struct RomanizationTests {
             ("临平", "区", "Linping Qu"), ("钱塘", "区", "Qiantang Qu"), ("郫都", "区", "Pidu Qu"), ("红寺堡", "区", "Hongsibu Qu"),
             ("龙圩", "区", "Longxu Qu"), ("扎赉诺尔", "区", "Jalainur Qu"), ("茫崖", "市", "Mangnai Shi"), ("沙县", "区", "Shaxian Qu"),
             ("东涌", "镇", "Dongchong Zhen"), ("大栅栏", "街道", "Dashilan Jiedao"), ("解州", "镇", "Xiezhou Zhen"),
+            // Google's spellings the table corrects: "Lupanshui", "Yanzhang", "Yindou".
+            ("六盘水", "市", "Liupanshui Shi"), ("延长", "县", "Yanchang Xian"), ("殷都", "区", "Yindu Qu"),
         ])
     func renamedAndTownships(proper: String, generic: String, expected: String) {
         #expect(Romanizer.shared.romanize(proper: proper, generic: generic) == expected)
