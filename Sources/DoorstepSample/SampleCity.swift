@@ -404,7 +404,7 @@ private struct Generator {
 }
 
 /// Unique two-character Chinese place names, drawn without repetition.
-private struct NameBank {
+struct NameBank {
     static let first = Array("清云望临翠明东南西北湖江溪桂梅荷松竹兰枫安和宁兴福康乐嘉丰瑞祥文德仁新华春秋金玉石")
     static let second = Array("湖江溪山苑塘桥浦港岭林园泉湾洲坞庄岗亭坊门")
     var pool: [String]

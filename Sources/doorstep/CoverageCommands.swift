@@ -137,16 +137,25 @@ struct TargetOptions: ParsableArguments {
 
 struct Sample: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate the synthetic sample city (units, facilities, demand).",
-        discussion: "Example: doorstep sample --output /tmp/city --scale 10")
+        abstract: "Generate a synthetic sample: a city (the default) or a rural county (units, facilities, demand, roads, network).",
+        discussion: """
+            --profile city: districts of streets and communities on a lattice, dense in the centre (geodata/sample).
+            --profile county: counties of large towns (10–40 km²), each with a small seat and villages along valley roads; \
+            facilities mostly in the seats, so most of the area is uncovered.
+            Examples: doorstep sample --output /tmp/city --scale 10
+                      doorstep sample --profile county --output /tmp/county
+            """)
 
-    @Option(help: "Folder to write units.geojson, facilities.geojson and demand.geojson into.")
+    @Option(help: "Folder to write units.geojson, facilities.geojson, demand.geojson, roads.geojson and network.geojson into.")
     var output: String
 
-    @Option(help: "Random seed; the same seed gives the same city.")
+    @Option(help: "What to generate: city (a dense city, the default) or county (a rural county of towns and villages).")
+    var profile: SampleProfile = .city
+
+    @Option(help: "Random seed; the same seed gives the same sample.")
     var seed: UInt64 = 2024
 
-    @Option(help: "Size: 1 ≈ 30,000 demand points and 600 canteens; 10 ≈ 300,000 and 6,000.")
+    @Option(help: "Size: 1 ≈ 30,000 demand points (a city of 4 districts, or 3 counties); 10 ≈ 300,000.")
     var scale: Double = 1
 
     func validate() throws {
@@ -154,12 +163,14 @@ struct Sample: ParsableCommand {
     }
 
     func run() throws {
-        let city = try SampleCity.generate(seed: seed, scale: scale)
+        let city = try SampleCity.generate(profile: profile, seed: seed, scale: scale)
         try city.write(to: output)
         Console.note(
             "\(city.units.count) units, \(city.facilities.count) facilities, \(city.demand.count) demand points, \(city.roads.count) roads written to \(output)")
     }
 }
+
+extension SampleProfile: ExpressibleByArgument {}
 
 /// Writes to the file atomically, or to standard output.
 func emit(_ bytes: [UInt8], to output: String?) throws {
