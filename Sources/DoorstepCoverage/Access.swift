@@ -48,8 +48,9 @@ public struct AccessSettings: Sendable, Equatable {
         self.norms = norms
     }
 
-    /// GB 50437's 40 care-home beds per 1,000 elderly; other kinds have no national norm.
-    public static let defaultNorms: [String: Double] = ["care-home": 40]
+    /// The catalogue's norms (GB 50437's 40 care-home beds per 1,000 elderly); other kinds have none.
+    public static let defaultNorms: [String: Double] = Dictionary(
+        uniqueKeysWithValues: FacilityKind.catalogue.compactMap { info in info.placesPer1000Elderly.map { (info.id, $0) } })
 
     public static let normRange = SettingRange<Double>("--norm", 0...100_000, unit: "per 1,000 elderly")
 

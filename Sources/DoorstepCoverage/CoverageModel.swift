@@ -52,7 +52,9 @@ public struct CoverageSettings: Sendable, Equatable {
         let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
         let value = parts.count == 2 ? parts[1].trimmingSpaces().lowercased() : ""
         let minutes = value.hasSuffix("min") ? Double(String(value.dropLast(3)).trimmingSpaces()) : nil
-        guard parts.count == 2, !parts[0].trimmingSpaces().isEmpty, let metres = minutes.map({ $0 * 60 * walkSpeed }) ?? Double(value) else {
+        // Minutes become whole centimetres: 7 min at 1.1 m/s is 462 m, not 462.00000000000006.
+        let walked = minutes.map { ($0 * 60 * walkSpeed * 100).rounded() / 100 }
+        guard parts.count == 2, !parts[0].trimmingSpaces().isEmpty, let metres = walked ?? Double(value) else {
             throw CoverageError("--radius \(InputError.quoted(entry)): write KIND=METRES or KIND=MINUTESmin, e.g. canteen=500 or canteen=10min")
         }
         if minutes != nil, let problem = walkSpeedRange.problem(with: walkSpeed) { throw CoverageError(problem) }
@@ -161,7 +163,7 @@ public enum CoverageModel {
         for kind in kinds { kindRadii.append((kind, try settings.radius(of: kind))) }
 
         var warnings = kindWarnings(assessed: kindRadii.map(\.kind), facilities: layers.facilities)
-        if case .network(let walking) = settings.distanceModel { try walking.check(covers: units) }
+        try settings.distanceModel.check(covers: units)
         // Accessibility is a property of the whole city (a facility's supply is shared by all it
         // reaches), so its scores are computed once for every demand point, then summed per unit.
         var scores: [[Double]]?
@@ -296,11 +298,8 @@ public enum CoverageModel {
              try settings.distanceModel.measure(demand: demandXY, projection: projection, quadrantSegments: settings.quadrantSegments))
         }
         var warnings: [String] = []
-        let offNetwork = measure.unreachable(sites: facilityXY).map { layers.facilities[$0] }
-        if !offNetwork.isEmpty {
-            let names = offNetwork.prefix(10).map { "\($0.id) (\($0.name))" }.joined(separator: ", ")
-            warnings.append(
-                "\(offNetwork.count) facilit\(offNetwork.count == 1 ? "y is" : "ies are") off the street network and reach nobody: \(names)\(offNetwork.count > 10 ? " …" : "")")
+        if let warning = DistanceModel.offNetworkWarning(measure.unreachable(sites: facilityXY).map { layers.facilities[$0] }) {
+            warnings.append(warning)
         }
         let plans = try timed(timings, "reach") { try kindRadii.enumerated().map { k, entry in
             let members = layers.facilities.indices.filter { layers.facilities[$0].kind == entry.kind }

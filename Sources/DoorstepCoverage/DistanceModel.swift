@@ -274,6 +274,20 @@ public enum DistanceModel: Sendable, Equatable {
         }
     }
 
+    /// Refuses a walking network that covers none of `units` (another area, or another coordinate
+    /// system): every number measured on it would be zero.
+    public func check(covers units: [PlanningUnit]) throws(CoverageError) {
+        if case .network(let walking) = self { try walking.check(covers: units) }
+    }
+
+    /// The warning naming the facilities that are off the street network (they reach nobody), or nil.
+    public static func offNetworkWarning(_ facilities: [Facility]) -> String? {
+        guard !facilities.isEmpty else { return nil }
+        let count = facilities.count
+        return "\(count) \(facilities.allSatisfy { $0.kind == facilities[0].kind } ? facilities[0].kind + " " : "")"
+            + "facilit\(count == 1 ? "y is" : "ies are") off the street network and reach nobody: \(Facility.listed(facilities))"
+    }
+
     /// The measure for demand points at `demand` (metres of `projection`).
     public func measure(demand: [Coordinate], projection: MetricProjection, quadrantSegments: Int32) throws -> any ReachMeasure {
         switch self {

@@ -431,7 +431,7 @@ public struct LayerLoader: Sendable {
                     + short.prefix(10).map(String.init).joined(separator: ", ") + (short.count > 10 ? " …" : ""))
         }
         guard verdicts.contains(.usable) else {
-            let reasons = Dictionary(grouping: verdicts, by: \.rawValue).map { "\($0.value.count) \($0.key)" }.sorted()
+            let reasons = Dictionary(grouping: verdicts, by: \.reason).map { "\($0.value.count) \($0.key)" }.sorted()
             throw InputError(file: file, message: "the network has no usable line (\(reasons.joined(separator: ", ")))")
         }
         return (lines, warnings)

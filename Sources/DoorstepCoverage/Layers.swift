@@ -55,6 +55,11 @@ public struct Facility: Sendable, Equatable {
         self.capacity = capacity
         self.location = location
     }
+
+    /// The first ten as a warning names them: `CT-00002 (乐庄社区老年食堂), … …`.
+    public static func listed(_ facilities: [Facility]) -> String {
+        facilities.prefix(10).map { "\($0.id) (\($0.name))" }.joined(separator: ", ") + (facilities.count > 10 ? " …" : "")
+    }
 }
 
 /// A place where elderly people live (a building, a compound, a census block centroid) and how many.

@@ -53,8 +53,10 @@ public struct NetworkCheck: Sendable {
     /// The report for the terminal.
     public func text() -> String {
         var lines = ["network \(source)"]
-        lines.append("features: " + verdictCounts.map { "\($0.count) \($0.verdict == .usable ? "used" : $0.verdict.rawValue)" }.joined(separator: ", "))
-        lines.append("graph: \(network.nodeCount) nodes, \(network.segmentCount) segments, \(String(format: "%.1f", network.totalLength / 1000)) km")
+        lines.append("features: " + verdictCounts.map { "\($0.count) \($0.verdict == .usable ? "used" : "left out (\($0.verdict.reason))")" }.joined(separator: ", "))
+        lines.append(
+            "graph: \(Self.counted(network.nodeCount, "node")), \(Self.counted(network.edgeCount(), "edge")) "
+                + "(\(Self.counted(network.segmentCount, "segment"))), \(String(format: "%.1f", network.totalLength / 1000)) km")
         lines.append(
             "connected pieces: \(components.count); the largest holds \(String(format: "%.1f", largestShare * 100)) % of the length"
                 + (largestShare < WalkingNetwork.connectedShareWarning ? " (warning: under 90 %; see --output for the islands)" : ""))
@@ -64,11 +66,13 @@ public struct NetworkCheck: Sendable {
                     + "\(String(format: "%.0f", demandOff.elderly)) elderly")
         }
         if let facilitiesOff {
-            let names = facilitiesOff.prefix(10).map { "\($0.id) (\($0.name))" }.joined(separator: ", ")
-            lines.append("facilities off the network: \(facilitiesOff.count)" + (facilitiesOff.isEmpty ? "" : ": " + names + (facilitiesOff.count > 10 ? " …" : "")))
+            lines.append("facilities off the network: \(facilitiesOff.count)" + (facilitiesOff.isEmpty ? "" : ": " + Facility.listed(facilitiesOff)))
         }
         return lines.joined(separator: "\n") + "\n"
     }
+
+    /// "1 node", "2 nodes".
+    static func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
 
     /// One MultiLineString per connected piece, largest first, with its rank, segments, length and share.
     public func componentFeatures() -> [Feature] {

@@ -35,6 +35,7 @@ public struct SitePlanner: Sendable {
         var warnings: [String] = []
         let units = layers.units.filter { $0.level == request.level }
         guard !units.isEmpty else { throw SitingError("no units at level \(request.level.rawValue)") }
+        try request.distanceModel.check(covers: units)
         let locator = try UnitLocator(units: units, warnings: &warnings)
         let projector = try locator.projection.makeProjector()
         let existing = layers.facilities.filter { $0.kind == request.kind }
@@ -47,9 +48,8 @@ public struct SitePlanner: Sendable {
         let weights = zip(layers.demand, demandUnit).map { $1 >= 0 ? $0.elderly : 0 }
         try clock.checkNow("measuring distances")
         let measure = try request.distanceModel.measure(demand: demandXY, projection: locator.projection, quadrantSegments: 16)
-        let existingOffNetwork = measure.unreachable(sites: existingXY)
-        if !existingOffNetwork.isEmpty {
-            warnings.append("\(existingOffNetwork.count) existing \(request.kind) facilities are off the street network and reach nobody")
+        if let warning = DistanceModel.offNetworkWarning(measure.unreachable(sites: existingXY).map { existing[$0] }) {
+            warnings.append(warning)
         }
         let open = try openDemand(weights, measure: measure, existing: existing, existingXY: existingXY, clock: &clock)
         let totalElderly = weights.reduce(0, +)

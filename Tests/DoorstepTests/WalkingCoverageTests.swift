@@ -226,19 +226,27 @@ struct WalkingCoverageTests {
             ("a point in the network", collection([RiverTown.point(0, 0, #""highway":"residential""#)]), [],
              "network.geojson: feature 0: is a Point; a network feature must be a LineString or MultiLineString"),
             ("no usable line", collection([RiverTown.line([(0, 0), (500, 0)], #""highway":"motorway""#)]), [],
-             "network.geojson: the network has no usable line (1 motorway)"),
+             "network.geojson: the network has no usable line (1 motorway or trunk)"),
             ("an empty network", collection([]), [], "network.geojson: the network layer has no features"),
             ("a network elsewhere", collection([#"{"type":"Feature","properties":{},"geometry":{"type":"LineString","coordinates":[[116.0,39.9],[116.01,39.9]]}}"#]), [],
              "the network covers none of the units: its lines span 116.0000, 39.9000 – 116.0100, 39.9000"),
         ]
 
-        @Test("each bad network", arguments: cases)
-        func badNetwork(_ label: String, _ text: String, _ extra: [String], _ expected: String) throws {
+        /// Every command that measures reach, with what it needs besides the layers.
+        static let commands: [(name: String, extra: [String])] = [
+            ("coverage", []), ("gaps", []), ("site", ["--kind", "canteen", "--add", "1"]), ("report", ["--quiet"]),
+            ("access", ["--kind", "canteen", "--supply", "count"]),
+        ]
+
+        @Test("each bad network, in every command that measures reach", arguments: cases, commands.map(\.name))
+        func badNetwork(_ badCase: (label: String, text: String, extra: [String], expected: String), _ command: String) throws {
+            let (label, text, extra, expected) = badCase
             let town = try RiverTown()
             defer { town.folder.cleanup() }
             try town.folder.write("network.geojson", text)
-            let out = town.folder.file("out.json")
-            let result = try CLI.run(["coverage"] + town.inputs + ["--network", town.network, "--output", out] + extra)
+            let out = town.folder.file(command == "report" ? "out.html" : "out.json")
+            let commandExtra = Self.commands.first { $0.name == command }?.extra ?? []
+            let result = try CLI.run([command] + town.inputs + ["--network", town.network, "--output", out] + commandExtra + extra)
             #expect(result.status == 1, "\(label): \(result.stderr)")
             #expect(result.stderr.split(separator: "\n").count == 1, "\(label): \(result.stderr)")
             #expect(result.stderr.contains(expected), "\(label): \(result.stderr)")
@@ -268,6 +276,127 @@ struct WalkingCoverageTests {
             let result = try CLI.run(["coverage"] + arguments)
             #expect(result.status == 2, "\(result.stderr)")
             #expect(result.stderr.split(separator: "\n").first?.contains(expected) == true, "\(result.stderr)")
+        }
+    }
+
+    @Suite("Network through every command")
+    struct EveryCommand {
+        /// The river town with a street island 1 km long north of the town: 4.2 of 5.2 km (81 %) connected.
+        static func fragmented(_ town: RiverTown) throws {
+            let island = RiverTown.line([(0, 900), (1000, 900)], #""highway":"residential","name":"孤岛路""#)
+            try town.folder.write("network.geojson", String(RiverTown.networkText.dropLast(2)) + "," + island + "]}")
+        }
+
+        @Test("a network whose largest piece holds under 90 % of the length is warned of in every command", arguments: BadNetwork.commands.map(\.name))
+        func connectivityWarning(_ command: String) throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            try Self.fragmented(town)
+            let out = town.folder.file(command == "report" ? "out.html" : "out.json")
+            let extra = BadNetwork.commands.first { $0.name == command }?.extra ?? []
+            let result = try CLI.run([command] + town.inputs + ["--network", town.network, "--output", out] + extra)
+            #expect(result.status == 0, "\(command): \(result.stderr)")
+            #expect(result.stderr.contains("the largest connected piece of the network holds only 80.8 % of its length"), "\(command): \(result.stderr)")
+        }
+
+        @Test("a facility off the network is named in coverage and in site")
+        func offNetworkFacility() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            // The canteen stands 10 m from the south bank street: off the network within 5 m.
+            let snap = ["--network", town.network, "--snap-max", "5", "--kind", "canteen"]
+            let coverage = try CLI.run(["coverage"] + town.inputs + snap + ["--format", "csv"])
+            let site = try CLI.run(["site"] + town.inputs + snap + ["--add", "1", "--format", "json"])
+            for result in [coverage, site] {
+                #expect(result.status == 0, "\(result.stderr)")
+                #expect(result.stderr.contains("1 canteen facility is off the street network and reach nobody: C1 (南岸食堂)"), "\(result.stderr)")
+            }
+        }
+
+        @Test("gaps and the report's tables carry the same walking numbers as coverage")
+        func sameNumbers() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let inputs = ["--units", Paths.sample + "/units.geojson", "--facilities", Paths.sample + "/facilities.geojson",
+                          "--demand", Paths.sample + "/demand.geojson", "--network", Paths.sample + "/network.geojson", "--kind", "canteen"]
+            let coverage = try CLI.run(["coverage"] + inputs + ["--level", "street", "--format", "json"])
+            #expect(coverage.status == 0, "\(coverage.stderr)")
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(coverage.stdout.utf8)) as? [[String: Any]])
+            let byCode = Dictionary(uniqueKeysWithValues: rows.compactMap { row in (row["code"] as? String).map { ($0, row) } })
+
+            let gaps = try CLI.run(["gaps"] + inputs)
+            #expect(gaps.status == 0, "\(gaps.stderr)")
+            let unitGaps = try GeoJSONReader.parse(Array(gaps.stdout.utf8), file: "gaps").features.filter { $0.properties["gap"] == "unit" }
+            #expect(!unitGaps.isEmpty)
+            for feature in unitGaps {
+                let code = try #require(feature.properties["code"]?.textValue)
+                #expect(feature.properties["elderly_covered"]?.numberValue == byCode[code]?["elderly_covered"] as? Double, "\(code)")
+                #expect(feature.properties["distance_model"] == "network")
+            }
+
+            let tables = folder.file("tables")
+            let report = try CLI.run(["report"] + inputs + ["--level", "street", "--output", folder.file("r.html"), "--tables", tables, "--quiet"])
+            #expect(report.status == 0, "\(report.stderr)")
+            let csv = try CSVTable.read(file: tables + "/coverage.csv")
+            let (level, code, covered, uncovered) = (csv.column("level"), csv.column("code"), csv.column("elderly_covered"), csv.column("uncovered_area_m2"))
+            let streetRows = csv.rows.filter { csv.cell($0, level) == "street" }
+            #expect(streetRows.count == rows.count)
+            for record in streetRows {
+                let row = try #require(byCode[csv.cell(record, code) ?? ""])
+                #expect(Double(csv.cell(record, covered) ?? "") == row["elderly_covered"] as? Double, "\(record)")
+                #expect(Double(csv.cell(record, uncovered) ?? "") == row["uncovered_area_m2"] as? Double, "\(record)")
+            }
+        }
+
+        @Test("--network-crs: the same streets in CGCS2000 Gauss-Krüger give the same rows")
+        func networkCRS() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            let projected = town.folder.file("network-4549.geojson")
+            let convert = try runProcess(
+                "/usr/bin/ogr2ogr", ["-f", "GeoJSON", "-t_srs", "EPSG:4549", "-lco", "WRITE_NAME=NO", projected, town.network], in: town.folder.path)
+            #expect(convert.status == 0, "\(convert.stderr)")
+            // Without its crs member the file says nothing of its system: the flag must.
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: projected))) as? [String: Any])
+            object["crs"] = nil
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: projected))
+            let wgs84 = try CLI.run(["coverage"] + town.inputs + ["--network", town.network, "--kind", "canteen", "--format", "csv"])
+            let gk = try CLI.run(["coverage"] + town.inputs + ["--network", projected, "--network-crs", "EPSG:4549", "--kind", "canteen", "--format", "csv"])
+            #expect(wgs84.status == 0 && gk.status == 0, "\(wgs84.stderr) \(gk.stderr)")
+            #expect(gk.stdout == wgs84.stdout)
+            let unflagged = try CLI.run(["coverage"] + town.inputs + ["--network", projected, "--kind", "canteen", "--format", "csv"])
+            #expect(unflagged.status == 1 && unflagged.stderr.contains("network-4549.geojson"), "\(unflagged.stderr)")
+        }
+
+        @Test("network check: features by reason, nodes, edges, length, pieces; --output writes the pieces")
+        func networkCheck() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            try Self.fragmented(town)
+            let pieces = town.folder.file("pieces.geojson")
+            let result = try CLI.run(["network", "check", town.network, "--output", pieces])
+            #expect(result.status == 0, "\(result.stderr)")
+            // Usable: the two banks, the bridge and the island; the private footbridge and the river are not.
+            #expect(result.stdout.contains("features: 4 used, 1 left out (foot=no), 1 left out (no highway tag)"), "\(result.stdout)")
+            // Nodes: 4 on the south bank, 3 on the north, 2 on the island; edges: the south bank is split at
+            // the bridge (2), the north bank too (2), the bridge (1), the island (1).
+            #expect(result.stdout.contains("graph: 9 nodes, 6 edges (7 segments), 5.2 km"), "\(result.stdout)")
+            #expect(result.stdout.contains("connected pieces: 2; the largest holds 80.8 % of the length (warning: under 90 %"), "\(result.stdout)")
+            let features = try GeoJSONReader.read(file: pieces).features
+            #expect(features.count == 2)
+            #expect(features.first?.properties["length_m"]?.numberValue.map { abs($0 - 4200) < 1 } == true)
+            #expect(features.last?.properties["share"]?.numberValue == 0.1923)
+            #expect(features.allSatisfy { $0.geometry?.typeName == "MultiLineString" })
+        }
+
+        @Test("a radius in minutes is reported in whole centimetres")
+        func minuteRadius() throws {
+            let town = try RiverTown()
+            defer { town.folder.cleanup() }
+            let result = try CLI.run(
+                ["coverage"] + town.inputs + ["--network", town.network, "--radius", "canteen=7min", "--walk-speed", "1.1", "--format", "csv"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains(",canteen,462,"), "\(result.stdout)")
         }
     }
 }
