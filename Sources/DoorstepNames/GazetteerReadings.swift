@@ -4,7 +4,7 @@
 /// The gazetteer's readings of China's province-, prefecture- and county-level names (and of
 /// township names with polyphonic characters), as tables parsed once when first used.
 enum GazetteerReadings {
-    /// 2917 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
+    /// 2916 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
     /// toneless syllables, one a line.
     static let phrases = """
         上海 shang hai
@@ -2880,7 +2880,6 @@ enum GazetteerReadings {
         坪山 ping shan
         光明 guang ming
         横州 heng zhou
-        龙圩 long xu
         福绵 fu mian
         平桂 ping gui
         江州 jiang zhou
@@ -2926,7 +2925,7 @@ enum GazetteerReadings {
         解州 xie zhou
         """
 
-    /// 256 whole names the gazetteer writes from a minority language or not syllable by
+    /// 257 whole names the gazetteer writes from a minority language or not syllable by
     /// syllable: name|romanisation.
     static let forms = """
         丁青县|Dêngqên Xian
@@ -3185,6 +3184,7 @@ enum GazetteerReadings {
         马尔康市|Barkam Shi
         麦盖提县|Markit Xian
         齐齐哈尔市|Qiqihar Shi
+        龙圩区|Longxu Qu
         """
 
     /// 51 characters with more than one reading in place names: the character, its
