@@ -258,7 +258,12 @@ public enum CoverageModel {
     /// Says which assessed kinds have no facility, and how many facilities are left out because their
     /// kind is one Doorstep does not know (a garbled encoding, a kind in another column), listing the
     /// kinds found: a coverage of 0 must never come without a reason.
-    static func kindWarnings(assessed: [String], facilities: [Facility]) -> [String] {
+    ///
+    /// ```swift
+    /// CoverageModel.kindWarnings(assessed: ["canteen"], facilities: layers.facilities)
+    /// // ["no facility of kind canteen in the facilities layers; the kinds found are: day-care (1)"]
+    /// ```
+    public static func kindWarnings(assessed: [String], facilities: [Facility]) -> [String] {
         var counts: [String: Int] = [:]
         for facility in facilities { counts[facility.kind, default: 0] += 1 }
         let found = FacilityKind.reportOrder(counts.keys).map { "\($0) (\(counts[$0] ?? 0))" }.joined(separator: ", ")

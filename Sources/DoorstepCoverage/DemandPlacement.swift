@@ -45,10 +45,13 @@ public struct DemandPlacementError: Error, CustomStringConvertible, Sendable, Eq
     /// The id of the area at fault, when one is.
     public var area: String?
     public var message: String
+    /// The fault is in the buildings layer, not in the areas: the error names that file.
+    public var inBuildings: Bool
 
-    public init(area: String?, _ message: String) {
+    public init(area: String?, _ message: String, inBuildings: Bool = false) {
         self.area = area
         self.message = message
+        self.inBuildings = inBuildings
     }
 
     public var description: String { message }
@@ -437,10 +440,10 @@ struct BuildingSites: Sendable {
     init(_ buildings: [DemandBuilding]) throws(DemandPlacementError) {
         for (position, building) in buildings.enumerated() {
             if let problem = DemandPlacement.shapeProblem(building.geometry) {
-                throw DemandPlacementError(area: nil, "building \(position + 1) (by position) \(problem)")
+                throw DemandPlacementError(area: nil, "building \(position + 1) (by position) \(problem)", inBuildings: true)
             }
             if let floors = building.floors, !(floors.isFinite && floors > 0) {
-                throw DemandPlacementError(area: nil, "building \(position + 1) (by position) has \(floors) floors; floors must be a positive number")
+                throw DemandPlacementError(area: nil, "building \(position + 1) (by position) has \(floors) floors; floors must be a positive number", inBuildings: true)
             }
         }
         let measured: [BuildingSite]
@@ -451,7 +454,7 @@ struct BuildingSites: Sendable {
         } catch let error as DemandPlacementError {
             throw error
         } catch {
-            throw DemandPlacementError(area: nil, "reading the buildings failed: \(error)")
+            throw DemandPlacementError(area: nil, "reading the buildings failed: \(error)", inBuildings: true)
         }
         index = PointIndex(points: measured.map(\.interior), cellSize: 0.002)
         weights = zip(measured, buildings).map { $0.footprint * ($1.floors ?? 1) }
@@ -469,7 +472,7 @@ struct BuildingSite: Sendable {
         guard !geometry.isEmpty, let envelope = geometry.envelope,
             case .point(let interior) = try geometry.pointOnSurface().value()
         else {
-            throw DemandPlacementError(area: nil, "building \(position) (by position) has an empty polygon")
+            throw DemandPlacementError(area: nil, "building \(position) (by position) has an empty polygon", inBuildings: true)
         }
         let projector = try worker.projector(for: MetricProjection(around: envelope))
         self.interior = interior

@@ -119,7 +119,8 @@ extension LayerLoader {
         do {
             placed = try DemandPlacement(spacing: demandOptions.spacing, areaNoun: noun).place(areas, buildings: buildings)
         } catch {
-            throw InputError(file: file, location: error.area.map { "area \($0)" } ?? "", message: error.message)
+            let source = error.inBuildings ? demandOptions.buildings?.path ?? file : file
+            throw InputError(file: source, location: error.area.map { "area \($0)" } ?? "", message: error.message)
         }
         let summary = placed.summary
         if !summary.onePointAreas.isEmpty || !summary.gridFallbackAreas.isEmpty { warnings.append("\(file): \(summary)") }

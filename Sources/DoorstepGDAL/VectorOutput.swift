@@ -8,12 +8,15 @@ import Foundation
 ///
 /// GDAL writes into memory (`/vsimem`) and the files are then put in place by ``OutputFile`` — so a
 /// failed or killed run leaves no half GeoPackage, and a Shapefile's `.shp`, `.shx`, `.dbf`, `.prj`
-/// and `.cpg` arrive together. Each layer holds one geometry type (polygons always MultiPolygon);
-/// numbers are Real fields, text String, lists joined with `|`.
+/// and `.cpg` arrive together (replacing every part of an older set of that name). Each layer holds
+/// one geometry type (polygons always MultiPolygon); numbers are Real fields, text String, lists
+/// joined with `|`. The caller declares what a layer holds (``OutputSchema``), so a layer without
+/// features still has its geometry type, its fields and EPSG:4326, and a field's type never depends on
+/// whether its values are null.
 ///
 /// ```swift
 /// try VectorOutput.check("gaps.gpkg")                 // before the work: a format we write?
-/// try VectorOutput.write(gaps.features, to: "gaps.gpkg")
+/// try VectorOutput.write(gaps.features, to: "gaps.gpkg", schema: .gaps)
 /// ```
 public enum VectorOutput {
     public enum Format: String, Sendable, CaseIterable {
@@ -34,7 +37,7 @@ public enum VectorOutput {
     /// The format of an output path by its extension; standard output and `.json` are GeoJSON.
     public static func format(of path: String) throws(InputError) -> Format {
         let lowered = path.lowercased()
-        if path == OutputFile.standardOutput || lowered.hasSuffix(".json") || lowered.hasSuffix(".geojson") { return .geojson }
+        if OutputFile.openDescriptor(path) != nil || lowered.hasSuffix(".json") || lowered.hasSuffix(".geojson") { return .geojson }
         // A device or a pipe (/dev/null, /dev/stdout) takes the stream GeoJSON is.
         if !isRegularFileOrFolder(path) { return .geojson }
         if let format = Format.allCases.first(where: { lowered.hasSuffix(".\($0.rawValue)") }) { return format }
@@ -53,18 +56,51 @@ public enum VectorOutput {
     /// Refuses, before any work, an output no driver writes.
     public static func check(_ path: String) throws(InputError) { _ = try format(of: path) }
 
+    /// One layer to write: its features and, when the caller knows it, what it holds.
+    public struct Layer {
+        public var name: String
+        public var features: [Feature]
+        /// The layer's geometry type and fields; without it they are taken from the features (and a
+        /// layer without features has no fields and an unknown geometry type).
+        public var schema: OutputSchema?
+
+        public init(name: String, features: [Feature], schema: OutputSchema?) {
+            self.name = name
+            self.features = features
+            self.schema = schema
+        }
+    }
+
     /// Writes one layer, named after the file, atomically.
-    public static func write(_ features: [Feature], to path: String) throws(InputError) {
-        try write([(layerName(for: path), features)], to: path)
+    public static func write(_ features: [Feature], to path: String, schema: OutputSchema? = nil) throws(InputError) {
+        try write([Layer(name: layerName(for: path), features: features, schema: schema)], to: path)
     }
 
     /// Writes several layers into one file (a GeoPackage; other formats hold one layer).
     public static func write(_ layers: [(name: String, features: [Feature])], to path: String) throws(InputError) {
-        try OutputFile.writeAll(try files(layers, for: path))
+        try write(layers.map { Layer(name: $0.name, features: $0.features, schema: nil) }, to: path)
+    }
+
+    /// Writes several layers into one file (a GeoPackage; other formats hold one layer).
+    public static func write(_ layers: [Layer], to path: String) throws(InputError) {
+        let files = try files(layers, for: path)
+        // A Shapefile is written as a whole set: the parts GDAL writes replace the old ones together
+        // (``OutputFile/writeAll(_:)``), and no part of an older set may stay beside them — a stale
+        // .qix would index the old shapes. An index is optional, so removing it first leaves the old
+        // set whole should the write fail.
+        let stale = try format(of: path) == .shp ? ShapefileSet.staleParts(of: path, keeping: files.map(\.path)) : []
+        for part in stale where ShapefileSet.optional(part) { ShapefileSet.remove(part, unlessOneOf: []) }
+        try OutputFile.writeAll(files)
+        for part in stale where !ShapefileSet.optional(part) { ShapefileSet.remove(part, unlessOneOf: files.map(\.path)) }
     }
 
     /// The files to write for `path`, as bytes.
     public static func files(_ layers: [(name: String, features: [Feature])], for path: String) throws(InputError) -> [(path: String, bytes: [UInt8])] {
+        try files(layers.map { Layer(name: $0.name, features: $0.features, schema: nil) }, for: path)
+    }
+
+    /// The files to write for `path`, as bytes.
+    public static func files(_ layers: [Layer], for path: String) throws(InputError) -> [(path: String, bytes: [UInt8])] {
         let format = try format(of: path)
         if format == .geojson {
             guard layers.count == 1 else { throw InputError(file: path, message: "GeoJSON holds one layer; write a .gpkg for several") }
@@ -88,7 +124,7 @@ struct GDALWriter {
     var format: VectorOutput.Format
     var target: String
 
-    func files(_ layers: [(name: String, features: [Feature])]) throws(InputError) -> [(path: String, bytes: [UInt8])] {
+    func files(_ layers: [VectorOutput.Layer]) throws(InputError) -> [(path: String, bytes: [UInt8])] {
         GDALRuntime.start()
         let folder = "/vsimem/doorstep-\(UUID().uuidString)"
         let fileName = URL(fileURLWithPath: target).lastPathComponent
@@ -96,7 +132,7 @@ struct GDALWriter {
         defer { VSIRmdirRecursive(folder) }
         do {
             let dataset = try create(folder + "/" + fileName)
-            for layer in layers { try write(layer.features, named: layer.name, into: dataset) }
+            for layer in layers { try write(layer.features, named: layer.name, schema: layer.schema, into: dataset) }
         }  // closed here: GDAL finishes the files when the dataset closes
         let written = GDALRuntime.takeStringList(VSIReadDir(folder)).filter { $0 != "." && $0 != ".." }
         let targetFolder = URL(fileURLWithPath: target).deletingLastPathComponent().path
@@ -127,8 +163,10 @@ struct GDALWriter {
         }
     }
 
-    func write(_ features: [Feature], named name: String, into dataset: GDALDataset) throws(InputError) {
-        let schema = try LayerSchema(features, file: target, shortNames: format == .shp)
+    func write(_ features: [Feature], named name: String, schema declared: OutputSchema?, into dataset: GDALDataset) throws(InputError) {
+        var schema = try LayerSchema(features, declared: declared, file: target, shortNames: format == .shp)
+        // A Shapefile without its .shp is no Shapefile (GDAL writes only the .dbf for a table).
+        if format == .shp, schema.geometryType == wkbNone { schema.geometryType = wkbUnknown }
         guard let wgs84 = OSRNewSpatialReference(nil) else { throw InputError(file: target, message: "GDAL cannot make a spatial reference") }
         defer { OSRRelease(wgs84) }
         OSRImportFromEPSG(wgs84, 4326)
@@ -142,7 +180,7 @@ struct GDALWriter {
         for field in schema.fields {
             let definition = OGR_Fld_Create(field.storedName, field.type)
             defer { OGR_Fld_Destroy(definition) }
-            if field.type == OFTString, format == .shp { OGR_Fld_SetWidth(definition, Int32(min(254, max(1, field.width)))) }
+            if field.type == OFTString, format == .shp { OGR_Fld_SetWidth(definition, Int32(min(254, max(1, field.width ?? 80)))) }
             guard OGR_L_CreateField(layer, definition, 1) == OGRERR_NONE else {
                 throw InputError(file: target, message: "GDAL cannot create field \(field.name): \(GDALRuntime.lastError(or: "unknown reason"))")
             }
@@ -182,27 +220,31 @@ struct GDALWriter {
     }
 }
 
-/// The fields and the one geometry type of a layer, from its features: a field's type comes from its
-/// values' kind, never from whether one is null (a field that is null everywhere is text).
+/// The fields and the one geometry type of a layer: as declared (``OutputSchema``), else from its
+/// features. A field's type never depends on whether a value is null: a declared field has its
+/// declared type; an undeclared one the kind of its values; one null everywhere the type Doorstep's
+/// own field of that name has (``OutputSchema/knownFieldTypes``), else String.
 struct LayerSchema {
     struct Field {
         var name: String
         var storedName: String
         var type: OGRFieldType
-        var width: Int
+        /// The longest value in bytes; nil when no value was seen.
+        var width: Int?
     }
 
     var fields: [Field]
     var geometryType: OGRwkbGeometryType
 
-    init(_ features: [Feature], file: String, shortNames: Bool) throws(InputError) {
-        var order: [String] = []
+    init(_ features: [Feature], declared: OutputSchema? = nil, file: String, shortNames: Bool) throws(InputError) {
+        var order: [String] = declared?.fields.map(\.name) ?? []
+        var seen = Set(order)
         var kinds: [String: OGRFieldType] = [:]
         var widths: [String: Int] = [:]
         for feature in features {
             for (key, value) in feature.properties.entries {
-                if kinds[key] == nil, widths[key] == nil { order.append(key) }
-                widths[key] = max(widths[key] ?? 1, Self.text(value).utf8.count)
+                if seen.insert(key).inserted { order.append(key) }
+                if value != .null { widths[key] = max(widths[key] ?? 1, Self.text(value).utf8.count) }
                 let kind: OGRFieldType? =
                     switch value {
                     case .null: nil
@@ -214,9 +256,51 @@ struct LayerSchema {
                 if let known = kinds[key], known != kind { kinds[key] = OFTString } else if kinds[key] == nil { kinds[key] = kind }
             }
         }
+        let declaredTypes = Dictionary((declared?.fields ?? []).map { ($0.name, $0.type) }, uniquingKeysWith: { first, _ in first })
         let stored = shortNames ? ShapefileFieldNames.short(order) : order
-        fields = zip(order, stored).map { Field(name: $0, storedName: $1, type: kinds[$0] ?? OFTString, width: widths[$0] ?? 1) }
-        geometryType = try Self.geometryType(features.compactMap(\.geometry), file: file)
+        fields = zip(order, stored).map { name, storedName in
+            let type = declaredTypes[name].map(Self.ogrType) ?? kinds[name] ?? OutputSchema.knownFieldTypes[name].map(Self.ogrType) ?? OFTString
+            return Field(name: name, storedName: storedName, type: type, width: widths[name])
+        }
+        let found = try Self.geometryType(features.compactMap(\.geometry), file: file)
+        if let declared {
+            geometryType = try Self.geometryType(declared.geometry, holding: found, file: file)
+        } else {
+            // Nothing to tell the type from: unknown, yet a geometry layer in EPSG:4326.
+            geometryType = found == wkbNone && features.isEmpty ? wkbUnknown : found
+        }
+    }
+
+    static func ogrType(_ type: OutputSchema.FieldType) -> OGRFieldType {
+        switch type {
+        case .real: OFTReal
+        case .boolean: OFTInteger
+        case .string: OFTString
+        }
+    }
+
+    static func ogrType(_ geometry: OutputSchema.Geometry) -> OGRwkbGeometryType {
+        switch geometry {
+        case .none: wkbNone
+        case .point: wkbPoint
+        case .multiPoint: wkbMultiPoint
+        case .lineString: wkbLineString
+        case .multiLineString: wkbMultiLineString
+        case .multiPolygon: wkbMultiPolygon
+        }
+    }
+
+    /// The declared type, when the features' geometries fit it (a point in a MultiPoint layer does).
+    static func geometryType(_ declared: OutputSchema.Geometry, holding found: OGRwkbGeometryType, file: String) throws(InputError) -> OGRwkbGeometryType {
+        let type = ogrType(declared)
+        let fits =
+            found == wkbNone || found == type || (found == wkbPoint && type == wkbMultiPoint)
+            || (found == wkbLineString && type == wkbMultiLineString)
+        guard fits else {
+            let name = OGRGeometryTypeToName(found).map { String(cString: $0) } ?? "another type"
+            throw InputError(file: file, message: "the features are \(name); the layer is declared \(declared.rawValue)")
+        }
+        return type
     }
 
     /// The one type of the layer: polygons MultiPolygon; lines and points multi when any is.
@@ -261,5 +345,43 @@ struct LayerSchema {
         case .object: GeoJSONWriter.json(value)
         default: value.textValue ?? ""
         }
+    }
+}
+
+/// The parts of a Shapefile beside the one being written.
+enum ShapefileSet {
+    /// Every part a Shapefile of that name may have: the five Doorstep writes, and spatial indexes.
+    static let parts = ["shp", "shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx"]
+
+    /// A spatial index: the set is whole without it.
+    static func optional(_ path: String) -> Bool {
+        ["qix", "sbn", "sbx"].contains(URL(fileURLWithPath: path).pathExtension.lowercased())
+    }
+
+    /// The parts of the set named by `path` that exist and are not among `written` (either case of
+    /// extension: `G.DBF` beside a new `g.shp` is not the same file on Linux).
+    static func staleParts(of path: String, keeping written: [String]) -> [String] {
+        let base = URL(fileURLWithPath: path).deletingPathExtension()
+        let folder = base.deletingLastPathComponent().path, stem = base.lastPathComponent
+        let kept = Set(written.map { URL(fileURLWithPath: $0).lastPathComponent })
+        var stale: [String] = []
+        for ext in parts {
+            for name in Set([stem + "." + ext, stem + "." + ext.uppercased()]) where !kept.contains(name) {
+                var info = stat()
+                if lstat(folder + "/" + name, &info) == 0 { stale.append(folder + "/" + name) }
+            }
+        }
+        return stale
+    }
+
+    /// Removes `part` unless it is one of `written` under another name (a case-insensitive disk).
+    static func remove(_ part: String, unlessOneOf written: [String]) {
+        var info = stat()
+        guard lstat(part, &info) == 0 else { return }
+        for path in written {
+            var other = stat()
+            if stat(path, &other) == 0, other.st_dev == info.st_dev, other.st_ino == info.st_ino { return }
+        }
+        unlink(part)
     }
 }

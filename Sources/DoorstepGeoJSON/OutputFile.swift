@@ -10,9 +10,13 @@ import Foundation
 ///
 /// - A regular file (or a new one) is written to a temporary file beside it, which is then renamed
 ///   over it: readers see the old file or the whole new one.
-/// - A character device, FIFO or socket (`/dev/null`, `/dev/stdout`, a pipe) is written straight
-///   to: renaming a file over `/dev/null` would replace the device.
-/// - `-` is standard output.
+/// - A character device, FIFO or socket (`/dev/null`, a pipe) is written straight to: renaming a file
+///   over `/dev/null` would replace the device.
+/// - `-`, `/dev/stdout`, `/dev/stderr` and `/dev/fd/N` are the descriptors already open, written as
+///   the shell opened them: `--output /dev/stdout >> log.txt` appends to the log, never replaces it.
+/// - An output that is one of the inputs, or a Shapefile sidecar of one (`units.dbf` beside the
+///   input `units.shp`), is refused before any work.
+/// - A temporary file a killed run left beside the target is removed by the next write to it.
 ///
 /// Every failure, a full disk included, is an ``InputError`` naming the file.
 ///
@@ -23,6 +27,25 @@ import Foundation
 public enum OutputFile {
     /// The name that means standard output.
     public static let standardOutput = "-"
+
+    /// The descriptor a path names when it is standard output or another descriptor already open
+    /// (`-`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N`, `/proc/self/fd/N`), else nil.
+    ///
+    /// ```swift
+    /// OutputFile.openDescriptor("/dev/stdout")   // 1
+    /// OutputFile.openDescriptor("gaps.geojson")  // nil
+    /// ```
+    public static func openDescriptor(_ path: String) -> Int32? {
+        switch path {
+        case standardOutput, "/dev/stdout": return STDOUT_FILENO
+        case "/dev/stderr": return STDERR_FILENO
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                if let number = Int32(path.dropFirst(prefix.count)), number >= 0 { return number }
+            }
+            return nil
+        }
+    }
 
     public static func write(_ bytes: [UInt8], to path: String) throws(InputError) {
         try writeAll([(path, bytes)])
@@ -39,6 +62,7 @@ public enum OutputFile {
                     defer { if close { closeDescriptor(descriptor) } }
                     try writeFully(bytes, to: descriptor, path: path)
                 case .regular(let target):
+                    removeStaleTemporaries(of: target)
                     let temporary = temporaryName(for: target)
                     staged.append((temporary, target))
                     try writeFile(bytes, to: temporary, reportedAs: path)
@@ -58,15 +82,22 @@ public enum OutputFile {
     /// Checks before any work starts that `path` can be written and is none of `inputs`, so a long run
     /// does not fail at the end and never replaces the data it read.
     public static func checkWritable(_ path: String, allowFolder: Bool = false, inputs: [String] = []) throws(InputError) {
-        guard path != standardOutput else { return }
-        var status = stat()
-        if stat(path, &status) == 0 {
+        guard openDescriptor(path) == nil else { return }
+        for written in fileSet(path) {
+            var status = stat()
+            guard stat(written, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
             for input in inputs {
-                var inputStatus = stat()
-                if stat(input, &inputStatus) == 0, inputStatus.st_dev == status.st_dev, inputStatus.st_ino == status.st_ino {
-                    throw InputError(file: path, message: "cannot write: it is the input \(input); choose another output file")
+                for read in fileSet(input) {
+                    var inputStatus = stat()
+                    if stat(read, &inputStatus) == 0, inputStatus.st_dev == status.st_dev, inputStatus.st_ino == status.st_ino {
+                        let what = read == input ? "the input \(input)" : "\(read), part of the input \(input)"
+                        throw InputError(file: path, message: "cannot write: it is \(what); choose another output file")
+                    }
                 }
             }
+        }
+        var status = stat()
+        if stat(path, &status) == 0 {
             switch status.st_mode & S_IFMT {
             case S_IFDIR:
                 if !allowFolder { throw InputError(file: path, message: "cannot write: it is a folder") }
@@ -93,8 +124,8 @@ public enum OutputFile {
         case regular(String)
 
         init(_ path: String) throws(InputError) {
-            if path == OutputFile.standardOutput {
-                self = .stream(STDOUT_FILENO, close: false)
+            if let descriptor = OutputFile.openDescriptor(path) {
+                self = .stream(descriptor, close: false)
                 return
             }
             var status = stat()
@@ -117,10 +148,33 @@ public enum OutputFile {
         }
     }
 
-    static func temporaryName(for target: String) -> String {
+    static func temporaryName(for target: String, process: Int32 = ProcessInfo.processInfo.processIdentifier) -> String {
         let url = URL(fileURLWithPath: target)
-        return url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(ProcessInfo.processInfo.processIdentifier).tmp").path
+        return url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(process).tmp").path
+    }
+
+    /// Removes the temporary files of `target` whose writer no longer runs (a run killed while writing).
+    static func removeStaleTemporaries(of target: String) {
+        let url = URL(fileURLWithPath: target)
+        let prefix = ".\(url.lastPathComponent).", folder = url.deletingLastPathComponent().path
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) && name.hasSuffix(".tmp") {
+            guard let process = Int32(name.dropFirst(prefix.count).dropLast(4)), process > 0,
+                kill(process, 0) != 0, errno == ESRCH
+            else { continue }
+            unlink(temporaryName(for: target, process: process))
+        }
+    }
+
+    /// The files a path stands for: a Shapefile is its .shp, .shx, .dbf, .prj and .cpg together.
+    static func fileSet(_ path: String) -> [String] {
+        let url = URL(fileURLWithPath: path)
+        let parts = ["shp", "shx", "dbf", "prj", "cpg"]
+        let ext = url.pathExtension
+        guard parts.contains(ext.lowercased()) else { return [path] }
+        let base = url.deletingPathExtension().path
+        let upper = ext == ext.uppercased()
+        return [path] + parts.map { base + "." + (upper ? $0.uppercased() : $0) }.filter { $0 != path }
     }
 
     static func writeFile(_ bytes: [UInt8], to temporary: String, reportedAs path: String) throws(InputError) {

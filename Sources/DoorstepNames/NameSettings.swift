@@ -36,14 +36,27 @@ public struct NameSettings: Codable, Sendable, Equatable {
 }
 
 extension NameSettings {
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case minLength, maxLength, maxProperLength, grandioseWords, blockedPersons, blockedForeign, blockedCompanies
         case reviewRareCharacters, reviewNearSounds, roadClasses
     }
 
-    /// Reads a settings file in which every key is optional: what it leaves out keeps its default.
+    /// Any key of a JSON object, to find those that are not settings.
+    struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    /// Reads a settings file in which every key is optional: what it leaves out keeps its default. A
+    /// key that is no setting (`maxLenght`) is an error, never a setting silently left at its default.
     public init(from decoder: any Decoder) throws {
         self.init()
+        for key in try decoder.container(keyedBy: AnyKey.self).allKeys where CodingKeys(stringValue: key.stringValue) == nil {
+            let known = CodingKeys.allCases.map(\.stringValue).joined(separator: ", ")
+            throw DecodingError.dataCorrupted(.init(codingPath: [key], debugDescription: "not a setting; the settings are \(known)"))
+        }
         let c = try decoder.container(keyedBy: CodingKeys.self)
         minLength = try c.decodeIfPresent(Int.self, forKey: .minLength) ?? minLength
         maxLength = try c.decodeIfPresent(Int.self, forKey: .maxLength) ?? maxLength
@@ -100,6 +113,8 @@ extension NameSettings {
         case .typeMismatch(let type, let context): return "\(path(context.codingPath)): expected \(type)"
         case .valueNotFound(let type, let context): return "\(path(context.codingPath)): expected \(type), found null"
         case .keyNotFound(let key, _): return "\(key.stringValue) is missing"
+        case .dataCorrupted(let context) where context.underlyingError == nil && !context.codingPath.isEmpty:
+            return "\(RegistryInput.shown(path(context.codingPath))): \(context.debugDescription)"
         case .dataCorrupted(let context):
             return "\(path(context.codingPath)): not valid JSON" + (context.underlyingError.map { " (\(String(describing: $0).prefix(120)))" } ?? "")
         @unknown default: return "\(error)"

@@ -77,7 +77,7 @@ struct InputOptions: ParsableArguments {
     @Flag(help: "Print to standard error where the time went (read, project, index, reach, catchments, per-unit work, write) and the peak memory.")
     var timings = false
 
-    @Option(help: "Unit level: district, street or community; coverage and gaps also take all.")
+    @Option(help: "Unit level: district, street or community; coverage, gaps and access also take all (every level).")
     var level: LevelChoice = .street
 
     @Option(help: "Property holding the unit code (all layers; see --units-code-field).") var codeField = "code"
@@ -281,6 +281,10 @@ enum LevelChoice: String, ExpressibleByArgument, CaseIterable {
 
     var levels: Set<UnitLevel> { self == .all ? Set(UnitLevel.allCases) : [single ?? .street] }
     var single: UnitLevel? { UnitLevel(rawValue: rawValue) }
+
+    /// The help text lists the values: `site` and `report` share this option but take one level, so
+    /// the generated list (which would offer `all` to them too) is left out.
+    static var allValueStrings: [String] { [] }
 }
 
 /// A problem with the command line that is reported in one line, without the usage text.

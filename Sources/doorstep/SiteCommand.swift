@@ -80,9 +80,9 @@ struct Site: ParsableCommand {
             try SiteCandidate.load(
                 LayerSource(parsing: path, crs: try candidatesCrs.map { try CoordinateSystem(parsing: $0) }, encoding: input.encoding), formats: .withGDAL)
         }
-        if !layers.facilities.contains(where: { $0.kind == kind }) {
-            Console.warn("there are no \(kind) facilities yet: every elderly person counts as uncovered")
-        }
+        // As coverage says it: no facility of the kind (every elderly person counts as uncovered), and
+        // facilities left out because their kind is unknown, with the kinds found.
+        for warning in CoverageModel.kindWarnings(assessed: [kind], facilities: layers.facilities) { Console.warn(warning) }
         let objective: SitingRequest.Objective =
             if let add { .add(add) } else if let targetRatio { .targetRatio(targetRatio, perUnit: perUnit) } else { .none }
         guard let level = input.level.single, let solverChoice = SolverChoice(rawValue: solver) else {

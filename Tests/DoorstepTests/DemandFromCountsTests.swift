@@ -102,6 +102,11 @@ struct DemandFromCountsTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(CountsCity.counts(result.stdout) == Self.expected)
         #expect(result.stderr.contains("spread over 3 of 3 buildings"))
+        // A bad building is an error about the buildings file, not the ledger.
+        let empty = try city.folder.write(
+            "empty.geojson", collection([#"{"type":"Feature","properties":{"floors":0},"geometry":{"type":"Polygon","coordinates":[[[120.101,30.201],[120.102,30.201],[120.101,30.201]]]}}"#]))
+        let bad = try city.coverage(["--demand-table", ledger, "--buildings", empty])
+        #expect(bad.status == 1 && bad.stderr.hasPrefix("Error: \(empty): "), "\(bad.stderr)")
     }
 
     @Test("bad ledgers: a code that matches no unit, a negative or fractional count, a missing column; a unit without a row warns")

@@ -211,6 +211,55 @@ struct HardeningTests {
             #expect(try String(contentsOfFile: city.demand, encoding: .utf8) == TinyCity.demandText)
         }
 
+        @Test("a Shapefile's sidecars are part of the input: writing over units.dbf or units.prj is refused")
+        func shapefileSidecars() throws {
+            let city = try TinyCity()
+            defer { city.folder.cleanup() }
+            let shp = city.folder.file("units.shp")
+            let convert = try runProcess("/usr/bin/ogr2ogr", ["-f", "ESRI Shapefile", shp, city.units])
+            #expect(convert.status == 0, "\(convert.stderr)")
+            let dbf = try Data(contentsOf: URL(fileURLWithPath: city.folder.file("units.dbf")))
+            for sidecar in ["units.dbf", "units.shx", "units.prj"] {
+                let result = try CLI.run(
+                    ["coverage", "--units", shp, "--facilities", city.facilities, "--demand", city.demand, "--format", "csv", "--output", city.folder.file(sidecar)])
+                #expect(result.status == 1, "\(sidecar): \(result.stderr)")
+                #expect(result.stderr.contains("cannot write: it is \(city.folder.file(sidecar)), part of the input \(shp)"), "\(result.stderr)")
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: city.folder.file("units.dbf"))) == dbf)
+        }
+
+        @Test("/dev/stdout is the shell's standard output: appended to a log, never renamed over it")
+        func devStdout() throws {
+            let city = try TinyCity()
+            defer { city.folder.cleanup() }
+            let log = try city.folder.write("log.txt", "earlier line\n")
+            let command = ([CLI.executable, "coverage"] + city.inputs + ["--format", "csv", "--output", "/dev/stdout"]).map { "'\($0)'" }
+            let result = try runProcess("/bin/sh", ["-c", command.joined(separator: " ") + " >> '\(log)'"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let text = try String(contentsOfFile: log, encoding: .utf8)
+            #expect(text.hasPrefix("earlier line\n") && text.contains("330106001"), "\(text)")
+            let gaps = try runProcess("/bin/sh", ["-c", ([CLI.executable, "gaps"] + city.inputs + ["--output", "/dev/stdout"]).map { "'\($0)'" }.joined(separator: " ")])
+            #expect(gaps.status == 0 && gaps.stdout.hasPrefix("{\"type\":\"FeatureCollection\""), "\(gaps.stderr)")
+        }
+
+        @Test("a temporary file left by a killed run is removed by the next write to the same output")
+        func staleTemporary() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let dead = Process()
+            dead.executableURL = URL(fileURLWithPath: "/bin/true")
+            try dead.run()
+            dead.waitUntilExit()
+            let target = folder.file("gaps.gpkg")
+            let stale = folder.file(".gaps.gpkg.\(dead.processIdentifier).tmp")
+            // A running writer's temporary file (this process's parent, say) is left alone.
+            let running = folder.file(".gaps.gpkg.\(getppid()).tmp")
+            #expect(FileManager.default.createFile(atPath: stale, contents: Data(count: 1 << 20)))
+            #expect(FileManager.default.createFile(atPath: running, contents: Data()))
+            try OutputFile.write(Array("x".utf8), to: target)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == [running, target].map { URL(fileURLWithPath: $0).lastPathComponent }.sorted())
+        }
+
         @Test("devices are written to, not replaced; - is standard output; a full disk is an error")
         func devices() throws {
             let city = try TinyCity()
@@ -274,8 +323,10 @@ struct HardeningTests {
 
     @Suite("Facilities left out are counted")
     struct Kinds {
-        @Test("garbled kinds: a warning counts them and lists the kinds found")
-        func unknownKinds() throws {
+        @Test("garbled kinds: a warning counts them and lists the kinds found", arguments: [
+            ["coverage", "--format", "csv"], ["site", "--add", "1", "--format", "json"], ["access", "--supply", "count", "--format", "csv"],
+        ])
+        func unknownKinds(_ command: [String]) throws {
             let city = try TinyCity()
             defer { city.folder.cleanup() }
             try city.folder.write(
@@ -284,8 +335,8 @@ struct HardeningTests {
                     pointFeature(120.001, 30.005, #""kind":"鑰佸勾椋熷爞""#), pointFeature(120.002, 30.005, #""kind":"鑰佸勾椋熷爞""#),
                     pointFeature(120.003, 30.005, #""kind":"day-care""#),
                 ]))
-            let result = try CLI.run(["coverage"] + city.inputs + ["--kind", "canteen", "--format", "csv"])
-            #expect(result.status == 0)
+            let result = try CLI.run([command[0]] + city.inputs + ["--kind", "canteen"] + command.dropFirst())
+            #expect(result.status == 0, "\(command[0]): \(result.stderr)")
             #expect(result.stderr.contains("warning: no facility of kind canteen in the facilities layers; the kinds found are: day-care (1), 鑰佸勾椋熷爞 (2)"), "\(result.stderr)")
             #expect(result.stderr.contains("warning: 2 facilities left out: their kind is not one Doorstep knows (\"鑰佸勾椋熷爞\")"), "\(result.stderr)")
         }

@@ -494,6 +494,11 @@ struct NamesHardeningTests {
             let file = try tiny.folder.write("rules.json", #"{"minLength": 5, "maxLength": 3}"#)
             let cli = try CLI.run(["names", "settings", "--load", file, "--db", tiny.path])
             #expect(cli.status == 1 && cli.stderr.contains(file) && cli.stderr.contains("maxLength"), "\(cli.stderr)")
+            // A misspelt key is no setting: refused, never left silently at its default.
+            let misspelt = try tiny.folder.write("misspelt.json", #"{"maxLenght": 5}"#)
+            let typo = try CLI.run(["names", "settings", "--load", misspelt, "--db", tiny.path])
+            #expect(typo.status == 1 && typo.stderr.contains("maxLenght: not a setting; the settings are minLength, maxLength"), "\(typo.stderr)")
+            #expect(try tiny.registry.settings() == NameSettings())
             #expect(try CLI.run(["names", "types", "--add", "greenway", "--generics", ",", "--scope", "city", "--db", tiny.path]).status == 2)
         }
     }
