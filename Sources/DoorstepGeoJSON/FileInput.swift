@@ -105,7 +105,11 @@ extension InputError {
     }
 
     /// A scalar as written in messages: itself when printable, an escape when a control character.
-    static func escaped(_ scalar: Unicode.Scalar) -> String {
+    ///
+    /// ```swift
+    /// InputError.escaped("\u{1B}")   // "\\u{1B}": no escape sequence reaches the terminal
+    /// ```
+    public static func escaped(_ scalar: Unicode.Scalar) -> String {
         switch scalar.value {
         case 0x0A: "\\n"
         case 0x0D: "\\r"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DoorstepGeoJSON
 import Foundation
 
 struct Doorstep: ParsableCommand {
@@ -20,7 +21,12 @@ enum Main {
         } catch {
             let code = Doorstep.exitCode(for: error)
             if code == .validationFailure {
-                FileHandle.standardError.write(Data((Doorstep.fullMessage(for: error) + "\n").utf8))
+                // ArgumentParser quotes the value it refuses as given: the message's control characters
+                // (an ESC sequence, a line break in a mistyped id) are escaped; the usage lines stay.
+                let message = Doorstep.message(for: error)
+                let full = Doorstep.fullMessage(for: error)
+                    .replacingOccurrences(of: message, with: message.unicodeScalars.map(InputError.escaped).joined())
+                FileHandle.standardError.write(Data((full + "\n").utf8))
                 exit(2)
             }
             Doorstep.exit(withError: error)

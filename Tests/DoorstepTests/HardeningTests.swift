@@ -34,6 +34,14 @@ struct HardeningTests {
             #expect(result.stderr.split(separator: "\n").first?.contains(expected) == true, "\(result.stderr)")
         }
 
+        @Test("a value ArgumentParser refuses is quoted without its control characters")
+        func parserMessage() throws {
+            let result = try CLI.run(["names", "suggest", "../../x\n\u{1B}[31m"])
+            #expect(result.status == 2)
+            #expect(!result.stderr.unicodeScalars.contains("\u{1B}"), "\(result.stderr)")
+            #expect(result.stderr.hasPrefix(#"Error: The value '../../x\n\u{1B}[31m' is invalid"#), "\(result.stderr)")
+        }
+
         @Test("the library refuses a radius the CLI would: a caller cannot trap either")
         func libraryRadius() throws {
             let layers = Layers(
