@@ -149,6 +149,7 @@ struct ProblemBuilder {
         var fill = start
         var sites = [Int32](repeating: 0, count: start[open.count]), distances = [Double](repeating: 0, count: start[open.count])
         for j in 0..<reach.siteCount {
+            try clock.check(phase)
             for (i, d) in reach.reached(by: j) where open[Int(i)] > 0 {
                 sites[fill[Int(i)]] = Int32(j)
                 distances[fill[Int(i)]] = d
