@@ -362,7 +362,25 @@ private struct Generator {
             let c = points[low].0
             return Coordinate(c.x + random.normal() * spread, c.y + random.normal() * spread)
         }
-        func community(at p: Coordinate) -> Community? { communities.first { Self.contains($0.ring, p) } }
+        // The first community holding p, as a scan of all of them would find it, but from those whose
+        // envelope's cells (800 m) include p's: a ring holds only points of its closed envelope, so
+        // none is missed, and at scale 100 (21,600 communities) placing is not quadratic.
+        let size = SampleCity.cell
+        func key(_ x: Double, _ y: Double) -> Int64 {
+            Int64((x / size).rounded(.down)) << 32 | Int64(UInt32(truncatingIfNeeded: Int64((y / size).rounded(.down))))
+        }
+        var buckets: [Int64: [Int]] = [:]
+        for (index, community) in communities.enumerated() {
+            guard let box = Envelope(of: community.ring) else { continue }
+            for x in Int64((box.minX / size).rounded(.down))...Int64((box.maxX / size).rounded(.down)) {
+                for y in Int64((box.minY / size).rounded(.down))...Int64((box.maxY / size).rounded(.down)) {
+                    buckets[x << 32 | Int64(UInt32(truncatingIfNeeded: y)), default: []].append(index)
+                }
+            }
+        }
+        func community(at p: Coordinate) -> Community? {
+            (buckets[key(p.x, p.y)] ?? []).first { Self.contains(communities[$0].ring, p) }.map { communities[$0] }
+        }
         let plan: [(kind: String, prefix: String, count: Int, suffix: String, capacity: ClosedRange<Int>)] = [
             ("canteen", "CT", Int((600 * scale).rounded()), "老年食堂", 20...120),
             ("day-care", "DC", Int((100 * scale).rounded()), "日间照料中心", 10...40),

@@ -257,7 +257,8 @@ private struct CountyGenerator {
         let seatIndex = seeds.indices.min { distance(grid.centre(seeds[$0]), middle) < distance(grid.centre(seeds[$1]), middle) }!
         var townNumber = 0, xiangNumber = 0
         for (t, h) in seeds.enumerated() {
-            let remote = t != seatIndex && distance(grid.centre(h), grid.centre(seeds[seatIndex])) > 9000 && random.unit() < 0.7
+            let draw = random.unit()
+            let remote = t != seatIndex && distance(grid.centre(h), grid.centre(seeds[seatIndex])) > 6500 && draw < 0.6
             let number: Int
             if remote { xiangNumber += 1; number = 200 + xiangNumber } else { townNumber += 1; number = 100 + townNumber }
             let code = counties[d].code + String(format: "%03d", number)
