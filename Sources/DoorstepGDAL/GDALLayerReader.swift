@@ -35,17 +35,30 @@ public struct GDALLayerReader: LayerReader {
         } else if shapefile?.textEncodingUnknown == true {
             options.append("ENCODING=")  // raw bytes: we tell UTF-8 from GB18030 ourselves
         }
-        if Self.isSpreadsheet(path) { options += ["HEADERS=FORCE", "FIELD_TYPES=STRING"] }
-        let dataset = try GDALDataset.open(path, options: options)
-        let layer = try Self.layer(of: dataset, request)
-        var collection = try Self.features(
-            of: layer, file: path, legacyText: shapefile?.textEncodingUnknown == true && request.encoding == nil, attributesOnly: request.attributesOnly)
-        try Self.declareCRS(of: layer, in: &collection, file: path, hasPrj: shapefile?.hasPrj ?? false)
-        return collection
+        // A spreadsheet's first row is its header and every cell text, however the cells are typed
+        // (GDAL 3.6's XLSX, XLS and ODS drivers take these as configuration, not open options; the
+        // XLSX driver reads them when it parses the sheet, so they hold for the whole read).
+        return try GDALRuntime.withThreadConfig(Self.spreadsheetConfig(path)) { () throws(InputError) -> FeatureCollection in
+            let dataset = try GDALDataset.open(path, options: options)
+            let layer = try Self.layer(of: dataset, request)
+            var collection = try Self.features(
+                of: layer, file: path, legacyText: shapefile?.textEncodingUnknown == true && request.encoding == nil, attributesOnly: request.attributesOnly)
+            try Self.declareCRS(of: layer, in: &collection, file: path, hasPrj: shapefile?.hasPrj ?? false)
+            return collection
+        }
     }
 
-    static func isSpreadsheet(_ path: String) -> Bool {
-        [".xlsx", ".xls", ".ods"].contains { path.lowercased().hasSuffix($0) }
+    /// The configuration that makes GDAL read a spreadsheet's first row as its header (even when
+    /// every cell is text, as in a ledger typed by hand) and every cell as text.
+    static func spreadsheetConfig(_ path: String) -> [(key: String, value: String)] {
+        let prefix: String
+        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
+        case "xlsx", "xlsm": prefix = "OGR_XLSX"
+        case "xls": prefix = "OGR_XLS"
+        case "ods": prefix = "OGR_ODS"
+        default: return []
+        }
+        return [(prefix + "_HEADERS", "FORCE"), (prefix + "_FIELD_TYPES", "STRING")]
     }
 
     /// The layer the request names, its only layer, or the one it prefers; else an error listing them.

@@ -30,6 +30,24 @@ enum GDALRuntime {
         list.map { UnsafeRawPointer($0).assumingMemoryBound(to: UnsafePointer<CChar>?.self) }
     }
 
+    /// Runs `body` with GDAL configuration options set for this thread only, then puts back the values
+    /// they had (or unsets them).
+    static func withThreadConfig<T, E: Error>(_ options: [(key: String, value: String)], _ body: () throws(E) -> T) throws(E) -> T {
+        let previous = options.map { threadConfig($0.key) }
+        for option in options { CPLSetThreadLocalConfigOption(option.key, option.value) }
+        defer {
+            for (option, old) in zip(options, previous) {
+                if let old { CPLSetThreadLocalConfigOption(option.key, old) } else { CPLSetThreadLocalConfigOption(option.key, nil) }
+            }
+        }
+        return try body()
+    }
+
+    /// The value of a configuration option set for this thread, or nil.
+    static func threadConfig(_ key: String) -> String? {
+        CPLGetThreadLocalConfigOption(key, nil).map { String(cString: $0) }
+    }
+
     /// The strings of a NULL-terminated list GDAL returned, which is then freed (it was ours to free).
     static func takeStringList(_ list: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> [String] {
         guard let list else { return [] }

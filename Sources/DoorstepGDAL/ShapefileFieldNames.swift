@@ -5,18 +5,22 @@
 /// ShapefileFieldNames.short(["code", "elderly_uncovered"])   // ["code", "eld_uncov"]
 /// ```
 public enum ShapefileFieldNames {
-    /// The mapping for Doorstep's own long field names (README, "Output formats").
+    /// The mapping for Doorstep's own long field names: every field of every layer Doorstep writes
+    /// (``OutputSchema/catalogue``) that is longer than 10 bytes has one, so none is cut or numbered.
+    /// README ("Output for GIS") lists it as it is here; a test compares the two.
     public static let known: [(long: String, short: String)] = [
         ("elderly_total", "eld_total"), ("elderly_covered", "eld_cov"), ("elderly_uncovered", "eld_uncov"),
-        ("elderly_off_network", "eld_offnet"), ("coverage_ratio", "cov_ratio"), ("coverage_ratio_before", "ratio_bef"),
-        ("coverage_ratio_after", "ratio_aft"), ("uncovered_area_m2", "uncov_m2"), ("distance_model", "dist_model"),
-        ("covered_before", "cov_before"), ("covered_after", "cov_after"), ("cumulative_covered", "cum_cov"),
-        ("gain_elderly", "gain_eld"), ("candidate_id", "cand_id"), ("candidate_name", "cand_name"),
-        ("for_min_facilities", "for_minfac"), ("road_distance_m", "road_dist"), ("place_label", "plc_label"),
-        ("former_names", "former"), ("former_names_dated", "former_dat"), ("approval_body", "appr_body"),
-        ("approval_date", "appr_date"), ("approval_document", "appr_doc"), ("notice_date", "notice_dt"),
-        ("romanization", "roman"), ("facilities", "facilities"), ("target_ratio", "target_rat"),
-        ("missing_facilities", "miss_fac"), ("elderly_share", "eld_share"), ("population", "population"),
+        ("elderly_off_network", "eld_offnet"), ("elderly_below_norm", "eld_below"), ("coverage_ratio", "cov_ratio"),
+        ("coverage_ratio_before", "ratio_bef"), ("coverage_ratio_after", "ratio_aft"), ("uncovered_area_m2", "uncov_m2"),
+        ("distance_model", "dist_model"), ("covered_before", "cov_before"), ("covered_after", "cov_after"),
+        ("cumulative_covered", "cum_cov"), ("gain_elderly", "gain_eld"), ("candidate_id", "cand_id"),
+        ("candidate_name", "cand_name"), ("for_min_facilities", "for_minfac"), ("supply_per_1000", "sup_per1k"),
+        ("access_mean", "acc_mean"), ("access_per_1000", "acc_per1k"), ("norm_per_1000", "norm_per1k"),
+        ("road_distance_m", "road_dist"), ("place_label", "plc_label"), ("former_names", "former"),
+        ("former_names_from", "former_frm"), ("former_names_to", "former_to"), ("former_names_dated", "former_dat"),
+        ("approval_body", "appr_body"), ("approval_date", "appr_date"), ("approval_document", "appr_doc"),
+        ("notice_date", "notice_dt"), ("romanization", "roman"), ("target_ratio", "target_rat"),
+        ("missing_facilities", "miss_fac"), ("elderly_share", "eld_share"),
     ]
 
     static let knownShort = Dictionary(known.map { ($0.long, $0.short) }, uniquingKeysWith: { first, _ in first })

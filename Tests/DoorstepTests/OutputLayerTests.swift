@@ -1,3 +1,4 @@
+import DoorstepGDAL
 import DoorstepGeoJSON
 import DoorstepGeometry
 import DoorstepNames
@@ -43,7 +44,7 @@ struct OGRLayer {
             open.lowerBound > colon.upperBound
         else { return nil }
         let name = String(line[..<colon.lowerBound])
-        guard !name.contains(" "), !name.isEmpty else { return nil }
+        guard !name.contains(" "), !name.isEmpty, name != "Extent" else { return nil }
         return (name, String(line[colon.upperBound..<open.lowerBound]))
     }
 
@@ -67,6 +68,37 @@ struct OGRLayer {
         }
         return layer
     }
+}
+
+/// Checks that a GeoJSON output's features are what `schema` declares: the same field names (the union
+/// over the features), each non-null value of the declared kind, each geometry of the declared type.
+func expectDeclared(_ path: String, _ schema: OutputSchema, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let features = try GeoJSONReader.read(file: path).features
+    try #require(!features.isEmpty, "\(path) has no features to compare", sourceLocation: sourceLocation)
+    var seen: [String] = []
+    for feature in features {
+        for (key, value) in feature.properties.entries {
+            if !seen.contains(key) { seen.append(key) }
+            guard let field = schema.fields.first(where: { $0.name == key }) else { continue }
+            let fits: Bool =
+                switch (value, field.type) {
+                case (.null, _), (.number, .real), (.bool, .boolean), (.string, .string), (.array, .string): true
+                default: false
+                }
+            #expect(fits, "\(key): \(value) is not \(field.type)", sourceLocation: sourceLocation)
+        }
+        let allowed: Set<String> =
+            switch schema.geometry {
+            case .none: []
+            case .point: ["Point"]
+            case .multiPoint: ["Point", "MultiPoint"]
+            case .lineString: ["LineString"]
+            case .multiLineString: ["LineString", "MultiLineString"]
+            case .multiPolygon: ["Polygon", "MultiPolygon"]
+            }
+        if let geometry = feature.geometry { #expect(allowed.contains(geometry.typeName), "\(geometry.typeName)", sourceLocation: sourceLocation) }
+    }
+    #expect(Set(seen) == Set(schema.fields.map(\.name)), "declared \(schema.fields.map(\.name)), written \(seen)", sourceLocation: sourceLocation)
 }
 
 @Suite("Every output opens in GIS as one layer")
@@ -242,6 +274,103 @@ struct OutputLayerTests {
             let csv = try CLI.run(["names", "export", "--db", tiny.path, "--format", "csv", "--geometry", "line"])
             #expect(csv.status == 2)
             #expect(csv.stderr.contains("--geometry applies to --format geojson"))
+        }
+    }
+
+    @Suite("Declared layers")
+    struct Declared {
+        @Test("each command's features are what its OutputSchema declares (so an empty layer has the same fields)")
+        func schemasMatchOutputs() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let db = folder.file("units.sqlite")
+            #expect(try CLI.run(["names", "import", Paths.sample + "/units.geojson", "--db", db]).status == 0)
+            let runs: [([String], String, OutputSchema)] = [
+                (["coverage", "--level", "all", "--format", "geojson"], "coverage.geojson", .coverage),
+                (["gaps", "--kind", "canteen", "--names", db], "gaps.geojson", .gaps.withPlaceLabels),
+                (["access", "--kind", "care-home", "--format", "geojson", "--points-output", folder.file("points.geojson")], "access.geojson", .access),
+                (["site", "--kind", "canteen", "--add", "3", "--names", db], "sites.geojson", .sites.withPlaceLabels),
+                (["network", "check", Paths.sample + "/network.geojson"], "network.geojson", .networkComponents),
+                (["names", "export", "--db", db], "names.geojson", .namesExport(geometry: .point)),
+                (["names", "export", "--db", db, "--geometry", "polygon"], "names-polygons.geojson", .namesExport(geometry: .multiPolygon)),
+            ]
+            for (arguments, file, schema) in runs {
+                let result = try CLI.run(arguments + ["--output", folder.file(file)])
+                #expect(result.status == 0, "\(arguments): \(result.stderr)")
+                try expectDeclared(folder.file(file), schema)
+            }
+            try expectDeclared(folder.file("points.geojson"), .accessPoints)
+        }
+    }
+
+    @Suite("Site and names export in every GDAL format")
+    struct Formats {
+        @Test("site --output as GeoPackage, Shapefile, FlatGeobuf and KML: one Point layer of the chosen sites", arguments: [
+            ("gpkg", "Point"), ("shp", "Point"), ("fgb", "Point"), ("kml", "Unknown (any)"),
+        ])
+        func site(format: String, geometry: String) throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let out = folder.file("sites.\(format)")
+            let result = try CLI.run(["site", "--kind", "canteen", "--add", "3", "--site-capacity", "120", "--output", out])
+            #expect(result.status == 0, "\(result.stderr)")
+            let types: [String: String] =
+                switch format {
+                case "shp":
+                    [
+                        "rank": "Real", "cand_id": "String", "kind": "String", "gain_eld": "Real", "cum_cov": "Real", "ratio_aft": "Real",
+                        "code": "String", "name": "String", "cand_name": "String", "capacity": "Real", "cost": "Real", "for_minfac": "Integer",
+                    ]
+                case "kml": ["candidate_id": "String", "kind": "String"]
+                default:
+                    [
+                        "rank": "Real", "candidate_id": "String", "kind": "String", "gain_elderly": "Real", "cumulative_covered": "Real",
+                        "coverage_ratio_after": "Real", "code": "String", "name": "String", "candidate_name": "String", "capacity": "Real",
+                        "cost": "Real", "for_min_facilities": "Integer",
+                    ]
+                }
+            let layer = try OGRLayer.expectOneLayer(out, geometry: geometry, count: 3, types: types)
+            if format != "kml" { #expect(layer.fields.count == OutputSchema.sites.fields.count, "\(layer.fields)") }
+            let read = try LayerFormats.withGDAL.read(LayerRequest(path: out))
+            #expect(read.features.count == 3 && read.features.allSatisfy { $0.geometry?.typeName == "Point" })
+            #expect(read.declaredEPSG == 4326)
+        }
+
+        @Test("names export as GeoPackage, Shapefile, FlatGeobuf and KML: points, lines and areas, every field", arguments: [
+            "gpkg", "shp", "fgb", "kml",
+        ])
+        func namesExport(format: String) throws {
+            let tiny = try NamesExport().registry()
+            defer { tiny.folder.cleanup() }
+            let runs: [(shape: String, count: Int, geometry: String, shp: String)] = [
+                ("point", 7, "Point", "Point"), ("line", 2, "Multi Line String", "Line String"), ("polygon", 1, "Multi Polygon", "Polygon"),
+            ]
+            for run in runs {
+                let out = tiny.folder.file("\(run.shape).\(format)")
+                let result = try CLI.run(["names", "export", "--db", tiny.path, "--geometry", run.shape, "--output", out])
+                if format == "fgb", run.shape == "point" {
+                    // Three records have no location: FlatGeobuf (GDAL 3.6) would drop them unsaid.
+                    #expect(result.status != 0 && result.stderr.contains("FlatGeobuf cannot hold a feature without geometry (3 of 7"), "\(result.stderr)")
+                    #expect(!FileManager.default.fileExists(atPath: out))
+                    continue
+                }
+                #expect(result.status == 0, "\(result.stderr)")
+                let geometry = format == "shp" ? run.shp : format == "kml" ? "Unknown (any)" : run.geometry
+                let layer = try OGRLayer.expectOneLayer(out, geometry: geometry, count: run.count)
+                switch format {
+                case "shp":
+                    for name in ["id", "name", "pinyin", "former", "former_frm", "former_to", "aliases", "appr_body", "appr_date", "appr_doc", "notice_dt", "shape"] {
+                        #expect(layer.fields[name] != nil, "\(name) missing: \(layer.fields)")
+                    }
+                    #expect(!layer.fields.keys.contains { $0.range(of: #"_\d+$"#, options: .regularExpression) != nil }, "\(layer.fields)")
+                    #expect(layer.fields["id"] == "Real" && layer.fields["protected"] == "Integer" && layer.fields["former_to"] == "String")
+                case "kml":
+                    #expect(layer.fields["former_names_to"] != nil && layer.fields["pinyin"] == "String", "\(layer.fields)")
+                default:
+                    #expect(layer.fields.count == OutputSchema.namesExport(geometry: .point).fields.count, "\(layer.fields)")
+                    #expect(layer.fields["id"] == "Real" && layer.fields["protected"] == "Integer" && layer.fields["former_names_to"] == "String")
+                }
+            }
         }
     }
 }
