@@ -48,9 +48,11 @@ extension Registry {
     /// touching a registry: a command can read its input before it creates one.
     public static func readImport(
         _ path: String, fields: ImportFields = ImportFields(), types: [String: PlaceType], formats: LayerFormats = .builtIn,
-        warn: (String) -> Void = { _ in }
+        encoding: String? = nil, warn: (String) -> Void = { _ in }
     ) throws -> [PlaceDraft] {
-        let (features, locations, notes) = try importRows(LayerRequest(parsing: path), formats: formats)
+        var request = LayerRequest(parsing: path)
+        request.encoding = encoding
+        let (features, locations, notes) = try importRows(request, formats: formats)
         notes.forEach(warn)
         let path = LayerRequest(parsing: path).path
         var drafts: [PlaceDraft] = []
@@ -80,7 +82,7 @@ extension Registry {
             }
             return (collection.features, locations, collection.notes)
         }
-        let table = try CSVTable.read(file: path)
+        let table = try CSVTable.read(file: path, encoding: request.encoding)
         let filled = table.rows.indices.filter { !table.rows[$0].allSatisfy { $0.trimmingSpaces().isEmpty } }
         let locations = filled.map { "line \(table.line(ofRow: $0))" }
         if CSVPointReader.hasCoordinates(table) {

@@ -126,6 +126,28 @@ struct NamesCLITests {
         #expect(try registry.integrityCheck() == "ok")
     }
 
+    @Test("import --encoding reads a Shapefile whose .cpg is wrong, as the coverage commands do")
+    func importEncoding() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let source = try folder.write(
+            "towns.geojson",
+            collection([
+                pointFeature(120.1, 30.2, #""name":"转塘街道","type":"subdistrict","district":"330106""#),
+                pointFeature(120.2, 30.3, #""name":"於潜镇","type":"town","district":"330112""#),
+            ]))
+        let shp = folder.file("towns.shp")
+        let convert = try runProcess("/usr/bin/ogr2ogr", ["-f", "ESRI Shapefile", "-lco", "ENCODING=CP936", shp, source])
+        #expect(convert.status == 0, "\(convert.stderr)")
+        try folder.write("towns.cpg", "UTF-8")  // what a careless export says of GBK text
+        let wrong = try CLI.run(["names", "import", shp, "--db", folder.file("wrong.sqlite")])
+        #expect(wrong.status != 0 || !wrong.stdout.contains("imported 2"), "\(wrong.stdout)")
+        let db = folder.file("right.sqlite")
+        let right = try CLI.run(["names", "import", shp, "--encoding", "GBK", "--db", db])
+        #expect(right.status == 0, "\(right.stderr)")
+        #expect(try Set(Registry(path: db).all().map(\.name)) == ["转塘街道", "於潜镇"])
+    }
+
     @Test("gaps --names labels every gap with a road and a community of the sample")
     func gapsWithNames() throws {
         let folder = try TemporaryFolder()

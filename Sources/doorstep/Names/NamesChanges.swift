@@ -14,6 +14,8 @@ struct NamesImport: ParsableCommand {
     @Argument(help: "A GeoJSON, CSV, Shapefile, GeoPackage … file (FILE:LAYER picks a layer).") var file: String
     @Option(help: "Type for rows without one (default: read off each name's 通名).") var type: String?
     @Option(help: "Type for rows without one whose 通名 does not tell it either.") var fallbackType: String?
+    @Option(help: "Text encoding of the file's attributes (e.g. GBK for a Shapefile without .cpg, or a CSV from Excel), overriding what the file says.")
+    var encoding: String?
     @OptionGroup var registry: RegistryOptions
 
     func run() throws {
@@ -24,7 +26,7 @@ struct NamesImport: ParsableCommand {
         // never leaves an empty one behind. A new registry has the default types. (An existing one is
         // opened as a writer, which waits while another process is still creating its schema.)
         let types = FileManager.default.fileExists(atPath: registry.db) ? try registry.open().types() : PlaceType.defaultsByID
-        let drafts = try Registry.readImport(file, fields: fields, types: types, formats: .withGDAL, warn: Console.warn)
+        let drafts = try Registry.readImport(file, fields: fields, types: types, formats: .withGDAL, encoding: encoding, warn: Console.warn)
         let target = try registry.open()
         let report: ImportReport
         do {
