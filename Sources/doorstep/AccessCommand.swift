@@ -71,7 +71,7 @@ struct Access: ParsableCommand {
             case .table: try emit(Array(table.table().utf8), to: output)
             case .csv: try emit(Array(table.csv().utf8), to: output)
             case .json: try emit(Array(table.json().utf8), to: output)
-            case .geojson, .layer: try emitLayer(table.features, to: output)
+            case .geojson, .layer: try emitLayer(table.features, to: output, schema: .access)
             }
         }
         if let pointsOutput {
@@ -81,7 +81,7 @@ struct Access: ParsableCommand {
                     geometry: .point(point.location),
                     properties: ["id": .string(point.id), "elderly": .number(point.elderly), "kind": .string(kind), "access_per_1000": .number(1000 * score)])
             }
-            try input.timed("write") { try emitLayer(points, to: pointsOutput) }
+            try input.timed("write") { try emitLayer(points, to: pointsOutput, schema: .accessPoints) }
         }
         input.printTimings()
     }

@@ -47,7 +47,7 @@ struct Coverage: ParsableCommand {
             case .csv: try emit(Array(table.csv().utf8), to: output)
             case .json: try emit(Array(table.json().utf8), to: output)
             case .geojson: try emit(table.geojson(), to: output)
-            case .layer: try emitLayer(table.features, to: output)
+            case .layer: try emitLayer(table.features, to: output, schema: .coverage)
             }
         }
         input.printTimings()
@@ -109,7 +109,7 @@ struct Gaps: ParsableCommand {
         for warning in assessment.warnings { Console.warn(warning) }
         let gaps = GapList(assessment, targets: targets.gapTargets)
         let features = try labeler?.annotate(gaps.features) ?? gaps.features
-        try input.timed("write") { try emitLayer(features, to: output) }
+        try input.timed("write") { try emitLayer(features, to: output, schema: labeler == nil ? .gaps : .gaps.withPlaceLabels) }
         input.printTimings()
         if let output, output != OutputFile.standardOutput {
             Console.note("\(gaps.unitGaps.count) unit gaps and \(gaps.areaGaps.count) uncovered areas written to \(output)")
@@ -177,7 +177,8 @@ func emit(_ bytes: [UInt8], to output: String?) throws {
     try OutputFile.write(bytes, to: output ?? OutputFile.standardOutput)
 }
 
-/// Writes features atomically in the format the output's extension names (GeoJSON on standard output).
-func emitLayer(_ features: [Feature], to output: String?) throws {
-    try VectorOutput.write(features, to: output ?? OutputFile.standardOutput)
+/// Writes features atomically in the format the output's extension names (GeoJSON on standard output);
+/// `schema` is what the layer holds, so an empty one is still a layer of its type with its fields.
+func emitLayer(_ features: [Feature], to output: String?, schema: OutputSchema? = nil) throws {
+    try VectorOutput.write(features, to: output ?? OutputFile.standardOutput, schema: schema)
 }

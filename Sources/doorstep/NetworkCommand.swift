@@ -49,6 +49,6 @@ struct NetworkCheckCommand: ParsableCommand {
         }
         let check = try NetworkCheck(walking, layers: layers)
         FileHandle.standardOutput.write(Data(check.text().utf8))
-        if let output { try VectorOutput.write(check.componentFeatures(), to: output) }
+        if let output { try VectorOutput.write(check.componentFeatures(), to: output, schema: .networkComponents) }
     }
 }

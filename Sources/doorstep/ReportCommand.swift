@@ -89,7 +89,11 @@ struct Report: ParsableCommand {
                 let contents = [Array(coverage.csv().utf8), Array(data.gaps.csv().utf8), GeoJSONWriter().featureCollection(data.gaps.features)]
                 files = zip(tableNames, contents).map { (tables + "/" + $0, $1) }
             case .gpkg:
-                files = try VectorOutput.files([("coverage", coverage.features), ("gaps", data.gaps.features)], for: tables + "/" + tableNames[0])
+                files = try VectorOutput.files(
+                    [
+                        VectorOutput.Layer(name: "coverage", features: coverage.features, schema: .coverageTable),
+                        VectorOutput.Layer(name: "gaps", features: data.gaps.features, schema: .gaps),
+                    ], for: tables + "/" + tableNames[0])
             }
         }
         files.append((output, Array(html.utf8)))

@@ -98,7 +98,7 @@ struct Site: ParsableCommand {
         if let output {
             var features = plan.sites.map { SiteReport.feature($0, request: plan.request) }
             if let labeler { features = try labeler.annotate(features) }
-            try input.timed("write") { try VectorOutput.write(features, to: output) }
+            try input.timed("write") { try VectorOutput.write(features, to: output, schema: labeler == nil ? .sites : .sites.withPlaceLabels) }
         }
         switch format {
         case .text: print(SiteReport.text(plan))

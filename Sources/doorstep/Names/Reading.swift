@@ -110,7 +110,13 @@ struct NamesExport: ParsableCommand {
                 // Say what was left out, so a short file is not taken for a short registry.
                 Console.note("\(features.count) record(s) with a \(shape.rawValue) shape written; --geometry point writes every record")
             }
-            try emitLayer(features, to: output)
+            let declared: OutputSchema.Geometry =
+                switch shape {
+                case .point: .point
+                case .line: .multiLineString
+                case .polygon: .multiPolygon
+                }
+            try emitLayer(features, to: output, schema: .namesExport(geometry: declared))
         }
     }
 }
