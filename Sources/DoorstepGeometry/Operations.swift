@@ -64,7 +64,13 @@ extension Geometry {
     /// multi-geometry given as its part (GEOS may answer a Polygon with a MultiPolygon): what output
     /// at a fixed number of decimals needs.
     public func snappedValue(toGrid gridSize: Double) throws(GEOSError) -> GeometryValue {
-        try snapped(toGrid: gridSize).value().singlePartSimplified
+        do {
+            return try snapped(toGrid: gridSize).value().singlePartSimplified
+        } catch {
+            // A ring unprojected from metres can touch itself where GEOS cannot snap it ("side
+            // location conflict", found by the coverage property test): repair it first.
+            return try makeValid().snapped(toGrid: gridSize).value().singlePartSimplified
+        }
     }
 
     /// A valid geometry covering the same points (GEOS `MakeValid`, structure method).
