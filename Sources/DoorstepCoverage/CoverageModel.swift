@@ -17,6 +17,9 @@ public struct CoverageSettings: Sendable, Equatable {
     public var distanceModel: DistanceModel
     /// Capacity-aware accessibility (2SFCA) as well, when set.
     public var access: AccessSettings?
+    /// With `withParts`: the levels whose uncovered parts are cut (nil: every level). `gaps
+    /// --coverage-output` assesses every level once but lists the gaps of one.
+    public var partsLevels: Set<UnitLevel>?
     /// Whether uncovered areas are measured: `access` needs only the demand, and the catchments'
     /// geometry is most of a run's work. Without it, `uncoveredAreaM2` is 0.
     public var measuresArea = true
@@ -131,6 +134,17 @@ public struct CoverageAssessment: Sendable {
     public var warnings: [String]
     /// With access settings: per kind, every demand point's score Aᵢ, in the order of the demand layer.
     public var accessScores: [String: [Double]] = [:]
+
+    /// The same assessment with only the rows of `levels`.
+    ///
+    /// ```swift
+    /// let streets = assessment.at(levels: [.street])   // the gap list's rows of an all-level run
+    /// ```
+    public func at(levels: Set<UnitLevel>) -> CoverageAssessment {
+        var copy = self
+        copy.rows = rows.filter { levels.contains($0.level) }
+        return copy
+    }
 }
 
 /// Computes, for every unit and facility kind, the elderly within reach and the uncovered area.
@@ -319,7 +333,7 @@ public enum CoverageModel {
             units: units, projectedUnits: projectedUnits, demand: layers.demand, demandXY: demandXY, unreachable: measure.unreachable,
             demandIndex: demandIndex,
             facilities: layers.facilities, facilityIndex: facilityIndex, plans: plans, projection: projection,
-            withParts: withParts, withGeometries: withGeometries, timings: timings)
+            withParts: withParts, partsLevels: settings.partsLevels, withGeometries: withGeometries, timings: timings)
         return (try work.run(), warnings)
     }
 }
@@ -372,6 +386,7 @@ struct UnitWork: Sendable {
     var plans: [KindPlan]
     var projection: MetricProjection
     var withParts: Bool
+    var partsLevels: Set<UnitLevel>?
     var withGeometries: Bool
     var timings: Timings?
 
@@ -430,7 +445,7 @@ struct UnitWork: Sendable {
                 perKind.facilities += 1
                 perKind.capacity += facilities[f].capacity
             }
-            if let kindTiles = tiles[k], withParts {
+            if let kindTiles = tiles[k], withParts, partsLevels?.contains(units[u].level) != false {
                 let uncovered = try worker.catchment(kindTiles, kind: k, over: envelope).map { try geometry.difference($0) } ?? geometry
                 perKind.uncoveredArea = uncovered.area
                 perKind.parts = try parts(of: uncovered, uncovered: uncoveredMembers, projector: worker.projector)

@@ -39,22 +39,27 @@ struct Coverage: ParsableCommand {
             if format == .layer { try VectorOutput.check(output) }
         }
         let layers = try input.loadLayers()
-        let assessment = try input.assess(layers, withGeometries: format == .geojson || format == .layer)
-        let table = CoverageTable(assessment)
-        try input.timed("write") {
-            switch format {
-            case .table: try emit(Array(table.table().utf8), to: output)
-            case .csv: try emit(Array(table.csv().utf8), to: output)
-            case .json: try emit(Array(table.json().utf8), to: output)
-            case .geojson: try emit(table.geojson(), to: output)
-            case .layer: try emitLayer(table.features, to: output, schema: .coverage)
-            }
-        }
+        let assessment = try input.assess(layers, withGeometries: format.needsGeometries)
+        try input.timed("write") { try format.write(CoverageTable(assessment), to: output) }
         input.printTimings()
     }
 }
 
 extension Coverage.Format {
+    /// GeoJSON and layers carry the unit polygons.
+    var needsGeometries: Bool { self == .geojson || self == .layer }
+
+    /// Writes `table` in this format, atomically (standard output without `output`).
+    func write(_ table: CoverageTable, to output: String?) throws {
+        switch self {
+        case .table: try emit(Array(table.table().utf8), to: output)
+        case .csv: try emit(Array(table.csv().utf8), to: output)
+        case .json: try emit(Array(table.json().utf8), to: output)
+        case .geojson: try emit(table.geojson(), to: output)
+        case .layer: try emitLayer(table.features, to: output, schema: .coverage)
+        }
+    }
+
     /// The format asked for, or the one the output's extension implies: `.csv` the CSV table, `.json`
     /// the JSON rows, `.geojson` GeoJSON, `.gpkg`/`.shp`/`.fgb`/`.kml` a layer; a table otherwise.
     static func chosen(_ format: Self?, output: String?) throws -> Self {
@@ -88,28 +93,48 @@ struct Gaps: ParsableCommand {
 
     @OptionGroup var access: AccessOptions
 
+    @Option(help: "Also write the coverage table of the same run here (as `doorstep coverage --output` would, format by extension), so the chain reads and measures once.")
+    var coverageOutput: String?
+
+    @Option(help: "With --coverage-output: the table's level (district, street, community or all; default: --level).")
+    var coverageLevel: LevelChoice?
+
     enum GapReason: String, ExpressibleByArgument, CaseIterable { case access }
 
     func validate() throws {
+        if coverageLevel != nil, coverageOutput == nil { throw ValidationError("--coverage-level needs --coverage-output") }
+        if coverageOutput == OutputFile.standardOutput, output == nil || output == OutputFile.standardOutput {
+            throw ValidationError("--coverage-output and the gaps cannot both go to standard output; give --output a file")
+        }
         if reason.contains(.access), access.norm == nil, !input.kind.contains(where: { AccessSettings.defaultNorms[FacilityKind.normalized($0)] != nil }) {
             throw ValidationError("--reason access needs --norm (supply per 1,000 elderly), or a --kind with a default norm (care-home: 40)")
         }
     }
 
     func run() throws {
-        if let output {
-            try OutputFile.checkWritable(output, inputs: try input.inputPaths() + [names].compactMap { $0 })
-            try VectorOutput.check(output)
+        let inputs = try input.inputPaths() + [names].compactMap { $0 }
+        for path in [output, coverageOutput].compactMap({ $0 }) {
+            try OutputFile.checkWritable(path, inputs: inputs)
+            try VectorOutput.check(path)
         }
+        let coverageFormat = try coverageOutput.map { try Coverage.Format.chosen(nil, output: $0) }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
         let layers = try input.loadLayers()
         var settings = try input.settings()
         if reason.contains(.access) { settings.access = access.settings(kinds: input.kind.map(FacilityKind.normalized)) }
-        let assessment = try CoverageModel.assess(layers, settings: settings, withParts: true)
+        // One run for both outputs: every level the table asks for is assessed, parts cut only where gaps are listed.
+        let gapLevels = input.level.levels, tableLevels = coverageLevel?.levels ?? gapLevels
+        settings.levels = gapLevels.union(tableLevels)
+        settings.partsLevels = gapLevels
+        let assessment = try CoverageModel.assess(layers, settings: settings, withParts: true, withGeometries: coverageFormat?.needsGeometries == true)
         for warning in assessment.warnings { Console.warn(warning) }
-        let gaps = GapList(assessment, targets: targets.gapTargets)
+        let gaps = GapList(assessment.at(levels: gapLevels), targets: targets.gapTargets)
         let features = try labeler?.annotate(gaps.features) ?? gaps.features
-        try input.timed("write") { try emitLayer(features, to: output, schema: labeler == nil ? .gaps : .gaps.withPlaceLabels) }
+        try input.timed("write") {
+            // The table first: should the gaps fail to write, a re-run finds the table already there.
+            if let coverageFormat { try coverageFormat.write(CoverageTable(assessment.at(levels: tableLevels)), to: coverageOutput) }
+            try emitLayer(features, to: output, schema: labeler == nil ? .gaps : .gaps.withPlaceLabels)
+        }
         input.printTimings()
         if let output, output != OutputFile.standardOutput {
             Console.note("\(gaps.unitGaps.count) unit gaps and \(gaps.areaGaps.count) uncovered areas written to \(output)")

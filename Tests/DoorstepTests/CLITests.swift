@@ -93,6 +93,33 @@ struct CLITests {
             #expect(Set(areas.first?.properties.keys ?? []) == ["gap", "code", "name", "level", "kind", "radius_m", "area_m2", "elderly_uncovered", "rank", "distance_model"])
         }
 
+        @Test("gaps --coverage-output writes, from one run, the bytes coverage and gaps write apart", arguments: ["csv", "geojson", "gpkg"])
+        func gapsWithCoverage(_ ext: String) throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            // The same file names in two folders: a layer is named after its file.
+            try FileManager.default.createDirectory(atPath: folder.file("one"), withIntermediateDirectories: false)
+            let (together, table) = (folder.file("together.geojson"), folder.file("one/coverage.\(ext)"))
+            let one = try CLI.run(["gaps", "--kind", "canteen", "--output", together, "--coverage-output", table, "--coverage-level", "all"])
+            #expect(one.status == 0, "\(one.stderr)")
+            let (alone, coverage) = (folder.file("alone.geojson"), folder.file("coverage.\(ext)"))
+            #expect(try CLI.run(["gaps", "--kind", "canteen", "--output", alone]).status == 0)
+            #expect(try CLI.run(["coverage", "--kind", "canteen", "--level", "all", "--output", coverage]).status == 0)
+            #expect(try Data(contentsOf: URL(fileURLWithPath: together)) == Data(contentsOf: URL(fileURLWithPath: alone)))
+            if ext == "gpkg" {  // a GeoPackage records when it was written: compare what ogrinfo reads
+                let read = { (path: String) throws -> String in
+                    try runProcess("/usr/bin/ogrinfo", ["-al", "-q", "-nomd", path]).stdout.replacingOccurrences(of: path, with: "")
+                }
+                #expect(try read(table) == read(coverage))
+            } else {
+                #expect(try Data(contentsOf: URL(fileURLWithPath: table)) == Data(contentsOf: URL(fileURLWithPath: coverage)))
+            }
+            let unpaired = try CLI.run(["gaps", "--coverage-level", "all"])
+            #expect(unpaired.status == 2 && unpaired.stderr.hasPrefix("Error: --coverage-level needs --coverage-output"), "\(unpaired.stderr)")
+            let bothOut = try CLI.run(["gaps", "--coverage-output", "-"])
+            #expect(bothOut.status == 2 && bothOut.stderr.contains("cannot both go to standard output"), "\(bothOut.stderr)")
+        }
+
         @Test("a projected layer: an old-style crs member naming EPSG:4549 is honoured, and so is the flag")
         func projectedUnits() throws {
             let city = try TinyCity()
