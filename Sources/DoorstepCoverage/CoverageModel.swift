@@ -200,7 +200,7 @@ public enum CoverageModel {
             let zone = try assessZone(
                 zoneUnits, layers: near.layers, kindRadii: kindRadii, projection: projection, settings: settings,
                 scores: scores?.map { kindScores in near.demand.map { kindScores[$0] } }, withParts: withParts,
-                withGeometries: withParts || withGeometries)
+                withGeometries: withGeometries)
             for (u, result) in zip(members, zone.results) { results[u] = result }
             warnings += zone.warnings
         }
@@ -368,7 +368,8 @@ struct UnitResult: Sendable {
     var elderlyTotal = 0.0
     var elderlyOffNetwork = 0.0
     var kinds: [PerKind] = []
-    var snappedGeometry: GeometryValue = .multiPolygon([])
+    /// Nil when not asked for (a level whose parts are not cut, without GeoJSON output).
+    var snappedGeometry: GeometryValue?
 }
 
 /// The per-unit work, shared out to one worker per core.
@@ -426,7 +427,9 @@ struct UnitWork: Sendable {
         var result = UnitResult()
         result.elderlyTotal = members.reduce(0) { $0 + demand[$1].elderly }
         if !unreachable.isEmpty { result.elderlyOffNetwork = members.reduce(0) { unreachable[$1] ? $0 + demand[$1].elderly : $0 } }
-        if withGeometries { result.snappedGeometry = try lonLat.snappedValue(toGrid: Self.outputGrid) }
+        // The gap list draws the units it cuts parts from; other levels need their shape only for GeoJSON.
+        let cutsParts = withParts && partsLevels?.contains(units[u].level) != false
+        if withGeometries || cutsParts { result.snappedGeometry = try lonLat.snappedValue(toGrid: Self.outputGrid) }
         for (k, plan) in plans.enumerated() {
             var perKind = UnitResult.PerKind()
             var uncoveredMembers: [Int] = []
@@ -445,7 +448,7 @@ struct UnitWork: Sendable {
                 perKind.facilities += 1
                 perKind.capacity += facilities[f].capacity
             }
-            if let kindTiles = tiles[k], withParts, partsLevels?.contains(units[u].level) != false {
+            if let kindTiles = tiles[k], cutsParts {
                 let uncovered = try worker.catchment(kindTiles, kind: k, over: envelope).map { try geometry.difference($0) } ?? geometry
                 perKind.uncoveredArea = uncovered.area
                 perKind.parts = try parts(of: uncovered, uncovered: uncoveredMembers, projector: worker.projector)
