@@ -146,6 +146,36 @@ public indirect enum GeometryValue: Hashable, Sendable {
         }
     }
 
+    /// Whether `p` lies inside the polygonal parts, by the crossing number on plain coordinates (no
+    /// GEOS): a point in a hole is outside; points exactly on an edge may fall either way.
+    ///
+    /// ```swift
+    /// GeometryValue.polygon([[.init(0, 0), .init(2, 0), .init(2, 2), .init(0, 2), .init(0, 0)]]).encloses(.init(1, 1))   // true
+    /// ```
+    public func encloses(_ p: Coordinate) -> Bool {
+        switch self {
+        case .polygon(let rings): Self.ringsEnclose(rings, p)
+        case .multiPolygon(let polygons): polygons.contains { Self.ringsEnclose($0, p) }
+        case .geometryCollection(let parts): parts.contains { $0.encloses(p) }
+        default: false
+        }
+    }
+
+    /// Whether `p` is inside an odd number of `rings` (an exterior and its holes); a ring may repeat
+    /// its first point at the end or not.
+    public static func ringsEnclose(_ rings: [[Coordinate]], _ p: Coordinate) -> Bool {
+        var inside = false
+        for ring in rings where ring.count >= 3 {
+            var j = ring.count - 1
+            for i in 0..<ring.count {
+                let a = ring[i], b = ring[j]
+                if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
+                j = i
+            }
+        }
+        return inside
+    }
+
     /// The shoelace area of a closed ring, positive when counter-clockwise.
     public static func signedArea(_ ring: [Coordinate]) -> Double {
         guard ring.count > 2 else { return 0 }

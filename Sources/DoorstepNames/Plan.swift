@@ -136,27 +136,7 @@ public struct PlannedRoad: Sendable, Equatable {
 /// PlanGeometry.representativePoint(.lineString([.init(0, 0), .init(2, 0)]))   // (1, 0)
 /// ```
 public enum PlanGeometry {
-    public static func contains(_ geometry: GeometryValue, _ p: Coordinate) -> Bool {
-        switch geometry {
-        case .polygon(let rings): return contains(rings: rings, p)
-        case .multiPolygon(let polygons): return polygons.contains { contains(rings: $0, p) }
-        case .geometryCollection(let parts): return parts.contains { contains($0, p) }
-        default: return false
-        }
-    }
-
-    static func contains(rings: [[Coordinate]], _ p: Coordinate) -> Bool {
-        var inside = false
-        for ring in rings where ring.count >= 4 {
-            var j = ring.count - 1
-            for i in 0..<ring.count {
-                let a = ring[i], b = ring[j]
-                if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-                j = i
-            }
-        }
-        return inside
-    }
+    public static func contains(_ geometry: GeometryValue, _ p: Coordinate) -> Bool { geometry.encloses(p) }
 
     /// A point of the geometry: a point itself, halfway along a line (in degrees), a polygon's
     /// envelope centre when inside it, else its first vertex.

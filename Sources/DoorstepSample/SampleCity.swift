@@ -302,16 +302,7 @@ private struct Generator {
             properties: ["code": .string(code), "name": .string(name), "level": .string(level), "parent": .string(parent)])
     }
 
-    static func contains(_ ring: Ring, _ p: Coordinate) -> Bool {
-        var inside = false
-        var j = ring.count - 2
-        for i in 0..<(ring.count - 1) {
-            let a = ring[i], b = ring[j]
-            if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-            j = i
-        }
-        return inside
-    }
+    static func contains(_ ring: Ring, _ p: Coordinate) -> Bool { GeometryValue.ringsEnclose([ring], p) }
 
     mutating func makeDemand(_ communities: [Community], lakeCentre: Coordinate) -> [Feature] {
         let total = Int((30_000 * scale).rounded())

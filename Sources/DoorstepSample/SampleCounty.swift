@@ -382,8 +382,8 @@ private struct CountyGenerator {
             if let reservoir {
                 // The reservoir is a hole in every unit around it.
                 var polygons = geometry.polygons
-                if let p = polygons.firstIndex(where: { ringContains($0[0], reservoir.centre) }),
-                    !polygons[p].dropFirst().contains(where: { ringContains($0, reservoir.centre) })
+                if let p = polygons.firstIndex(where: { GeometryValue.ringsEnclose([$0[0]], reservoir.centre) }),
+                    !polygons[p].dropFirst().contains(where: { GeometryValue.ringsEnclose([$0], reservoir.centre) })
                 {
                     polygons[p].append(reservoir.ring)
                     geometry = polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
@@ -550,7 +550,7 @@ private struct CountyGenerator {
 
     func isInReservoir(_ p: Coordinate, margin: Double) -> Bool {
         guard let reservoir, distance(p, reservoir.centre) < SampleCounty.reservoirRadius * 1.2 + margin else { return false }
-        if ringContains(reservoir.ring, p) { return true }
+        if GeometryValue.ringsEnclose([reservoir.ring], p) { return true }
         return zip(reservoir.ring, reservoir.ring.dropFirst()).contains { segmentDistance(p, $0.0, $0.1) < margin }
     }
 

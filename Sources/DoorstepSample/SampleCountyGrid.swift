@@ -73,17 +73,7 @@ struct HexGrid {
 
     func vertex(_ index: Int) -> Coordinate { vertices[index] }
 
-    func contains(_ h: Int, _ p: Coordinate) -> Bool {
-        let ring = corners(h).map { vertices[$0] }
-        var inside = false
-        var j = ring.count - 1
-        for i in 0..<ring.count {
-            let a = ring[i], b = ring[j]
-            if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-            j = i
-        }
-        return inside
-    }
+    func contains(_ h: Int, _ p: Coordinate) -> Bool { GeometryValue.ringsEnclose([corners(h).map { vertices[$0] }], p) }
 
     /// The hexagon holding `p`, or nil off the grid: one of the nine around the regular one.
     func hex(at p: Coordinate) -> Int? {
@@ -126,24 +116,13 @@ struct HexGrid {
         let holes = rings.filter { GeometryValue.signedArea($0) <= 0 }
         var polygons = exteriors.map { [$0] }
         for hole in holes {
-            let owner = polygons.count == 1 ? 0 : polygons.firstIndex { ringContains($0[0], hole[0]) } ?? 0
+            let owner = polygons.count == 1 ? 0 : polygons.firstIndex { GeometryValue.ringsEnclose([$0[0]], hole[0]) } ?? 0
             polygons[owner].append(hole)
         }
         return polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
     }
 }
 
-/// Whether the closed `ring` holds `p` (crossing number).
-func ringContains(_ ring: [Coordinate], _ p: Coordinate) -> Bool {
-    var inside = false
-    var j = ring.count - 2
-    for i in 0..<(ring.count - 1) {
-        let a = ring[i], b = ring[j]
-        if (a.y > p.y) != (b.y > p.y), p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x { inside.toggle() }
-        j = i
-    }
-    return inside
-}
 
 /// A min-heap of hexagons to claim, ordered by priority and then by insertion, so that growth
 /// is the same on every platform.
