@@ -42,7 +42,7 @@ public struct GDALLayerReader: LayerReader {
             let dataset = try GDALDataset.open(path, options: options)
             let layer = try Self.layer(of: dataset, request)
             var collection = try Self.features(
-                of: layer, file: path, legacyText: shapefile?.textEncodingUnknown == true && request.encoding == nil, attributesOnly: request.attributesOnly)
+                of: layer, file: path, legacyText: shapefile?.textEncodingUnknown == true && request.encoding == nil, request: request)
             try Self.declareCRS(of: layer, in: &collection, file: path, hasPrj: shapefile?.hasPrj ?? false)
             return collection
         }
@@ -88,7 +88,7 @@ public struct GDALLayerReader: LayerReader {
 
     /// Every feature of the layer, its fields as strings and numbers. With `legacyText`, text fields
     /// arrive as raw bytes and are decoded by ``LegacyText`` once all are seen.
-    static func features(of layer: OGRLayerH, file: String, legacyText: Bool, attributesOnly: Bool = false) throws(InputError) -> FeatureCollection {
+    static func features(of layer: OGRLayerH, file: String, legacyText: Bool, request: LayerRequest) throws(InputError) -> FeatureCollection {
         let definition = OGR_L_GetLayerDefn(layer)
         let fieldCount = OGR_FD_GetFieldCount(definition)
         let fields: [(name: String, type: OGRFieldType)] = (0..<fieldCount).map { index in
@@ -133,7 +133,7 @@ public struct GDALLayerReader: LayerReader {
         var collection: FeatureCollection
         if hasGeometry || features.isEmpty {
             collection = FeatureCollection(features: features)
-        } else if attributesOnly {
+        } else if CSVPointReader.rowsOnly(fields.map(\.name), request) {
             collection = FeatureCollection(features: features, featureLines: features.indices.map { $0 + 2 })
         } else {
             collection = try table(fields.map(\.name), features, file: file)

@@ -50,6 +50,14 @@ public enum CSVPointReader {
         return lowered.contains(where: longitudeNames.contains) && lowered.contains(where: latitudeNames.contains)
     }
 
+    /// Whether a table with this header is read as rows without geometry for `request`: asked for, or
+    /// allowed (``LayerRequest/coordinatesOptional``) and there is no coordinate or WKT column.
+    public static func rowsOnly(_ header: [String], _ request: LayerRequest) -> Bool {
+        guard !request.attributesOnly else { return true }
+        let table = CSVTable(header: header, rows: [])
+        return request.coordinatesOptional && !hasCoordinates(table) && !header.contains { wktNames.contains($0.lowercased()) }
+    }
+
     /// Point features from a table with longitude/latitude columns.
     public static func points(_ table: CSVTable, file: String) throws(InputError) -> FeatureCollection {
         let header = table.header

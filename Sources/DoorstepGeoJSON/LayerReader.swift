@@ -14,6 +14,9 @@ public struct LayerRequest: Sendable, Equatable {
     /// A table of attributes (counts per community): rows without coordinates are features without
     /// geometry instead of an error.
     public var attributesOnly = false
+    /// A table with coordinate (or WKT) columns gives points (or shapes); one without them gives rows
+    /// without geometry instead of an error: a names ledger may or may not say where each place is.
+    public var coordinatesOptional = false
 
     public init(path: String, layer: String? = nil, encoding: String? = nil, preferredLayer: String? = nil) {
         self.path = path
@@ -97,7 +100,7 @@ public struct CSVLayerReader: LayerReader {
     public func read(_ request: LayerRequest) throws(InputError) -> FeatureCollection {
         try refuseLayer(request)
         let table = try CSVTable.read(file: request.path, encoding: request.encoding)
-        return request.attributesOnly ? CSVPointReader.rows(table) : try CSVPointReader.points(table, file: request.path)
+        return CSVPointReader.rowsOnly(table.header, request) ? CSVPointReader.rows(table) : try CSVPointReader.points(table, file: request.path)
     }
 }
 

@@ -70,27 +70,17 @@ extension Registry {
     }
 
     /// The features of a layer (through `formats`), each with where it is in the file: "feature 3",
-    /// or the line its table row starts on (a quoted cell may span lines). A CSV without coordinates
-    /// gives records without a location; blank rows are passed over, as the point reader does.
+    /// or the line its table row starts on (a quoted cell may span lines). A table (CSV, Excel) without
+    /// coordinate columns gives records without a location; blank rows are passed over.
     static func importRows(_ request: LayerRequest, formats: LayerFormats) throws -> (features: [Feature], locations: [String], notes: [String]) {
-        let path = request.path
-        guard path.lowercased().hasSuffix(".csv") else {
-            let collection = try formats.read(request)
-            let lines = collection.featureLines
-            let locations = collection.features.indices.map { index in
-                lines.flatMap { index < $0.count ? "line \($0[index])" : nil } ?? "feature \(index)"
-            }
-            return (collection.features, locations, collection.notes)
+        var request = request
+        request.coordinatesOptional = true
+        let collection = try formats.read(request)
+        let lines = collection.featureLines
+        let locations = collection.features.indices.map { index in
+            lines.flatMap { index < $0.count ? "line \($0[index])" : nil } ?? "feature \(index)"
         }
-        let table = try CSVTable.read(file: path, encoding: request.encoding)
-        let filled = table.rows.indices.filter { !table.rows[$0].allSatisfy { $0.trimmingSpaces().isEmpty } }
-        let locations = filled.map { "line \(table.line(ofRow: $0))" }
-        if CSVPointReader.hasCoordinates(table) {
-            let features = try CSVPointReader.points(table, file: path).features
-            guard features.count == locations.count else { throw InputError(file: path, message: "rows and points do not pair up; please report this file") }
-            return (features, locations, [])
-        }
-        return (CSVPointReader.rows(table).features, locations, [])
+        return (collection.features, locations, collection.notes)
     }
 
     /// Writes records read by ``readImport(_:fields:types:)`` in one transaction, each with an event.

@@ -148,6 +148,27 @@ struct NamesCLITests {
         #expect(try Set(Registry(path: db).all().map(\.name)) == ["转塘街道", "於潜镇"])
     }
 
+    @Test("a ledger imports the same from CSV and from Excel, with or without coordinate columns")
+    func importLedgers() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let plain = try folder.write("plain.csv", "name,type,district\n文一路,road,330106\n古荡社区,community,330106\n")
+        let located = try folder.write("located.csv", "name,type,district,经度,纬度\n文一路,road,330106,120.12,30.28\n古荡社区,community,330106,120.11,30.27\n")
+        for csv in [plain, located] {
+            let xlsx = csv.replacingOccurrences(of: ".csv", with: ".xlsx")
+            let convert = try runProcess("/usr/bin/ogr2ogr", ["-f", "XLSX", xlsx, csv])
+            #expect(convert.status == 0, "\(convert.stderr)")
+            var located: [[Bool]] = []
+            for file in [csv, xlsx] {
+                let db = file + ".sqlite"
+                let result = try CLI.run(["names", "import", file, "--db", db])
+                #expect(result.status == 0 && result.stdout.contains("imported 2 names"), "\(file): \(result.stderr)")
+                located.append(try Registry(path: db).all().sorted { $0.name < $1.name }.map { $0.geometry != nil })
+            }
+            #expect(located[0] == located[1] && located[0] == [csv == plain ? false : true, csv == plain ? false : true], "\(located)")
+        }
+    }
+
     @Test("gaps --names labels every gap with a road and a community of the sample")
     func gapsWithNames() throws {
         let folder = try TemporaryFolder()
