@@ -191,7 +191,7 @@ struct Sample: ParsableCommand {
         let city = try SampleCity.generate(profile: profile, seed: seed, scale: scale)
         try city.write(to: output)
         Console.note(
-            "\(city.units.count) units, \(city.facilities.count) facilities, \(city.demand.count) demand points, \(city.roads.count) roads written to \(output)")
+            "\(city.units.count) units, \(city.facilities.count) facilities, \(city.demand.count) demand points, \(city.roads.count) roads, \(city.network.count) network lines written to \(output)")
     }
 }
 
