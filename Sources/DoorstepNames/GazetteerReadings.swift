@@ -4,7 +4,7 @@
 /// The gazetteer's readings of China's province-, prefecture- and county-level names (and of
 /// township names with polyphonic characters), as tables parsed once when first used.
 enum GazetteerReadings {
-    /// 2916 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
+    /// 2917 phrase readings: a 专名 (or a one-character 专名 with its 通名) and its
     /// toneless syllables, one a line.
     static let phrases = """
         上海 shang hai
@@ -2915,6 +2915,7 @@ enum GazetteerReadings {
         北屯 bei tun
         铁门关 tie men guan
         双河 shuang he
+        可克达拉 ke ke da la
         昆玉 kun yu
         胡杨河 hu yang he
         新星 xin xing
@@ -2925,7 +2926,7 @@ enum GazetteerReadings {
         解州 xie zhou
         """
 
-    /// 257 whole names the gazetteer writes from a minority language or not syllable by
+    /// 258 whole names the gazetteer writes from a minority language or not syllable by
     /// syllable: name|romanisation.
     static let forms = """
         丁青县|Dêngqên Xian
@@ -3176,6 +3177,7 @@ enum GazetteerReadings {
         陈巴尔虎旗|Chen Barag Qi
         陕西省|Shaanxi Sheng
         隆子县|Lhünzê Xian
+        霍尔果斯市|Korgas Shi
         霍林郭勒市|Holingol Shi
         革吉县|Gê'gyai Xian
         额尔古纳市|Ergun Shi
@@ -3243,7 +3245,7 @@ enum GazetteerReadings {
         阿 a e
         """
 
-    /// All 3477 table entries, for the tests: name|romanisation|专名|通名, the 通名 being
+    /// All 3479 table entries, for the tests: name|romanisation|专名|通名, the 通名 being
     /// the short one the source writes for autonomous units (自治县 → 县, "Xian").
     static let entries = """
         上海市|Shanghai Shi|上海|市
@@ -6711,10 +6713,12 @@ enum GazetteerReadings {
         伊州区|Yizhou Qu|伊州|区
         阿拉山口市|Alashankou Shi|阿拉山口|市
         库车市|Kuqa Shi|库车|市
+        霍尔果斯市|Korgas Shi|霍尔果斯|市
         沙湾市|Shawan Shi|沙湾|市
         北屯市|Beitun Shi|北屯|市
         铁门关市|Tiemenguan Shi|铁门关|市
         双河市|Shuanghe Shi|双河|市
+        可克达拉市|Kekedala Shi|可克达拉|市
         昆玉市|Kunyu Shi|昆玉|市
         胡杨河市|Huyanghe Shi|胡杨河|市
         新星市|Xinxing Shi|新星|市
