@@ -103,12 +103,19 @@ struct Gaps: ParsableCommand {
 
     func validate() throws {
         if coverageLevel != nil, coverageOutput == nil { throw ValidationError("--coverage-level needs --coverage-output") }
-        if coverageOutput == OutputFile.standardOutput, output == nil || output == OutputFile.standardOutput {
-            throw ValidationError("--coverage-output and the gaps cannot both go to standard output; give --output a file")
+        if let coverageOutput, Self.samePlace(coverageOutput, output ?? OutputFile.standardOutput) {
+            throw ValidationError("--coverage-output and the gaps (--output, else standard output) would go to the same place; give each its own")
         }
         if reason.contains(.access), access.norm == nil, !input.kind.contains(where: { AccessSettings.defaultNorms[FacilityKind.normalized($0)] != nil }) {
             throw ValidationError("--reason access needs --norm (supply per 1,000 elderly), or a --kind with a default norm (care-home: 40)")
         }
+    }
+
+    /// Whether two outputs would land in one place: the same open descriptor, or the same file.
+    static func samePlace(_ a: String, _ b: String) -> Bool {
+        let (da, db) = (OutputFile.openDescriptor(a), OutputFile.openDescriptor(b))
+        if da != nil || db != nil { return da == db }
+        return URL(fileURLWithPath: a).standardizedFileURL == URL(fileURLWithPath: b).standardizedFileURL
     }
 
     func run() throws {
