@@ -217,10 +217,10 @@ private struct Generator {
         // Roads run along the lattice lines: 路 north-south, 街 east-west.
         var roads: [Feature] = []
         for i in 0...nx {
-            roads.append(road(names.next(suffix: "路"), Array(lattice[i])))
+            roads.append(SampleFeatures.road(names.next(suffix: "路"), Array(lattice[i])))
         }
         for j in 0...ny {
-            roads.append(road(names.next(suffix: "街"), (0...nx).map { lattice[$0][j] }))
+            roads.append(SampleFeatures.road(names.next(suffix: "街"), (0...nx).map { lattice[$0][j] }))
         }
         let projector = try MetricProjection(centralMeridian: SampleCity.centre.x).makeProjector()
         let origin = try projector.project([Coordinate(SampleCity.centre.x, SampleCity.centre.y)])[0]
@@ -276,10 +276,6 @@ private struct Generator {
         }
     }
 
-    func road(_ name: String, _ line: [Coordinate]) -> Feature {
-        Feature(geometry: .lineString(line), properties: ["name": .string(name), "type": "road", "status": "in-use"])
-    }
-
     func centreOf(_ ring: Ring) -> Coordinate {
         let body = ring.dropLast()
         return Coordinate(body.map(\.x).reduce(0, +) / Double(body.count), body.map(\.y).reduce(0, +) / Double(body.count))
@@ -297,9 +293,7 @@ private struct Generator {
     func unit(_ code: String, _ name: String, _ level: String, parent: String, rings: Ring, lake: (hole: Ring, island: Ring)?) -> Feature {
         let geometry: GeometryValue =
             if let lake { .multiPolygon([[rings, lake.hole], [lake.island]]) } else { .polygon([rings]) }
-        return Feature(
-            geometry: geometry,
-            properties: ["code": .string(code), "name": .string(name), "level": .string(level), "parent": .string(parent)])
+        return SampleFeatures.unit(code, name, level, parent: parent, geometry)
     }
 
     static func contains(_ ring: Ring, _ p: Coordinate) -> Bool { GeometryValue.ringsEnclose([ring], p) }
@@ -328,9 +322,7 @@ private struct Generator {
                 }
                 placed += 1
                 number += 1
-                let elderly = community.rural ? random.int(2...25) : Int(5 + 55 * pow(random.unit(), 2))
-                features.append(
-                    Feature(geometry: .point(p), properties: ["id": .string(String(format: "D%06d", number)), "elderly": .number(Double(elderly))]))
+                features.append(SampleFeatures.demand(number, elderly: random.elderly(rural: community.rural), at: p))
             }
         }
         return features
@@ -387,12 +379,8 @@ private struct Generator {
                 guard bounds.contains(p), let home = community(at: p), !(entry.kind == "canteen" && home.rural && random.unit() < 0.6) else { continue }
                 n += 1
                 features.append(
-                    Feature(
-                        geometry: .point(p),
-                        properties: [
-                            "id": .string(String(format: "%@-%05d", entry.prefix, n)), "name": .string(home.name + entry.suffix),
-                            "kind": .string(entry.kind), "capacity": .number(Double(random.int(entry.capacity))),
-                        ]))
+                    SampleFeatures.facility(
+                        entry.prefix, n, name: home.name + entry.suffix, kind: entry.kind, capacity: random.int(entry.capacity), at: p))
             }
         }
         // One home-care service centre per street, but some streets still lack theirs.
@@ -401,12 +389,7 @@ private struct Generator {
             n += 1
             let p = Coordinate(street.centre.x + random.uniform(-200...200), street.centre.y + random.uniform(-200...200))
             features.append(
-                Feature(
-                    geometry: .point(p),
-                    properties: [
-                        "id": .string(String(format: "HC-%05d", n)), "name": .string(street.name + "居家养老服务中心"),
-                        "kind": "home-care-center", "capacity": .number(Double(random.int(50...200))),
-                    ]))
+                SampleFeatures.facility("HC", n, name: street.name + "居家养老服务中心", kind: "home-care-center", capacity: random.int(50...200), at: p))
         }
         return features
     }

@@ -389,9 +389,7 @@ private struct CountyGenerator {
                     geometry = polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
                 }
             }
-            return Feature(
-                geometry: geometry,
-                properties: ["code": .string(code), "name": .string(name), "level": .string(level), "parent": .string(parent)])
+            return SampleFeatures.unit(code, name, level, parent: parent, geometry)
         }
         for (d, county) in counties.enumerated() {
             let (c0, r0) = ((d % countyColumns) * SampleCounty.block.columns, (d / countyColumns) * SampleCounty.block.rows)
@@ -521,10 +519,9 @@ private struct CountyGenerator {
                 guard let h = grid.hex(at: p), isInCounty(h, d), !isInReservoir(p, margin: 5) else { continue }
                 placed += 1
                 number += 1
-                let elderly = rural ? random.int(2...25) : Int(5 + 55 * pow(random.unit(), 2))
+                let elderly = random.elderly(rural: rural)
                 communities[Int(communityOf[h])].elderly += Double(elderly)
-                features.append(
-                    Feature(geometry: .point(p), properties: ["id": .string(String(format: "D%06d", number)), "elderly": .number(Double(elderly))]))
+                features.append(SampleFeatures.demand(number, elderly: elderly, at: p))
             }
         }
         let seatSum = seatWeights.reduce(0, +), villageSum = villageWeights.reduce(0, +)
@@ -595,13 +592,7 @@ private struct CountyGenerator {
         var features: [Feature] = []
         for plan in [canteen, dayCare, embedded, home, centre] {
             for (n, entry) in (byKind[plan.kind] ?? []).enumerated() {
-                features.append(
-                    Feature(
-                        geometry: .point(entry.0),
-                        properties: [
-                            "id": .string(String(format: "%@-%05d", plan.prefix, n + 1)), "name": .string(entry.1), "kind": .string(plan.kind),
-                            "capacity": .number(Double(entry.2)),
-                        ]))
+                features.append(SampleFeatures.facility(plan.prefix, n + 1, name: entry.1, kind: plan.kind, capacity: entry.2, at: entry.0))
             }
         }
         return features
@@ -616,9 +607,7 @@ private struct CountyGenerator {
         var network: [Feature] = []
         var roads: [Feature] = []
         func line(_ points: [Coordinate], _ properties: JSONObject) -> Feature { Feature(geometry: .lineString(points), properties: properties) }
-        func road(_ name: String, _ points: [Coordinate]) -> Feature {
-            Feature(geometry: .lineString(points), properties: ["name": .string(name), "type": "road", "status": "in-use"])
-        }
+        let road = SampleFeatures.road
         for county in counties {
             // Seat grids: streets 2 × half / (n − 1) apart, every crossing a vertex of both.
             for t in county.towns {
