@@ -321,11 +321,10 @@ public enum CoverageModel {
             warnings.append(warning)
         }
         let plans = try timed(timings, "reach") { try kindRadii.enumerated().map { k, entry in
-            let members = layers.facilities.indices.filter { layers.facilities[$0].kind == entry.kind }
-            let sites = members.map { facilityXY[$0] }
+            let sites = layers.facilities.indices.filter { layers.facilities[$0].kind == entry.kind }.map { facilityXY[$0] }
             let covered = try measure.nearestDistances(from: sites, within: entry.radius).map { $0 != nil }
             return KindPlan(
-                kind: entry.kind, radius: entry.radius, members: members, covered: covered,
+                kind: entry.kind, radius: entry.radius, covered: covered,
                 catchment: settings.measuresArea ? try measure.catchment(of: sites, within: entry.radius) : nil, scores: scores?[k],
                 norm: settings.access?.norm(of: entry.kind) ?? 0)
         } }
@@ -338,13 +337,11 @@ public enum CoverageModel {
     }
 }
 
-/// One facility kind ready for the workers: its facilities, which demand points it covers, and the
-/// area it reaches.
+/// One facility kind ready for the workers: which demand points it covers, and the area it reaches
+/// (a unit finds its own facilities of the kind by their `kind`).
 struct KindPlan: Sendable {
     var kind: String
     var radius: Double
-    /// Indexes into the facilities layer.
-    var members: [Int]
     /// Per demand point: is a facility of this kind within the radius?
     var covered: [Bool]
     /// The area the kind reaches; nil when areas are not measured.

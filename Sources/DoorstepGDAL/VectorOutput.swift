@@ -167,11 +167,13 @@ struct GDALWriter {
         var schema = try LayerSchema(features, declared: declared, file: target, shortNames: format == .shp)
         // GDAL 3.6's FlatGeobuf driver drops a feature without geometry without a word: refuse rather
         // than write a short file that passes for a whole one.
-        if format == .fgb, let missing = features.firstIndex(where: { $0.geometry?.coordinates.isEmpty ?? true }) {
-            let count = features.filter { $0.geometry?.coordinates.isEmpty ?? true }.count
-            throw InputError(
-                file: target,
-                message: "FlatGeobuf cannot hold a feature without geometry (\(count) of \(features.count), the first is feature \(missing)); write .gpkg or .shp")
+        if format == .fgb {
+            let missing = features.indices.filter { features[$0].geometry?.coordinates.isEmpty ?? true }
+            if let first = missing.first {
+                throw InputError(
+                    file: target,
+                    message: "FlatGeobuf cannot hold a feature without geometry (\(missing.count) of \(features.count), the first is feature \(first)); write .gpkg or .shp")
+            }
         }
         // A Shapefile without its .shp is no Shapefile (GDAL writes only the .dbf for a table).
         if format == .shp, schema.geometryType == wkbNone { schema.geometryType = wkbUnknown }

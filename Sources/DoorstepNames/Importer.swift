@@ -54,7 +54,7 @@ extension Registry {
         request.encoding = encoding
         let (features, locations, notes) = try importRows(request, formats: formats)
         notes.forEach(warn)
-        let path = LayerRequest(parsing: path).path
+        let path = request.path
         var drafts: [PlaceDraft] = []
         drafts.reserveCapacity(features.count)
         for (index, feature) in features.enumerated() {
