@@ -85,7 +85,9 @@ let package = Package(
                 "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", "DoorstepNetwork", "DoorstepCoverage", "DoorstepSample", "DoorstepNames", "DoorstepGDAL",
                 "DoorstepSiting", "DoorstepReport", "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
                 "DoorstepServer", .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]
+            ],
+            // GDALLoadingTests compares the functions DoorstepGDAL loads at run time with the linked ones.
+            linkerSettings: [.linkedLibrary("gdal")]
         ),
     ],
     swiftLanguageModes: [.v6]
