@@ -1,5 +1,6 @@
 import DoorstepGeometry
 import Foundation
+import Synchronization
 
 /// The projection Doorstep measures in: transverse Mercator on the WGS84 ellipsoid, scale 1 on the
 /// central meridian of the CGCS2000 3° Gauss-Krüger zone the data lies in (…, 117°, 120°, 123° …,
@@ -41,6 +42,37 @@ public struct MetricProjection: Hashable, Sendable {
     public var definition: String {
         "+proj=tmerc +lat_0=0 +lon_0=\(centralMeridian) +k=1 +x_0=0 +y_0=0 +ellps=WGS84 +units=m +no_defs +type=crs"
     }
+
+    /// Longitude/latitude to metres; a large batch is split over all cores, a PROJ object each (one
+    /// is not safe to share), so that three million demand points take a fraction of a second.
+    ///
+    /// ```swift
+    /// let metres = try MetricProjection(zoneOf: 120.2).project(demandLonLat)
+    /// ```
+    public func project(_ coordinates: [Coordinate]) throws(CRSError) -> [Coordinate] {
+        let cores = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+        guard cores > 1, coordinates.count >= 2 * Self.parallelBatch else { return try makeProjector().project(coordinates) }
+        let chunks = min(cores, coordinates.count / Self.parallelBatch)
+        let results = Mutex([Result<[Coordinate], CRSError>?](repeating: nil, count: chunks))
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let part = Array(coordinates[(coordinates.count * chunk / chunks)..<(coordinates.count * (chunk + 1) / chunks)])
+            let result = Result { () throws(CRSError) in try makeProjector().project(part) }
+            results.withLock { $0[chunk] = result }
+        }
+        var metres: [Coordinate] = []
+        metres.reserveCapacity(coordinates.count)
+        for result in results.withLock({ $0 }) {
+            switch result {
+            case .success(let part)?: metres += part
+            case .failure(let error)?: throw error
+            case nil: throw CRSError("a projection worker did not finish")
+            }
+        }
+        return metres
+    }
+
+    /// Below twice this many points, one core projects them: starting a PROJ object costs more.
+    static let parallelBatch = 20_000
 
     public func makeProjector() throws(CRSError) -> Projector {
         // A pipeline from degrees needs no lookup in proj.db, which would cost each worker milliseconds.

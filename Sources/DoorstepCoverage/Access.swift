@@ -70,6 +70,13 @@ public enum AccessModel {
     public static func scores(
         _ layers: Layers, kind: String, radius: Double, settings: CoverageSettings
     ) throws -> (scores: [Double], warnings: [String]) {
+        try scores(layers, kind: kind, radius: radius, settings: settings, metres: ProjectedDemand(layers.demand))
+    }
+
+    /// The scores, with the demand's metres taken from (and left in) `metres` for the steps after.
+    static func scores(
+        _ layers: Layers, kind: String, radius: Double, settings: CoverageSettings, metres: ProjectedDemand
+    ) throws -> (scores: [Double], warnings: [String]) {
         let access = settings.access ?? AccessSettings()
         let members = layers.facilities.indices.filter { layers.facilities[$0].kind == kind }
         if access.supply == .capacity, !members.isEmpty, members.allSatisfy({ layers.facilities[$0].capacity == 0 }) {
@@ -81,7 +88,7 @@ public enum AccessModel {
         var reachesNobody = 0
         for (projection, group) in zones(of: members.map { layers.facilities[$0].location }) {
             let sites = group.map { members[$0] }
-            let (demandIndexes, table) = try reach(layers, sites: sites, radius: radius, projection: projection, settings: settings)
+            let (demandIndexes, table) = try reach(layers, sites: sites, radius: radius, projection: projection, settings: settings, metres: metres)
             for (row, j) in sites.enumerated() {
                 let supply = access.supply == .count ? 1 : layers.facilities[j].capacity
                 var pull = 0.0
@@ -109,7 +116,8 @@ public enum AccessModel {
 
     /// The demand near the sites (global indexes) and each site's reach over it, in `projection`.
     static func reach(
-        _ layers: Layers, sites: [Int], radius: Double, projection: MetricProjection, settings: CoverageSettings
+        _ layers: Layers, sites: [Int], radius: Double, projection: MetricProjection, settings: CoverageSettings,
+        metres: ProjectedDemand
     ) throws -> (demand: [Int], table: ReachTable) {
         let locations = sites.map { layers.facilities[$0].location }
         guard let box = Envelope(of: locations) else { return ([], ReachTable()) }
@@ -117,7 +125,7 @@ public enum AccessModel {
         let demand = layers.demand.indices.filter { near.contains(layers.demand[$0].location) }
         let projector = try projection.makeProjector()
         let measure = try settings.distanceModel.measure(
-            demand: try projector.project(demand.map { layers.demand[$0].location }), projection: projection,
+            demand: try metres.metres(of: demand, in: projection), projection: projection,
             quadrantSegments: settings.quadrantSegments)
         return (demand, try measure.reach(from: try projector.project(locations), within: radius))
     }

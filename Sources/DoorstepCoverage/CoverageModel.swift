@@ -180,11 +180,13 @@ public enum CoverageModel {
         try settings.distanceModel.check(covers: units)
         // Accessibility is a property of the whole city (a facility's supply is shared by all it
         // reaches), so its scores are computed once for every demand point, then summed per unit.
+        let metres = ProjectedDemand(layers.demand)
         var scores: [[Double]]?
         if settings.access != nil {
             scores = try timed(settings.timings, "access scores") {
                 try kindRadii.map { entry in
-                let (kindScores, kindWarnings) = try AccessModel.scores(layers, kind: entry.kind, radius: entry.radius, settings: settings)
+                let (kindScores, kindWarnings) = try AccessModel.scores(
+                    layers, kind: entry.kind, radius: entry.radius, settings: settings, metres: metres)
                 warnings += kindWarnings
                 return kindScores
                 }
@@ -197,8 +199,9 @@ public enum CoverageModel {
         for (projection, members) in try zones(of: units) {
             let zoneUnits = members.map { units[$0] }
             let near = nearby(layers, units: zoneUnits, reach: kindRadii.map(\.radius).max() ?? 0)
+            let demandXY = try timed(settings.timings, "project") { try metres.metres(of: near.demand, in: projection) }
             let zone = try assessZone(
-                zoneUnits, layers: near.layers, kindRadii: kindRadii, projection: projection, settings: settings,
+                zoneUnits, layers: near.layers, demandXY: demandXY, kindRadii: kindRadii, projection: projection, settings: settings,
                 scores: scores?.map { kindScores in near.demand.map { kindScores[$0] } }, withParts: withParts,
                 withGeometries: withGeometries)
             for (u, result) in zip(members, zone.results) { results[u] = result }
@@ -300,14 +303,13 @@ public enum CoverageModel {
     /// The results of the units of one zone, in their order, measured in `projection`, and what the
     /// planner should know about them.
     static func assessZone(
-        _ units: [PlanningUnit], layers: Layers, kindRadii: [(kind: String, radius: Double)], projection: MetricProjection,
-        settings: CoverageSettings, scores: [[Double]]? = nil, withParts: Bool, withGeometries: Bool
+        _ units: [PlanningUnit], layers: Layers, demandXY: [Coordinate], kindRadii: [(kind: String, radius: Double)],
+        projection: MetricProjection, settings: CoverageSettings, scores: [[Double]]? = nil, withParts: Bool, withGeometries: Bool
     ) throws -> (results: [UnitResult], warnings: [String]) {
         let timings = settings.timings
         let projector = try projection.makeProjector()
-        let (demandXY, facilityXY, projectedUnits) = try timed(timings, "project") {
-            (try projector.project(layers.demand.map(\.location)), try projector.project(layers.facilities.map(\.location)),
-             try units.map { try projector.project($0.geometry) })
+        let (facilityXY, projectedUnits) = try timed(timings, "project") {
+            (try projector.project(layers.facilities.map(\.location)), try units.map { try projector.project($0.geometry) })
         }
 
         // Membership is tested in longitude/latitude, where GeoJSON edges are straight: the totals are

@@ -23,16 +23,18 @@ public enum GeoJSONReader {
 
     /// Parses with the features array split between cores when more than `parallelAbove` bytes of
     /// it remain: for tests and fuzzing, which check that the parallel path (normally above 4 MB)
-    /// gives what the sequential one gives, on small inputs.
+    /// gives what the sequential one gives, on small inputs; and, with `onePass` false, without the
+    /// one-pass reading of plain Point features, which must give what the general path gives.
     @_spi(Testing)
     public static func parse(
-        _ bytes: [UInt8], file: String, parallelAbove: Int, workers: Int? = nil
+        _ bytes: [UInt8], file: String, parallelAbove: Int, workers: Int? = nil, onePass: Bool = true
     ) throws(InputError) -> FeatureCollection {
         do {
             return try bytes.withUnsafeBufferPointer { buffer throws(InputError) in
                 var parser = Parser(buffer, file: file)
                 parser.parallelThreshold = parallelAbove
                 parser.workers = workers
+                parser.onePass = onePass
                 return try parser.featureCollection()
             }
         }
@@ -69,6 +71,8 @@ private struct Parser {
     var parallelThreshold = Parser.defaultParallelThreshold
     /// How many chunks the parallel path makes; `nil` for one per core (at most 8).
     var workers: Int?
+    /// Whether plain Point features are read in one pass (``plainPointFeature()``); off only in tests.
+    var onePass = true
 
     /// Deeper nesting than any real GeoJSON needs (a MultiPolygon's coordinates are 4 levels; a
     /// feature sits 2 levels down), and shallow enough for the parallel workers' stacks.
@@ -89,6 +93,7 @@ private struct Parser {
 
     var line: Int { 1 + bytes[0..<min(position, bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) } }
 
+    @inline(never)
     func syntaxError(_ expected: String) -> InputError {
         let at = featureIndex == nil ? "" : " (line \(line))"
         return fail("not valid JSON: expected \(expected), found \(foundHere)\(at)")
@@ -132,8 +137,9 @@ private struct Parser {
         return position < bytes.count ? bytes[position] : nil
     }
 
-    mutating func expect(_ byte: UInt8, _ what: String) throws(InputError) {
-        guard peek() == byte else { throw syntaxError(what) }
+    @inline(__always)
+    mutating func expect(_ byte: UInt8, _ what: StaticString) throws(InputError) {
+        guard peek() == byte else { throw syntaxError("\(what)") }
         position += 1
     }
 
@@ -145,6 +151,16 @@ private struct Parser {
     }
 
     mutating func string() throws(InputError) -> String {
+        switch try token() {
+        case .ascii(let raw): String(decoding: raw, as: UTF8.self)
+        case .text(let text): text
+        }
+    }
+
+    /// A string, left as its bytes in the file when it is plain ASCII (no escapes): GeoJSON's own
+    /// member and type names are then compared without making a String, which every feature's
+    /// "type", "geometry" and "coordinates" would otherwise cost.
+    mutating func token() throws(InputError) -> Token {
         try expect(UInt8(ascii: "\""), "a string")
         let start = position
         var hasEscapes = false
@@ -165,15 +181,19 @@ private struct Parser {
         guard position < bytes.count else { throw fail("not valid JSON: a string is not closed") }
         let raw = UnsafeBufferPointer(rebasing: bytes[start..<position])
         position += 1
-        guard hasEscapes else {
-            // ASCII needs no validation; the generic validating initialiser is slow on short keys.
-            if !nonASCII { return String(decoding: raw, as: UTF8.self) }
-            guard let text = String(validating: raw, as: UTF8.self) else {
-                throw fail("text is not UTF-8; save the file as UTF-8 (GeoJSON requires it)")
-            }
-            return text
+        if hasEscapes { return .text(try unescape(raw)) }
+        guard nonASCII else { return .ascii(raw) }
+        guard let text = String(validating: raw, as: UTF8.self) else {
+            throw fail("text is not UTF-8; save the file as UTF-8 (GeoJSON requires it)")
         }
-        return try unescape(raw)
+        return .text(text)
+    }
+
+    /// The text of a member GeoJSON expects a string in ("type"), as a token; any other JSON value as
+    /// its text (for the message that says it is not the expected name), `nil` for `null`.
+    mutating func nameToken() throws(InputError) -> Token? {
+        if peek() == UInt8(ascii: "\"") { return try token() }
+        return try value().textValue.map(Token.text)
     }
 
     /// The value of four hex digits, or `nil`.
@@ -243,7 +263,42 @@ private struct Parser {
         return text
     }
 
+    /// A number in the form nearly all take — at most 15 significant digits, no exponent — read
+    /// exactly (Clinger's fast path); `nil`, with the position unchanged, for anything else, which
+    /// ``number()`` then reads or explains.
+    @inline(__always)
+    mutating func plainNumber() -> Double? {
+        skipSpace()
+        var i = position
+        let negative = i < bytes.count && bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        while i < bytes.count, bytes[i] &- 0x30 < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
+            digits += 1
+            i += 1
+        }
+        guard digits > 0 else { return nil }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < bytes.count, bytes[i] &- 0x30 < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
+                digits += 1
+                fractionDigits += 1
+                i += 1
+            }
+            guard fractionDigits > 0 else { return nil }
+        }
+        guard digits <= 15, i == bytes.count || bytes[i] | 0x20 != UInt8(ascii: "e") else { return nil }
+        position = i
+        let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
+        return negative ? -value : value
+    }
+
     mutating func number() throws(InputError) -> Double {
+        if let value = plainNumber() { return value }
         skipSpace()
         let start = position
         var negative = false
@@ -343,9 +398,10 @@ private struct Parser {
     /// An object; a key given twice is an error (which of the two counts is not agreed between readers).
     mutating func object() throws(InputError) -> JSONObject {
         try enter()
-        var object = JSONObject()
+        var object = JSONObject(reservingCapacity: 4)
         var seen = Set<String>()
-        try members { parser, key throws(InputError) in
+        try members { parser, token throws(InputError) in
+            let key = token.text
             let value = try parser.value()
             // Few keys: a scan is cheaper than hashing; many: a set keeps hostile objects linear.
             let isNew: Bool
@@ -365,11 +421,11 @@ private struct Parser {
     }
 
     /// Walks the members of an object, handing each key to `body`, which must consume the value.
-    mutating func members(_ body: (inout Parser, String) throws(InputError) -> Void) throws(InputError) {
+    mutating func members(_ body: (inout Parser, Token) throws(InputError) -> Void) throws(InputError) {
         try expect(UInt8(ascii: "{"), "'{'")
         if consume(UInt8(ascii: "}")) { return }
         repeat {
-            let key = try string()
+            let key = try token()
             try expect(UInt8(ascii: ":"), "':'")
             try body(&self, key)
         } while consume(UInt8(ascii: ","))
@@ -380,8 +436,8 @@ private struct Parser {
 
     /// Records that `key` was seen in an object, failing when it was seen before.
     @inline(__always)
-    func once(_ key: String, _ seen: inout Bool, in what: StaticString) throws(InputError) {
-        guard !seen else { throw twice(key, in: what) }
+    func once(_ key: Token, _ seen: inout Bool, in what: StaticString) throws(InputError) {
+        guard !seen else { throw twice(key.text, in: what) }
         seen = true
     }
 
@@ -400,7 +456,7 @@ private struct Parser {
             if position >= bytes.count { throw InputError(file: file, message: "is empty, expected a GeoJSON FeatureCollection") }
             throw InputError(file: file, message: "is not JSON: a GeoJSON FeatureCollection starts with '{'")
         }
-        var type: String?
+        var type: Token?
         var features: [Feature]?
         var epsg: Int?
         var seenType = false, seenFeatures = false, seenCRS = false
@@ -408,7 +464,7 @@ private struct Parser {
             switch key {
             case "type":
                 try parser.once(key, &seenType, in: "the FeatureCollection")
-                type = try parser.value().textValue
+                type = try parser.nameToken()
             case "features":
                 try parser.once(key, &seenFeatures, in: "the FeatureCollection")
                 features = try parser.features()
@@ -420,10 +476,10 @@ private struct Parser {
             }
         }
         guard peek() == nil else { throw syntaxError("end of file after the FeatureCollection") }
-        guard type == "FeatureCollection" else {
+        guard let type, "FeatureCollection" ~= type else {
             throw InputError(
                 file: file,
-                message: "is not a GeoJSON FeatureCollection (its \"type\" is \(type.map { "\"\(InputError.quoted($0))\"" } ?? "missing"))")
+                message: "is not a GeoJSON FeatureCollection (its \"type\" is \(type.map { "\"\(InputError.quoted($0.text))\"" } ?? "missing"))")
         }
         guard let features else { throw InputError(file: file, message: "FeatureCollection has no \"features\" array") }
         return FeatureCollection(features: features, declaredEPSG: epsg)
@@ -521,11 +577,12 @@ private struct Parser {
             var error: InputError?
         }
         let shared = SharedBytes(bytes: bytes)
-        let file = self.file
+        let file = self.file, onePass = self.onePass
         let boundaries = splits
         let chunks = Mutex([Chunk](repeating: Chunk(), count: splits.count))
         DispatchQueue.concurrentPerform(iterations: splits.count) { w in
             var parser = Parser(shared.bytes, file: file)
+            parser.onePass = onePass
             parser.position = boundaries[w]
             let limit = w + 1 < boundaries.count ? boundaries[w + 1] : Int.max
             var chunk = Chunk()
@@ -574,10 +631,11 @@ private struct Parser {
     }
 
     mutating func feature() throws(InputError) -> Feature {
+        if onePass, let feature = plainPointFeature() { return feature }
         guard peek() == UInt8(ascii: "{") else {
             throw position >= bytes.count ? syntaxError("a feature") : fail("is not a GeoJSON Feature object: expected '{', found \(foundHere)")
         }
-        var type: String?
+        var type: Token?
         var id: JSONValue?
         var geometry: GeometryValue?
         var sawGeometry = false
@@ -587,7 +645,7 @@ private struct Parser {
             switch key {
             case "type":
                 try parser.once(key, &seenType, in: "the feature")
-                type = try parser.value().textValue
+                type = try parser.nameToken()
             case "id":
                 try parser.once(key, &seenID, in: "the feature")
                 id = try parser.value()
@@ -604,11 +662,122 @@ private struct Parser {
             default: try parser.skipValue()
             }
         }
-        guard type == "Feature" else {
-            throw fail("is not a Feature (its \"type\" is \(type.map { "\"\(InputError.quoted($0))\"" } ?? "missing"))")
+        guard let type, "Feature" ~= type else {
+            throw fail("is not a Feature (its \"type\" is \(type.map { "\"\(InputError.quoted($0.text))\"" } ?? "missing"))")
         }
         guard sawGeometry else { throw fail("has no \"geometry\" member") }
         return Feature(id: id, geometry: geometry, properties: properties)
+    }
+
+    // MARK: The common feature in one pass
+
+    /// The feature nearly every demand and facility layer is made of — a Point with flat properties
+    /// (strings, numbers, booleans, null), names without escapes — read in one pass, without the
+    /// general machinery, which costs four times as much per feature; `nil`, with the position
+    /// unchanged, for anything else (an `id`, another geometry, nesting, escapes, a member twice, an
+    /// error), which ``feature()`` then reads the general way, with its messages.
+    mutating func plainPointFeature() -> Feature? {
+        let start = position
+        var properties: JSONObject?
+        var point: Coordinate?
+        var isFeature = false
+        guard consume(UInt8(ascii: "{")) else { return nil }
+        repeat {
+            guard let key = plainString() else { break }
+            guard consume(UInt8(ascii: ":")) else { break }
+            if "type" ~= key, !isFeature, let type = plainString(), "Feature" ~= type {
+                isFeature = true
+            } else if "properties" ~= key, properties == nil, let object = plainProperties() {
+                properties = object
+            } else if "geometry" ~= key, point == nil, let location = plainPoint() {
+                point = location
+            } else {
+                break
+            }
+        } while consume(UInt8(ascii: ","))
+        guard isFeature, let properties, let point, consume(UInt8(ascii: "}")) else {
+            position = start
+            return nil
+        }
+        return Feature(geometry: .point(point), properties: properties)
+    }
+
+    /// A string of printable ASCII without escapes, as a token; `nil` for anything else.
+    @inline(__always)
+    mutating func plainString() -> Token? {
+        guard consume(UInt8(ascii: "\"")) else { return nil }
+        let start = position
+        var end = start
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                position = end + 1
+                return .ascii(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            }
+            guard byte &- 0x20 < 0x60, byte != UInt8(ascii: "\\") else { return nil }
+            end += 1
+        }
+        return nil
+    }
+
+    /// `{"type": "Point", "coordinates": [x, y]}` (either order) with a position in range, or `nil`.
+    mutating func plainPoint() -> Coordinate? {
+        guard consume(UInt8(ascii: "{")) else { return nil }
+        var isPoint = false
+        var point: Coordinate?
+        repeat {
+            guard let key = plainString(), consume(UInt8(ascii: ":")) else { return nil }
+            if "type" ~= key, !isPoint, let type = plainString(), "Point" ~= type {
+                isPoint = true
+            } else if "coordinates" ~= key, point == nil, consume(UInt8(ascii: "[")), let x = plainNumber(),
+                consume(UInt8(ascii: ",")), let y = plainNumber(), consume(UInt8(ascii: "]")),
+                abs(x) <= Self.maxCoordinate, abs(y) <= Self.maxCoordinate
+            {
+                point = Coordinate(x, y)
+            } else {
+                return nil
+            }
+        } while consume(UInt8(ascii: ","))
+        guard isPoint, consume(UInt8(ascii: "}")) else { return nil }
+        return point
+    }
+
+    /// An object of at most 16 members whose values are strings, numbers, booleans or null, its
+    /// names plain and distinct; `nil` for anything else.
+    mutating func plainProperties() -> JSONObject? {
+        guard consume(UInt8(ascii: "{")) else { return nil }
+        var object = JSONObject(reservingCapacity: 4)
+        if consume(UInt8(ascii: "}")) { return object }
+        repeat {
+            guard object.entries.count < 16, case .ascii(let raw)? = plainString(), consume(UInt8(ascii: ":")) else { return nil }
+            let name = String(decoding: raw, as: UTF8.self)
+            guard !object.entries.contains(where: { $0.key == name }), let value = plainScalar() else { return nil }
+            object.appendUnchecked(name, value)
+        } while consume(UInt8(ascii: ","))
+        return consume(UInt8(ascii: "}")) ? object : nil
+    }
+
+    /// A string, number, boolean or null in plain form, or `nil`.
+    mutating func plainScalar() -> JSONValue? {
+        switch peek() {
+        case UInt8(ascii: "\""):
+            guard case .ascii(let raw)? = plainString() else { return nil }
+            return .string(String(decoding: raw, as: UTF8.self))
+        case UInt8(ascii: "t"): return plainWord("true") ? .bool(true) : nil
+        case UInt8(ascii: "f"): return plainWord("false") ? .bool(false) : nil
+        case UInt8(ascii: "n"): return plainWord("null") ? .null : nil
+        default: return plainNumber().map(JSONValue.number)
+        }
+    }
+
+    /// Consumes `word` followed by a delimiter, or returns false.
+    mutating func plainWord(_ word: StaticString) -> Bool {
+        let end = position + word.utf8CodeUnitCount
+        guard end < bytes.count, let base = bytes.baseAddress, memcmp(base + position, word.utf8Start, word.utf8CodeUnitCount) == 0 else { return false }
+        switch bytes[end] {
+        case UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x0A, 0x0D, 0x09: position = end; return true
+        default: return false
+        }
     }
 
     mutating func geometry() throws(InputError) -> GeometryValue? {
@@ -620,7 +789,7 @@ private struct Parser {
         }
         try enter()
         defer { depth -= 1 }
-        var type: String?
+        var type: Token?
         var coordinates: Nested?
         var parts: [GeometryValue]?
         var seenType = false, seenCoordinates = false, seenGeometries = false
@@ -628,7 +797,7 @@ private struct Parser {
             switch key {
             case "type":
                 try parser.once(key, &seenType, in: "a geometry")
-                type = try parser.value().textValue
+                type = try parser.nameToken()
             case "coordinates":
                 try parser.once(key, &seenCoordinates, in: "a geometry")
                 guard parser.peek() == UInt8(ascii: "[") else {
@@ -652,13 +821,13 @@ private struct Parser {
             }
         }
         guard let type else { throw fail("geometry has no \"type\"") }
-        if type == "GeometryCollection" {
+        if "GeometryCollection" ~= type {
             guard let parts else { throw fail("GeometryCollection has no \"geometries\"") }
             return .geometryCollection(parts)
         }
         guard let coordinates else {
-            guard Self.geometryTypes.contains(type) else { throw fail("unknown geometry type \"\(InputError.quoted(type))\"") }
-            throw fail("\(type) has no \"coordinates\"")
+            guard Self.geometryTypes.contains(type.text) else { throw fail("unknown geometry type \"\(InputError.quoted(type.text))\"") }
+            throw fail("\(type.text) has no \"coordinates\"")
         }
         return try build(type, coordinates)
     }
@@ -702,36 +871,36 @@ private struct Parser {
         }
     }
 
-    func build(_ type: String, _ nested: Nested) throws(InputError) -> GeometryValue {
+    func build(_ token: Token, _ nested: Nested) throws(InputError) -> GeometryValue {
         func position(_ n: Nested) throws(InputError) -> Coordinate {
             switch n {
             case .position(let c): return c
-            case .list(let items) where items.isEmpty: throw fail("\(type) has an empty position ([]), a position needs 2 numbers")
-            case .list: throw fail("\(type) coordinates are nested too deeply")
+            case .list(let items) where items.isEmpty: throw fail("\(token.text) has an empty position ([]), a position needs 2 numbers")
+            case .list: throw fail("\(token.text) coordinates are nested too deeply")
             }
         }
         func positions(_ n: Nested) throws(InputError) -> [Coordinate] {
-            guard case .list(let items) = n else { throw fail("\(type) coordinates are not nested deeply enough") }
+            guard case .list(let items) = n else { throw fail("\(token.text) coordinates are not nested deeply enough") }
             var result: [Coordinate] = []
             result.reserveCapacity(items.count)
             for item in items { result.append(try position(item)) }
             return result
         }
         func list(_ n: Nested) throws(InputError) -> [Nested] {
-            guard case .list(let items) = n else { throw fail("\(type) coordinates are not nested deeply enough") }
+            guard case .list(let items) = n else { throw fail("\(token.text) coordinates are not nested deeply enough") }
             return items
         }
         func line(_ n: Nested) throws(InputError) -> [Coordinate] {
             let line = try positions(n)
-            guard line.count >= 2 else { throw fail("\(type) has a line of \(line.count) position\(line.count == 1 ? "" : "s"), a line needs at least 2") }
+            guard line.count >= 2 else { throw fail("\(token.text) has a line of \(line.count) position\(line.count == 1 ? "" : "s"), a line needs at least 2") }
             return line
         }
         func ring(_ n: Nested) throws(InputError) -> [Coordinate] {
             let ring = try positions(n)
             guard ring.count >= 4 else {
-                throw fail("\(type) ring has \(ring.count) positions, a closed ring needs at least 4")
+                throw fail("\(token.text) ring has \(ring.count) positions, a closed ring needs at least 4")
             }
-            guard ring.first == ring.last else { throw fail("\(type) ring is not closed (first and last positions differ)") }
+            guard ring.first == ring.last else { throw fail("\(token.text) ring is not closed (first and last positions differ)") }
             return ring
         }
         func rings(_ n: Nested) throws(InputError) -> [[Coordinate]] {
@@ -739,7 +908,7 @@ private struct Parser {
             for item in try list(n) { result.append(try ring(item)) }
             return result
         }
-        switch type {
+        switch token {
         case "Point": return .point(try position(nested))
         case "MultiPoint": return .multiPoint(try positions(nested))
         case "LineString":
@@ -759,7 +928,32 @@ private struct Parser {
                 polygons.append(polygon)
             }
             return .multiPolygon(polygons)
-        default: throw fail("unknown geometry type \"\(InputError.quoted(type))\"")
+        default: throw fail("unknown geometry type \"\(InputError.quoted(token.text))\"")
+        }
+    }
+}
+
+/// A JSON string as the parser found it: plain ASCII left as its bytes in the file, anything else
+/// (escapes, other scripts) decoded and checked as UTF-8.
+enum Token {
+    case ascii(UnsafeBufferPointer<UInt8>)
+    case text(String)
+
+    var text: String {
+        switch self {
+        case .ascii(let raw): String(decoding: raw, as: UTF8.self)
+        case .text(let text): text
+        }
+    }
+
+    /// Whether the string is `name` (an ASCII name such as "Feature"), without making a String.
+    static func ~= (name: StaticString, token: Token) -> Bool {
+        switch token {
+        case .ascii(let raw):
+            guard raw.count == name.utf8CodeUnitCount, let base = raw.baseAddress else { return raw.isEmpty && name.utf8CodeUnitCount == 0 }
+            return memcmp(base, name.utf8Start, raw.count) == 0
+        case .text(let text):
+            return text.utf8.elementsEqual(UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
         }
     }
 }

@@ -45,6 +45,9 @@ public struct JSONObject: Equatable, Sendable, ExpressibleByDictionaryLiteral {
 
     public init() {}
 
+    /// An empty object with room for `capacity` members (the parser's: most have a few).
+    init(reservingCapacity capacity: Int) { entries.reserveCapacity(capacity) }
+
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
         self.init(elements)
     }

@@ -405,6 +405,66 @@ struct ReaderHardeningTests {
         }
     }
 
+    /// Plain Point features are read in one pass; anything it does not take goes the general way.
+    /// Both must give the same features, or the same error, whatever the feature looks like.
+    @Suite("GeoJSON one-pass Point features")
+    struct OnePass {
+        /// Pieces of a feature, each plain or one of the ways it can be unusual or wrong.
+        static let types = [#""type":"Feature""#, #""type" : "Feature""#, #""type":"Featur""#, #""typ\u0065":"Feature""#, #""type":1"#]
+        static let values = [
+            "1", "-0", "30.1413188", "1e5", "0.12345678901234567", "012", "1.", "-", "true", "false", "null", "nullx", "nan",
+            #""D000001""#, #""文三路""#, #""a\"b""#, "\"a\u{01}b\"", "[1]", #"{"x":1}"#, #""""#,
+        ]
+        static let properties = [
+            #""properties":{}"#, #""properties":null"#, #""properties":5"#, #""properties":{"id":"D1","elderly":16}"#,
+            #""properties":{"a":1,"a":2}"#, #""properties":{ "a" : 1 , "b" : true }"#,
+        ]
+        static let coordinates = [
+            "[119.9013027,30.1413188]", "[ 120 , 30 ]", "[120,30,5]", "[120]", "[2e9,30]", "[120,30.]", #"["120",30]"#, "[120,30,1,2,3]", "[]",
+        ]
+        static let geometries =
+            coordinates.map { #""geometry":{"type":"Point","coordinates":\#($0)}"# } + [
+                #""geometry":{"coordinates":[1,2],"type":"Point"}"#, #""geometry":{"type":"Point"}"#, #""geometry":null"#,
+                #""geometry":{"type":"MultiPoint","coordinates":[[1,2]]}"#, #""geometry":{"type":"Point","type":"Point","coordinates":[1,2]}"#,
+                #""geometry":{"type":"Point","coordinates":[1,2],"coordinates":[1,2]}"#, #""geometry":{"type":"Point","coordinates":[1,2],"bbox":[1,2,1,2]}"#,
+            ]
+
+        static func same(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            let bytes = Array(text.utf8)
+            let onePass = Result { () throws(InputError) in try GeoJSONReader.parse(bytes, file: "h.geojson") }
+            let general = Result { () throws(InputError) in try GeoJSONReader.parse(bytes, file: "h.geojson", parallelAbove: .max, onePass: false) }
+            #expect(onePass == general, "\(text)", sourceLocation: sourceLocation)
+        }
+
+        @Test("every combination of member forms and orders gives what the general path gives")
+        func combinations() {
+            var count = 0
+            for type in Self.types {
+                for properties in Self.properties {
+                    for geometry in Self.geometries {
+                        for members in [[type, properties, geometry], [geometry, type, properties], [properties, geometry, type, #""id":7"#]] {
+                            Self.same(collection(["{" + members.joined(separator: ",") + "}"]))
+                            count += 1
+                        }
+                    }
+                }
+            }
+            for value in Self.values {
+                Self.same(collection([#"{"type":"Feature","properties":{"v":\#(value),"w":1},"geometry":{"type":"Point","coordinates":[1,2]}}"#]))
+            }
+            #expect(count == Self.types.count * Self.properties.count * Self.geometries.count * 3)
+        }
+
+        @Test("the plain form itself reads to the expected feature")
+        func plain() throws {
+            let text = collection([#"{"type":"Feature","properties":{"id":"D1","elderly":16,"ok":true,"x":null},"geometry":{"type":"Point","coordinates":[119.9013027,30.1413188]}}"#])
+            let feature = try #require(try parse(text).features.first)
+            #expect(feature.geometry == .point(Coordinate(119.9013027, 30.1413188)))
+            #expect(feature.properties == ["id": "D1", "elderly": 16, "ok": true, "x": nil])
+            #expect(feature.id == nil)
+        }
+    }
+
     @Suite("Input paths that are not files")
     struct NotFiles {
         @Test("a device, a folder, a pipe and a missing file say what they are, without reading", arguments: ["geojson", "csv"])

@@ -10,7 +10,7 @@ radius=${2:-1000}
 tools/setup.sh
 python3 -c "import access, geopandas, scipy" 2>/dev/null || pip install -q 'access==1.1.*' geopandas scipy
 swift build -c release --scratch-path .build-bench >/dev/null
-doorstep=$PWD/.build-bench/release/doorstep
+doorstep=${DOORSTEP:-$PWD/.build-bench/release/doorstep}
 work=$(mktemp -d /tmp/doorstep-access-XXXX)
 trap 'rm -rf "$work"' EXIT
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -4,8 +4,9 @@
 /// message is one line naming the file — never crash, hang or overflow the stack.
 ///
 /// Each input is also parsed by the parallel path (which normally starts above 4 MB) split into
-/// 2 to 8 chunks, and that must give exactly what the sequential parse gives, error included; and
-/// what is read must write out and read back to the same features.
+/// 2 to 8 chunks, and that must give exactly what the sequential parse gives, error included; so
+/// must the general path without the one-pass reading of plain Point features; and what is read
+/// must write out and read back to the same features.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGeoJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -16,6 +17,12 @@ public func fuzzGeoJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     }
     if sequential != parallel {
         fatalError("the parallel parse (\(workers) chunks) differs from the sequential one:\n\(sequential)\n\(parallel)")
+    }
+    let general = Result { () throws(InputError) in
+        try GeoJSONReader.parse(bytes, file: "fuzz.geojson", parallelAbove: Int.max, onePass: false)
+    }
+    if sequential != general {
+        fatalError("the one-pass reading of Point features differs from the general path:\n\(sequential)\n\(general)")
     }
     switch sequential {
     case .success(let collection):

@@ -1,0 +1,33 @@
+import DoorstepCRS
+import DoorstepGeometry
+
+/// The demand points in the metres of the 3° zones they are measured in, each point projected once
+/// per zone however many steps ask for it: accessibility scores reach over the demand near each
+/// facility, then coverage over the demand near each unit, in the same zone.
+///
+/// ```swift
+/// let metres = ProjectedDemand(layers.demand)
+/// let near = try metres.metres(of: [0, 5, 9], in: MetricProjection(zoneOf: 120.2))
+/// ```
+final class ProjectedDemand {
+    private let locations: [Coordinate]
+    /// Per zone, every demand point's metres; NaN for those no step has asked for yet.
+    private var zones: [MetricProjection: [Coordinate]] = [:]
+
+    init(_ demand: [DemandPoint]) {
+        locations = demand.map(\.location)
+    }
+
+    /// The metres of the points at `indices` (into the demand given at the start), in their order.
+    func metres(of indices: [Int], in projection: MetricProjection) throws(CRSError) -> [Coordinate] {
+        var zone = zones.removeValue(forKey: projection) ?? [Coordinate](repeating: Coordinate(.nan, .nan), count: locations.count)
+        let missing = indices.filter { zone[$0].x.isNaN }
+        if !missing.isEmpty {
+            let projected = try projection.project(missing.map { locations[$0] })
+            for (index, metres) in zip(missing, projected) { zone[index] = metres }
+        }
+        let result = indices.map { zone[$0] }
+        zones[projection] = zone
+        return result
+    }
+}
