@@ -401,9 +401,8 @@ struct UnitWork: Sendable {
         }
         let tiles = try timed(timings, "catchments") { try plans.map { plan in try plan.catchment.map { try CatchmentTiles($0, covering: envelopes) } } }
         // Largest units first, so that no worker is left with one big district at the end.
-        let order = projectedUnits.indices.sorted {
-            projectedUnits[$0].coordinates.count > projectedUnits[$1].coordinates.count
-        }
+        let sizes = projectedUnits.map(\.coordinates.count)
+        let order = projectedUnits.indices.sorted { sizes[$0] > sizes[$1] }
         return try timed(timings, "per-unit work") {
             try parallelMap(order, count: units.count, makeState: { try Worker(projection: projection) }) { worker, u in
                 try assess(unit: u, worker: worker, tiles: tiles)

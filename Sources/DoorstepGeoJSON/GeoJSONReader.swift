@@ -263,56 +263,25 @@ private struct Parser {
         return text
     }
 
-    /// A number in the form nearly all take — at most 15 significant digits, no exponent — read
-    /// exactly (Clinger's fast path); `nil`, with the position unchanged, for anything else, which
-    /// ``number()`` then reads or explains.
+    /// A number in the form nearly all take (see ``Cursor/number()``); `nil`, with the position
+    /// unchanged, for anything else, which ``number()`` then reads or explains.
     @inline(__always)
     mutating func plainNumber() -> Double? {
-        skipSpace()
-        var i = position
-        let negative = i < bytes.count && bytes[i] == UInt8(ascii: "-")
-        if negative { i += 1 }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var fractionDigits = 0
-        while i < bytes.count, bytes[i] &- 0x30 < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
-            digits += 1
-            i += 1
-        }
-        guard digits > 0 else { return nil }
-        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
-            i += 1
-            while i < bytes.count, bytes[i] &- 0x30 < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 0x30)
-                digits += 1
-                fractionDigits += 1
-                i += 1
-            }
-            guard fractionDigits > 0 else { return nil }
-        }
-        guard digits <= 15, i == bytes.count || bytes[i] | 0x20 != UInt8(ascii: "e") else { return nil }
-        position = i
-        let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
-        return negative ? -value : value
+        var cursor = Cursor(bytes, at: position)
+        guard let value = cursor.number() else { return nil }
+        position = cursor.offset(in: bytes)
+        return value
     }
 
+    /// A number: the plain form directly; longer mantissas and exponents through Swift's parser;
+    /// anything else explained (NaN and Infinity are not JSON).
     mutating func number() throws(InputError) -> Double {
         if let value = plainNumber() { return value }
         skipSpace()
         let start = position
-        var negative = false
-        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { negative = true; position += 1 }
-        var mantissa: UInt64 = 0
-        var digits = 0
-        var fractionDigits = 0
+        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
         var integerDigits = 0
-        while position < bytes.count, bytes[position] &- 0x30 < 10 {
-            mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30)
-            digits += 1
-            integerDigits += 1
-            position += 1
-        }
+        while position < bytes.count, bytes[position] &- 0x30 < 10 { position += 1; integerDigits += 1 }
         guard integerDigits > 0 else {
             if let word = wordAhead(), ["NaN", "Infinity", "-Infinity", "nan", "inf"].contains(word) {
                 throw fail("coordinate or number is \(word); only finite numbers are allowed")
@@ -321,17 +290,11 @@ private struct Parser {
         }
         if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
             position += 1
-            while position < bytes.count, bytes[position] &- 0x30 < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(bytes[position] &- 0x30)
-                digits += 1
-                fractionDigits += 1
-                position += 1
-            }
+            var fractionDigits = 0
+            while position < bytes.count, bytes[position] &- 0x30 < 10 { position += 1; fractionDigits += 1 }
             guard fractionDigits > 0 else { throw syntaxError("a digit after the decimal point") }
         }
-        var hasExponent = false
         if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
-            hasExponent = true
             position += 1
             if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
@@ -340,11 +303,6 @@ private struct Parser {
             while position < bytes.count, bytes[position] &- 0x30 < 10 { position += 1; exponentDigits += 1 }
             guard exponentDigits > 0 else { throw syntaxError("a digit in the exponent") }
         }
-        // Up to 15 significant digits and a power of ten ≤ 22 divide exactly-rounded (Clinger's fast path).
-        if !hasExponent, digits <= 15, fractionDigits <= 22 {
-            let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
-            return negative ? -value : value
-        }
         let text = String(decoding: bytes[start..<position], as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             throw fail("number \(InputError.quoted(text, limit: 40)) is out of range")
@@ -352,7 +310,6 @@ private struct Parser {
         return value
     }
 
-    static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
 
     /// The letters ahead, to explain NaN/Infinity, which are not JSON.
     mutating func wordAhead() -> String? {
@@ -569,7 +526,7 @@ private struct Parser {
             if let guess = guessFeatureStart(after: max(target, (splits.last ?? position) + 1)) { splits.append(guess) }
         }
         struct Chunk: Sendable {
-            var features: [Feature] = []
+            var features = MovableBuffer<Feature>()
             /// Where the parse stopped: the start of the first feature at or past the next split, or
             /// the closing bracket of the array.
             var end = 0
@@ -609,22 +566,28 @@ private struct Parser {
             chunk.end = parser.position
             chunks.withLock { $0[w] = chunk }
         }
-        var features: [Feature] = []
+        var good: [MovableBuffer<Feature>] = []
+        var closedAt: Int?
         for (w, chunk) in chunks.withLock({ $0 }).enumerated() {
             if chunk.error != nil {
                 // Re-parse this chunk alone, so the error reads exactly as a sequential parse gives it.
                 position = splits[w]
                 break
             }
-            features += chunk.features
+            good.append(chunk.features)
             if chunk.closed {
-                position = chunk.end
-                return features
+                closedAt = chunk.end
+                break
             }
             if w + 1 < splits.count, chunk.end == splits[w + 1] { continue }
             // A wrong guess: carry on alone from where this chunk really ended.
             position = chunk.end
             break
+        }
+        var features = MovableBuffer.joined(good)
+        if let closedAt {
+            position = closedAt
+            return features
         }
         try continueFeatures(&features)
         return features
@@ -672,112 +635,32 @@ private struct Parser {
     // MARK: The common feature in one pass
 
     /// The feature nearly every demand and facility layer is made of — a Point with flat properties
-    /// (strings, numbers, booleans, null), names without escapes — read in one pass, without the
-    /// general machinery, which costs four times as much per feature; `nil`, with the position
-    /// unchanged, for anything else (an `id`, another geometry, nesting, escapes, a member twice, an
-    /// error), which ``feature()`` then reads the general way, with its messages.
+    /// (strings, numbers, booleans, null), names and texts without escapes — read in one
+    /// pass with a ``Cursor``, without the general machinery, which costs several times as much per
+    /// feature; `nil`, with the position unchanged, for anything else (an `id`, another geometry,
+    /// nesting, escapes, a member twice, an error), which ``feature()`` then reads the
+    /// general way, with its messages.
     mutating func plainPointFeature() -> Feature? {
-        let start = position
+        var cursor = Cursor(bytes, at: position)
         var properties: JSONObject?
         var point: Coordinate?
         var isFeature = false
-        guard consume(UInt8(ascii: "{")) else { return nil }
+        guard cursor.take(UInt8(ascii: "{")) else { return nil }
         repeat {
-            guard let key = plainString() else { break }
-            guard consume(UInt8(ascii: ":")) else { break }
-            if "type" ~= key, !isFeature, let type = plainString(), "Feature" ~= type {
+            guard let key = cursor.string()?.bytes, cursor.take(UInt8(ascii: ":")) else { return nil }
+            if Cursor.equal(key, "type"), !isFeature, let type = cursor.string(), Cursor.equal(type.bytes, "Feature") {
                 isFeature = true
-            } else if "properties" ~= key, properties == nil, let object = plainProperties() {
+            } else if Cursor.equal(key, "properties"), properties == nil, let object = cursor.flatObject() {
                 properties = object
-            } else if "geometry" ~= key, point == nil, let location = plainPoint() {
+            } else if Cursor.equal(key, "geometry"), point == nil, let location = cursor.point() {
                 point = location
-            } else {
-                break
-            }
-        } while consume(UInt8(ascii: ","))
-        guard isFeature, let properties, let point, consume(UInt8(ascii: "}")) else {
-            position = start
-            return nil
-        }
-        return Feature(geometry: .point(point), properties: properties)
-    }
-
-    /// A string of printable ASCII without escapes, as a token; `nil` for anything else.
-    @inline(__always)
-    mutating func plainString() -> Token? {
-        guard consume(UInt8(ascii: "\"")) else { return nil }
-        let start = position
-        var end = start
-        while end < bytes.count {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") {
-                position = end + 1
-                return .ascii(UnsafeBufferPointer(rebasing: bytes[start..<end]))
-            }
-            guard byte &- 0x20 < 0x60, byte != UInt8(ascii: "\\") else { return nil }
-            end += 1
-        }
-        return nil
-    }
-
-    /// `{"type": "Point", "coordinates": [x, y]}` (either order) with a position in range, or `nil`.
-    mutating func plainPoint() -> Coordinate? {
-        guard consume(UInt8(ascii: "{")) else { return nil }
-        var isPoint = false
-        var point: Coordinate?
-        repeat {
-            guard let key = plainString(), consume(UInt8(ascii: ":")) else { return nil }
-            if "type" ~= key, !isPoint, let type = plainString(), "Point" ~= type {
-                isPoint = true
-            } else if "coordinates" ~= key, point == nil, consume(UInt8(ascii: "[")), let x = plainNumber(),
-                consume(UInt8(ascii: ",")), let y = plainNumber(), consume(UInt8(ascii: "]")),
-                abs(x) <= Self.maxCoordinate, abs(y) <= Self.maxCoordinate
-            {
-                point = Coordinate(x, y)
             } else {
                 return nil
             }
-        } while consume(UInt8(ascii: ","))
-        guard isPoint, consume(UInt8(ascii: "}")) else { return nil }
-        return point
-    }
-
-    /// An object of at most 16 members whose values are strings, numbers, booleans or null, its
-    /// names plain and distinct; `nil` for anything else.
-    mutating func plainProperties() -> JSONObject? {
-        guard consume(UInt8(ascii: "{")) else { return nil }
-        var object = JSONObject(reservingCapacity: 4)
-        if consume(UInt8(ascii: "}")) { return object }
-        repeat {
-            guard object.entries.count < 16, case .ascii(let raw)? = plainString(), consume(UInt8(ascii: ":")) else { return nil }
-            let name = String(decoding: raw, as: UTF8.self)
-            guard !object.entries.contains(where: { $0.key == name }), let value = plainScalar() else { return nil }
-            object.appendUnchecked(name, value)
-        } while consume(UInt8(ascii: ","))
-        return consume(UInt8(ascii: "}")) ? object : nil
-    }
-
-    /// A string, number, boolean or null in plain form, or `nil`.
-    mutating func plainScalar() -> JSONValue? {
-        switch peek() {
-        case UInt8(ascii: "\""):
-            guard case .ascii(let raw)? = plainString() else { return nil }
-            return .string(String(decoding: raw, as: UTF8.self))
-        case UInt8(ascii: "t"): return plainWord("true") ? .bool(true) : nil
-        case UInt8(ascii: "f"): return plainWord("false") ? .bool(false) : nil
-        case UInt8(ascii: "n"): return plainWord("null") ? .null : nil
-        default: return plainNumber().map(JSONValue.number)
-        }
-    }
-
-    /// Consumes `word` followed by a delimiter, or returns false.
-    mutating func plainWord(_ word: StaticString) -> Bool {
-        let end = position + word.utf8CodeUnitCount
-        guard end < bytes.count, let base = bytes.baseAddress, memcmp(base + position, word.utf8Start, word.utf8CodeUnitCount) == 0 else { return false }
-        switch bytes[end] {
-        case UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x0A, 0x0D, 0x09: position = end; return true
-        default: return false
-        }
+        } while cursor.take(UInt8(ascii: ","))
+        guard isFeature, let properties, let point, cursor.take(UInt8(ascii: "}")) else { return nil }
+        position = cursor.offset(in: bytes)
+        return Feature(geometry: .point(point), properties: properties)
     }
 
     mutating func geometry() throws(InputError) -> GeometryValue? {
@@ -929,6 +812,238 @@ private struct Parser {
             }
             return .multiPolygon(polygons)
         default: throw fail("unknown geometry type \"\(InputError.quoted(token.text))\"")
+        }
+    }
+}
+
+/// Elements one parsing worker appends, then moved (not copied) into the one array of the file:
+/// copying 300,000 features out of the workers' arrays retained and released each of them, a tenth
+/// of the time of the parse.
+final class MovableBuffer<Element>: @unchecked Sendable {
+    private var storage: UnsafeMutablePointer<Element>
+    private var capacity = 256
+    private(set) var count = 0
+
+    init() { storage = .allocate(capacity: capacity) }
+
+    deinit {
+        storage.deinitialize(count: count)
+        storage.deallocate()
+    }
+
+    func append(_ element: consuming Element) {
+        if count == capacity {
+            let larger = UnsafeMutablePointer<Element>.allocate(capacity: 2 * capacity)
+            larger.moveInitialize(from: storage, count: count)
+            storage.deallocate()
+            storage = larger
+            capacity *= 2
+        }
+        (storage + count).initialize(to: element)
+        count += 1
+    }
+
+    /// The elements of `buffers` in order, as one array; the buffers are left empty.
+    static func joined(_ buffers: [MovableBuffer]) -> [Element] {
+        let total = buffers.reduce(0) { $0 + $1.count }
+        return [Element](unsafeUninitializedCapacity: total) { target, count in
+            count = 0
+            guard let base = target.baseAddress else { return }
+            for buffer in buffers {
+                (base + count).moveInitialize(from: buffer.storage, count: buffer.count)
+                count += buffer.count
+                buffer.count = 0
+            }
+        }
+    }
+}
+
+/// A string's bytes between its quotes (no escapes in them), and whether they are all ASCII.
+struct PlainText {
+    var bytes: UnsafeBufferPointer<UInt8>
+    var isASCII: Bool
+
+    /// The text; `nil` when the bytes are not UTF-8 (the general path then says so).
+    var text: String? {
+        isASCII ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
+    }
+}
+
+/// A read position for the one-pass path (``Parser/plainPointFeature()``): a local value the
+/// compiler keeps in registers, where the parser's own position lives in memory. Every reader
+/// returns `nil` for what is not in its plain form, and the caller then leaves the feature to the
+/// general path.
+struct Cursor {
+    private var next: UnsafePointer<UInt8>
+    private let end: UnsafePointer<UInt8>
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) {
+        let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1).unsafelyUnwrapped
+        next = base + min(offset, bytes.count)
+        end = base + bytes.count
+    }
+
+    func offset(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        bytes.baseAddress.map { next - $0 } ?? 0
+    }
+
+    @inline(__always)
+    mutating func skipSpace() {
+        while next < end, next.pointee == 0x20 || next.pointee == 0x0A || next.pointee == 0x0D || next.pointee == 0x09 { next += 1 }
+    }
+
+    /// Consumes `byte` (after white space) when it comes next.
+    @inline(__always)
+    mutating func take(_ byte: UInt8) -> Bool {
+        skipSpace()
+        guard next < end, next.pointee == byte else { return false }
+        next += 1
+        return true
+    }
+
+    /// A string without escapes or control characters: its bytes between the quotes.
+    @inline(__always)
+    mutating func string() -> PlainText? {
+        guard take(UInt8(ascii: "\"")) else { return nil }
+        let start = next
+        var isASCII = true
+        while true {
+            // Eight bytes at a time while none of them is special.
+            while end - next >= 8 {
+                let special = Self.specialBytes(UInt64(littleEndian: UnsafeRawPointer(next).loadUnaligned(as: UInt64.self)))
+                guard special == 0 else {
+                    next += special.trailingZeroBitCount >> 3
+                    break
+                }
+                next += 8
+            }
+            guard next < end else { return nil }
+            let byte = next.pointee
+            if byte == UInt8(ascii: "\"") {
+                defer { next += 1 }
+                return PlainText(bytes: UnsafeBufferPointer(start: start, count: next - start), isASCII: isASCII)
+            }
+            guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
+            if byte >= 0x80 { isASCII = false }
+            next += 1
+        }
+    }
+
+    /// The high bit of each byte of `word` (in memory order, lowest first) that is a quote, a
+    /// backslash, a control character or not ASCII. Above such a byte others may be marked too (a
+    /// borrow), never below: the lowest mark is always a true one.
+    @inline(__always)
+    static func specialBytes(_ word: UInt64) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        let isQuote = (quotes &- ones) & ~quotes
+        let isBackslash = (backslashes &- ones) & ~backslashes
+        let isControl = (word &- ones &* 0x20) & ~word
+        return (isQuote | isBackslash | isControl | word) & (ones &* 0x80)
+    }
+
+    @inline(__always)
+    static func equal(_ text: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        guard text.count == name.utf8CodeUnitCount, let base = text.baseAddress else { return text.isEmpty && name.utf8CodeUnitCount == 0 }
+        return memcmp(base, name.utf8Start, text.count) == 0
+    }
+
+    /// A number of at most 15 significant digits without an exponent, read exactly: the mantissa
+    /// divided by a power of ten up to 10²² is correctly rounded (Clinger's fast path).
+    @inline(__always)
+    mutating func number() -> Double? {
+        skipSpace()
+        var at = next
+        let negative = at < end && at.pointee == UInt8(ascii: "-")
+        if negative { at += 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fractionDigits = 0
+        while at < end, at.pointee &- 0x30 < 10 {
+            mantissa = mantissa &* 10 &+ UInt64(at.pointee &- 0x30)
+            digits += 1
+            at += 1
+        }
+        guard digits > 0 else { return nil }
+        if at < end, at.pointee == UInt8(ascii: ".") {
+            at += 1
+            while at < end, at.pointee &- 0x30 < 10 {
+                mantissa = mantissa &* 10 &+ UInt64(at.pointee &- 0x30)
+                digits += 1
+                fractionDigits += 1
+                at += 1
+            }
+            guard fractionDigits > 0 else { return nil }
+        }
+        guard digits <= 15, at == end || at.pointee | 0x20 != UInt8(ascii: "e") else { return nil }
+        next = at
+        let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
+        return negative ? -value : value
+    }
+
+    static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    /// `word` followed by a delimiter of an object member.
+    @inline(__always)
+    mutating func word(_ word: StaticString) -> Bool {
+        let count = word.utf8CodeUnitCount
+        guard end - next > count, memcmp(next, word.utf8Start, count) == 0 else { return false }
+        switch next[count] {
+        case UInt8(ascii: ","), UInt8(ascii: "}"), 0x20, 0x0A, 0x0D, 0x09:
+            next += count
+            return true
+        default: return false
+        }
+    }
+
+    /// `{"type": "Point", "coordinates": [x, y]}` (either order) with a position in range.
+    mutating func point() -> Coordinate? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var isPoint = false
+        var point: Coordinate?
+        repeat {
+            guard let key = string()?.bytes, take(UInt8(ascii: ":")) else { return nil }
+            if Self.equal(key, "type"), !isPoint, let type = string(), Self.equal(type.bytes, "Point") {
+                isPoint = true
+            } else if Self.equal(key, "coordinates"), point == nil, take(UInt8(ascii: "[")), let x = number(),
+                take(UInt8(ascii: ",")), let y = number(), take(UInt8(ascii: "]")),
+                abs(x) <= Parser.maxCoordinate, abs(y) <= Parser.maxCoordinate
+            {
+                point = Coordinate(x, y)
+            } else {
+                return nil
+            }
+        } while take(UInt8(ascii: ","))
+        guard isPoint, take(UInt8(ascii: "}")) else { return nil }
+        return point
+    }
+
+    /// An object of at most 16 members with distinct names whose values are strings, numbers,
+    /// booleans or null.
+    mutating func flatObject() -> JSONObject? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var object = JSONObject(reservingCapacity: 4)
+        if take(UInt8(ascii: "}")) { return object }
+        repeat {
+            guard object.entries.count < 16, let name = string()?.text, take(UInt8(ascii: ":")) else { return nil }
+            guard !object.entries.contains(where: { $0.key == name }), let value = scalar() else { return nil }
+            object.appendUnchecked(name, value)
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}")) ? object : nil
+    }
+
+    /// A string, number, boolean or null.
+    @inline(__always)
+    mutating func scalar() -> JSONValue? {
+        skipSpace()
+        guard next < end else { return nil }
+        switch next.pointee {
+        case UInt8(ascii: "\""): return string()?.text.map(JSONValue.string)
+        case UInt8(ascii: "t"): return word("true") ? .bool(true) : nil
+        case UInt8(ascii: "f"): return word("false") ? .bool(false) : nil
+        case UInt8(ascii: "n"): return word("null") ? .null : nil
+        default: return number().map(JSONValue.number)
         }
     }
 }

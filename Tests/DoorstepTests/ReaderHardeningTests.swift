@@ -455,6 +455,24 @@ struct ReaderHardeningTests {
             #expect(count == Self.types.count * Self.properties.count * Self.geometries.count * 3)
         }
 
+        @Test("names and texts in other scripts, and bytes that are not UTF-8, as the general path reads them")
+        func otherScripts() {
+            let head = Array(#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"#.utf8)
+            let tail = Array(#"},"geometry":{"type":"Point","coordinates":[1,2]}}]}"#.utf8)
+            let members: [[UInt8]] = [
+                Array(#""名称":"文三路老年食堂","座位":40"#.utf8), Array(#""name":""#.utf8) + [0xFF, 0x22],
+                Array(#""n":""#.utf8) + [0xE6, 0x96, 0x87, 0xE4, 0xB8, 0x22], Array(#""长长长长长长长长长长":"半\u534a""#.utf8),
+            ]
+            for member in members {
+                let bytes = head + member + tail
+                let onePass = Result { () throws(InputError) in try GeoJSONReader.parse(bytes, file: "h.geojson") }
+                let general = Result { () throws(InputError) in try GeoJSONReader.parse(bytes, file: "h.geojson", parallelAbove: .max, onePass: false) }
+                #expect(onePass == general, "\(String(decoding: member, as: UTF8.self))")
+            }
+            let named = try? GeoJSONReader.parse(head + members[0] + tail, file: "h.geojson")
+            #expect(named?.features.first?.properties == ["名称": "文三路老年食堂", "座位": 40])
+        }
+
         @Test("the plain form itself reads to the expected feature")
         func plain() throws {
             let text = collection([#"{"type":"Feature","properties":{"id":"D1","elderly":16,"ok":true,"x":null},"geometry":{"type":"Point","coordinates":[119.9013027,30.1413188]}}"#])
