@@ -40,6 +40,7 @@ extension LayerLoader {
             guard !features.isEmpty else { throw InputError(file: layer.path, message: "the demand layer has no features") }
             guard features.contains(where: { $0.geometry?.isPolygonal == true }) else {
                 let points = try demandPoints(features, file: layer.path)
+                FreedElsewhere.free(consume features)
                 return (points, "\(DemandPlacementSummary.grouped(points.count)) demand points from \(Self.fileName(layer.path))")
             }
             return try place(try countAreas(features, file: layer.path), noun: "polygon", file: layer.path, warnings: &warnings)
@@ -136,5 +137,20 @@ extension LayerLoader {
                 ? nil : try number(feature, demandOptions.floorsField, fallback: 1, index: index, file: source.path)
             return DemandBuilding(geometry: geometry, floors: floors)
         }
+    }
+}
+
+/// Frees a large layer's features on another core: the 300,000 small objects of a demand layer,
+/// done with once its points are taken, cost the main thread as long to free as a phase of the
+/// analysis.
+final class FreedElsewhere: @unchecked Sendable {
+    private var features: [Feature]
+
+    private init(_ features: consuming [Feature]) { self.features = features }
+
+    static func free(_ features: consuming [Feature]) {
+        guard features.count >= 50_000 else { return }
+        let held = FreedElsewhere(features)
+        DispatchQueue.global(qos: .utility).async { held.features = [] }
     }
 }

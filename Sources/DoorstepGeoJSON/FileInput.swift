@@ -65,7 +65,10 @@ public enum FileInput {
             return count
         }
         let expected = max(Int(info.st_size), 0) + 1
-        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in count = fill(buffer) }
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
+            adviseHugePages(buffer)
+            count = fill(buffer)
+        }
         var more = bytes.count == expected
         var chunk = [UInt8](repeating: 0, count: more ? 1 << 16 : 0)
         while more, failure == 0 {
@@ -75,6 +78,19 @@ public enum FileInput {
         }
         if failure != 0 { throw InputError(file: path, message: "cannot be read (\(String(cString: strerror(failure))))") }
         return bytes
+    }
+
+    /// Asks the kernel to back a large buffer with 2 MB pages: reading a 40 MB layer then takes 20
+    /// page faults instead of 10,000. A hint only; nothing changes where it is not taken.
+    static func adviseHugePages(_ buffer: UnsafeMutableBufferPointer<UInt8>) {
+        #if os(Linux)
+        let huge = 2 << 20
+        guard buffer.count >= 4 * huge, let base = buffer.baseAddress else { return }
+        let start = (Int(bitPattern: base) + huge - 1) / huge * huge
+        let end = (Int(bitPattern: base) + buffer.count) / huge * huge
+        guard end > start, let aligned = UnsafeMutableRawPointer(bitPattern: start) else { return }
+        _ = madvise(aligned, end - start, 14)  // MADV_HUGEPAGE
+        #endif
     }
 
     static func openError(_ path: String, _ code: Int32) -> InputError {
