@@ -94,24 +94,26 @@ final class Worker {
         projector = try projection.makeProjector()
     }
 
-    /// The catchment pieces of kind `k` in the tiles that meet `envelope`.
-    func pieces(_ tiles: CatchmentTiles, kind k: Int, over envelope: Envelope) throws -> [Geometry] {
-        var pieces: [Geometry] = []
+    /// The catchment pieces of kind `k` in the tiles that meet `envelope`, each with its tile.
+    func pieces(_ tiles: CatchmentTiles, kind k: Int, over envelope: Envelope) throws -> [(tile: Envelope, piece: Geometry)] {
+        var pieces: [(tile: Envelope, piece: Geometry)] = []
         for key in tiles.keys(meeting: envelope) {
             if let cached = decoded[k]?[key] {
-                pieces.append(cached)
+                pieces.append((CatchmentTiles.envelope(key, tiles.size), cached))
             } else if let wkb = tiles.pieces[key] {
                 let piece = try Geometry(wkb: wkb, in: context)
                 decoded[k, default: [:]][key] = piece
-                pieces.append(piece)
+                pieces.append((CatchmentTiles.envelope(key, tiles.size), piece))
             }
         }
         return pieces
     }
 
-    /// The catchment of kind `k` over `envelope`: the union of the tiles it meets, or nil when none.
+    /// The catchment of kind `k` within `envelope` (a unit's box): the union of the pieces of the
+    /// tiles it meets, each cut to the box first, so that the union sees only what the unit can
+    /// meet; nil when no tile has a piece.
     func catchment(_ tiles: CatchmentTiles, kind k: Int, over envelope: Envelope) throws -> Geometry? {
-        let pieces = try pieces(tiles, kind: k, over: envelope)
+        let pieces = try pieces(tiles, kind: k, over: envelope).map { try $0.piece.clipped(to: envelope) }
         if pieces.count <= 1 { return pieces.first }
         // Neighbouring tiles share their border exactly (both clipped on the same line), so they merge.
         return try Geometry.unionOf(pieces, in: context)

@@ -451,10 +451,12 @@ struct UnitWork: Sendable {
                 perKind.uncoveredArea = uncovered.area
                 perKind.parts = try parts(of: uncovered, uncovered: uncoveredMembers, projector: worker.projector)
             } else if let kindTiles = tiles[k] {
-                // Tiles do not overlap, so the covered area is the sum over tiles: no union needed.
+                // Tiles do not overlap, so the covered area is the sum over tiles: no union needed. The
+                // unit is cut to each tile's square first (a linear clip), so that each overlay sees
+                // only the unit's part in that tile, not the whole of a district's outline.
                 var covered = 0.0
-                for piece in try worker.pieces(kindTiles, kind: k, over: envelope) {
-                    covered += try geometry.intersection(piece).area
+                for (tile, piece) in try worker.pieces(kindTiles, kind: k, over: envelope) {
+                    covered += try geometry.clipped(to: tile).intersection(piece).area
                 }
                 perKind.uncoveredArea = max(0, geometry.area - covered)
             }
