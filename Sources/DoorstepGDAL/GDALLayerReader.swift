@@ -29,6 +29,7 @@ public struct GDALLayerReader: LayerReader {
         // A folder may be a File Geodatabase; a device or a pipe is no layer (and /dev/zero never ends).
         if !isFolder.boolValue, let notAFile = FileInput.notAFile(path) { throw notAFile }
         let shapefile = try ShapefileParts(path)
+        try GDALRuntime.start(for: path)  // before the configuration below, which is GDAL's
         var options: [String] = []
         if let encoding = request.encoding {
             options.append("ENCODING=\(encoding)")

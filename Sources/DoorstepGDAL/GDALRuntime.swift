@@ -1,15 +1,25 @@
 import CGDAL
 import DoorstepGeoJSON
 
-/// GDAL's process-wide setup, done once: every driver registered, and its messages kept off stderr
-/// (each failure is reported as one ``InputError`` line instead, carrying GDAL's message).
+/// GDAL's process-wide setup, done once: the library loaded (``GDALLibrary``), every driver
+/// registered, and its messages kept off stderr (each failure is reported as one ``InputError`` line
+/// instead, carrying GDAL's message).
 enum GDALRuntime {
-    nonisolated(unsafe) private static let registered: Void = {
+    private static let registered: Void = {
         GDALAllRegister()
         CPLSetErrorHandler(CPLQuietErrorHandler)
     }()
 
-    static func start() { _ = registered }
+    /// Loads and sets up GDAL on first use; every path into GDAL starts here.
+    ///
+    /// ```swift
+    /// try GDALRuntime.start(for: "towns.shp")   // "towns.shp: GDAL (libgdal.so) cannot be loaded: …"
+    /// ```
+    /// - Throws: an error about `file` (what was being read or written) when libgdal cannot be loaded.
+    static func start(for file: String) throws(InputError) {
+        if case .failure(let unavailable) = GDALLibrary.loaded { throw InputError(file: file, message: unavailable.description) }
+        _ = registered
+    }
 
     /// GDAL's last error message on this thread, or `fallback` when it left none.
     static func lastError(or fallback: String) -> String {
@@ -72,7 +82,7 @@ final class GDALDataset {
 
     /// Opens `path` read-only as vector data, or throws GDAL's reason.
     static func open(_ path: String, options: [String]) throws(InputError) -> GDALDataset {
-        GDALRuntime.start()
+        try GDALRuntime.start(for: path)
         CPLErrorReset()
         let handle = GDALRuntime.withOptions(options) { GDALOpenEx(path, UInt32(GDAL_OF_VECTOR | GDAL_OF_READONLY), nil, GDALRuntime.constant($0), nil) }
         guard let handle else {

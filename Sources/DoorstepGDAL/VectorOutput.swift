@@ -125,7 +125,7 @@ struct GDALWriter {
     var target: String
 
     func files(_ layers: [VectorOutput.Layer]) throws(InputError) -> [(path: String, bytes: [UInt8])] {
-        GDALRuntime.start()
+        try GDALRuntime.start(for: target)
         let folder = "/vsimem/doorstep-\(UUID().uuidString)"
         let fileName = URL(fileURLWithPath: target).lastPathComponent
         VSIMkdir(folder, 0o755)  // the CSV driver writes into a folder that must exist
