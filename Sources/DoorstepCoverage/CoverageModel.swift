@@ -309,7 +309,11 @@ public enum CoverageModel {
         let timings = settings.timings
         let projector = try projection.makeProjector()
         let (facilityXY, projectedUnits) = try timed(timings, "project") {
-            (try projector.project(layers.facilities.map(\.location)), try units.map { try projector.project($0.geometry) })
+            // Outlines are densified before projecting: thousands of units keep every core busy.
+            (try projector.project(layers.facilities.map(\.location)),
+             try parallelMap(Array(units.indices), count: units.count, makeState: { try projection.makeProjector() }) { unitProjector, u in
+                 try unitProjector.project(units[u].geometry)
+             })
         }
 
         // Membership is tested in longitude/latitude, where GeoJSON edges are straight: the totals are

@@ -253,11 +253,14 @@ struct DiscCatchment: Catchment {
         discs.reserveCapacity(reaching.count)
         for r in reaching {
             let centre = sites.points[r]
-            discs.append(try Geometry(.polygon([template.map { Coordinate($0.x + centre.x, $0.y + centre.y) }]), in: context))
+            let disc = try Geometry(.polygon([template.map { Coordinate($0.x + centre.x, $0.y + centre.y) }]), in: context)
+            // Each disc is cut to the tile before the union, which then handles only the tile's part
+            // of the discs that cross its edge; the tile's edges stay clean (a covered tile is just
+            // its square), which keeps the unions and differences of the units cheap.
+            let inside = tile.minX <= centre.x - radius && centre.x + radius <= tile.maxX && tile.minY <= centre.y - radius && centre.y + radius <= tile.maxY
+            discs.append(inside ? disc : try disc.clipped(to: tile))
         }
-        // Clipping after the union leaves clean tile edges (a covered tile is just its square),
-        // which keeps the unions and differences of the units cheap.
-        return try Geometry.unionOf(discs, in: context).clipped(to: tile)
+        return try Geometry.unionOf(discs, in: context)
     }
 }
 
