@@ -30,9 +30,10 @@ let package = Package(
             pkgConfig: "proj",
             providers: [.apt(["libproj-dev"])]
         ),
+        // Headers only, found without pkg-config, whose -lgdal would link it: DoorstepGDAL opens
+        // libgdal at run time (see Sources/CGDAL/shim.h).
         .systemLibrary(
             name: "CGDAL",
-            pkgConfig: "gdal",
             providers: [.apt(["libgdal-dev"])]
         ),
         .systemLibrary(

@@ -79,11 +79,6 @@ import func CGDAL.OSRNewSpatialReference
 import func CGDAL.OSRRelease
 import func CGDAL.OSRSetAxisMappingStrategy
 import func CGDAL.CPLQuietErrorHandler
-/// The two checks that still fail because the binary still needs libgdal: SwiftPM passes pkg-config's
-/// `-lgdal` (from CGDAL's `pkgConfig: "gdal"`) to every link, so the loader opens it at start.
-/// Once the link leaves libgdal out, these expectations pass, and Swift Testing reports the known
-/// issue as not recorded: remove the `withKnownIssue` around them then.
-let stillLinkedAtStart: Comment = "libgdal is still linked: SwiftPM adds pkg-config's -lgdal to the link"
 
 @Suite("GDAL is loaded at run time")
 struct GDALLoadingTests {
@@ -264,9 +259,7 @@ struct GDALLoadingTests {
         func notNeeded() throws {
             let dynamic = try requiredTool("readelf", ["-d", CLI.executable]).stdout
             let needed = dynamic.split(separator: "\n").filter { $0.contains("(NEEDED)") && $0.contains("libgdal") }
-            withKnownIssue(stillLinkedAtStart) {
-                #expect(needed.isEmpty, "\(needed)")
-            }
+            #expect(needed.isEmpty, "\(needed)")
         }
 
         @Test("a GeoJSON-only run does not open libgdal")
@@ -274,9 +267,7 @@ struct GDALLoadingTests {
             let run = try Self.traced(["coverage"] + GDALFormatTests.kindArguments)
             #expect(run.result.status == 0)
             #expect(run.result.stdout == (try GDALFormatTests.reference()))
-            withKnownIssue(stillLinkedAtStart) {
-                #expect(run.gdalLines.isEmpty, "\(run.gdalLines)")
-            }
+            #expect(run.gdalLines.isEmpty, "\(run.gdalLines)")
         }
 
         @Test("a Shapefile in and a GeoPackage out open libgdal, and read and write as before")
