@@ -442,12 +442,13 @@ public struct LayerLoader: Sendable {
         let fields = demandFields
         var demand: [DemandPoint] = []
         demand.reserveCapacity(features.count)
-        for (index, feature) in features.enumerated() {
-            let location = try point(feature, index: index, file: file, layer: "demand point")
+        // By index, so that each feature is borrowed, not copied (a retain and a release each).
+        for index in features.indices {
+            let location = try point(features[index], index: index, file: file, layer: "demand point")
             demand.append(
                 DemandPoint(
-                    id: text(feature, fields.id) ?? feature.id?.textValue ?? String(index),
-                    elderly: try number(feature, fields.weight, fallback: 1, index: index, file: file),
+                    id: text(features[index], fields.id) ?? features[index].id?.textValue ?? String(index),
+                    elderly: try number(features[index], fields.weight, fallback: 1, index: index, file: file),
                     location: location))
         }
         return demand

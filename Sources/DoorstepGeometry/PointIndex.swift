@@ -76,22 +76,30 @@ public struct PointIndex: Sendable {
         guard let (columnRange, rowRange) = cellRange(Envelope(minX: c.x - radius, minY: c.y - radius, maxX: c.x + radius, maxY: c.y + radius)) else {
             return nil
         }
-        var best: (index: Int, distance: Double)?
+        var best: Int32 = -1
         var bestSquared = radius * radius
-        for j in rowRange {
-            for i in columnRange {
-                for member in members(i, j) {
-                    let p = points[Int(member)]
-                    let dx = p.x - c.x, dy = p.y - c.y
-                    let squared = dx * dx + dy * dy
-                    if squared <= bestSquared {
-                        bestSquared = squared
-                        best = (Int(member), squared.squareRoot())
+        // Raw buffers: a slice of `order` per cell retained and released it nine times a point.
+        points.withUnsafeBufferPointer { points in
+            start.withUnsafeBufferPointer { start in
+                order.withUnsafeBufferPointer { order in
+                    for j in rowRange {
+                        for i in columnRange {
+                            let cell = i + j * columns
+                            for k in Int(start[cell])..<Int(start[cell + 1]) {
+                                let p = points[Int(order[k])]
+                                let dx = p.x - c.x, dy = p.y - c.y
+                                let squared = dx * dx + dy * dy
+                                if squared <= bestSquared {
+                                    bestSquared = squared
+                                    best = order[k]
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
-        return best
+        return best < 0 ? nil : (Int(best), bestSquared.squareRoot())
     }
 
     /// The indexes of all points within `radius` of `c`, ascending.
