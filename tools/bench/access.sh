@@ -9,7 +9,7 @@ kind=${1:-care-home}
 radius=${2:-1000}
 tools/setup.sh
 python3 -c "import access, geopandas, scipy" 2>/dev/null || pip install -q 'access==1.1.*' geopandas scipy
-swift build -c release --scratch-path .build-bench >/dev/null
+[[ -n ${DOORSTEP:-} ]] || swift build -c release --product doorstep --scratch-path .build-bench >/dev/null
 doorstep=${DOORSTEP:-$PWD/.build-bench/release/doorstep}
 work=$(mktemp -d /tmp/doorstep-access-XXXX)
 trap 'rm -rf "$work"' EXIT
