@@ -310,7 +310,6 @@ private struct Parser {
         return value
     }
 
-
     /// The letters ahead, to explain NaN/Infinity, which are not JSON.
     mutating func wordAhead() -> String? {
         var end = position

@@ -120,5 +120,18 @@ struct CRSTests {
             let back = try projector.unproject(try projector.project(points))
             for (a, b) in zip(points, back) { #expect(Geodesic.distance(a, b) < 0.001) }
         }
+
+        @Test("a large batch on all cores gives exactly what one projector gives, and the same error")
+        func parallelBatch() throws {
+            let projection = MetricProjection(centralMeridian: 120)
+            var points = (0..<100_003).map { Coordinate(119 + Double($0 % 1000) * 0.002, 29 + Double($0 / 1000) * 0.01) }
+            #expect(try projection.project(points) == (try projection.makeProjector().project(points)))
+            points[77_777] = Coordinate(0, 95)
+            let parallel = Result { () throws(CRSError) in try projection.project(points) }
+            let single = Result { () throws(CRSError) in try projection.makeProjector().project(points) }
+            #expect(parallel == single)
+            guard case .failure(let error) = parallel else { return #expect(Bool(false), "no error for latitude 95") }
+            #expect(error.message.contains("(0.0, 95.0)"))
+        }
     }
 }
