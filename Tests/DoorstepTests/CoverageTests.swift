@@ -150,4 +150,34 @@ struct CoverageTests {
             #expect(lenient.areaGaps.map(\.row.code) == ["330106001002"])
         }
     }
+
+    @Suite("A large demand layer")
+    struct LargeDemand {
+        /// 80,000 points (10 MB: read on all cores, into huge pages, its features freed on another core)
+        /// load as the same points with the same weights, in file order, first to last.
+        @Test("80,000 points load in order with their ids, weights and exact positions")
+        func largeLayer() throws {
+            let folder = try TemporaryFolder()
+            defer { folder.cleanup() }
+            let count = 80_000
+            func location(_ i: Int) -> (Double, Double) { (120 + Double(i % 400) * 0.0001, 30 + Double(i / 400) * 0.0001) }
+            var lines: [String] = []
+            for i in 0..<count {
+                let (x, y) = location(i)
+                lines.append(#"{"type":"Feature","properties":{"id":"P\#(i)","elderly":\#(i % 7),"名称":"楼\#(i)"},"geometry":{"type":"Point","coordinates":[\#(x),\#(y)]}}"#)
+            }
+            try folder.write("demand.geojson", #"{"type":"FeatureCollection","features":[\#n"# + lines.joined(separator: ",\n") + "]}")
+            try folder.write("units.geojson", collection([#"{"type":"Feature","properties":{"code":"330106","name":"西湖区","level":"district"},"geometry":{"type":"Polygon","coordinates":[[[119.9,29.9],[120.1,29.9],[120.1,30.3],[119.9,30.3],[119.9,29.9]]]}}"#]))
+            try folder.write("facilities.geojson", collection([#"{"type":"Feature","properties":{"name":"食堂","kind":"canteen"},"geometry":{"type":"Point","coordinates":[120.01,30.01]}}"#]))
+            let layers = try LayerLoader().load(
+                units: LayerSource(path: folder.file("units.geojson")), facilities: [LayerSource(path: folder.file("facilities.geojson"))],
+                demand: LayerSource(path: folder.file("demand.geojson")))
+            #expect(layers.demand.count == count)
+            #expect(layers.demand.reduce(0) { $0 + $1.elderly } == Double((0..<count).reduce(0) { $0 + $1 % 7 }))
+            for i in [0, 1, 39_999, 40_000, count - 1] {
+                let (x, y) = location(i)
+                #expect(layers.demand[i] == DemandPoint(id: "P\(i)", elderly: Double(i % 7), location: Coordinate(x, y)))
+            }
+        }
+    }
 }
