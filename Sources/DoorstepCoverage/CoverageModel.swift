@@ -307,10 +307,9 @@ public enum CoverageModel {
         projection: MetricProjection, settings: CoverageSettings, scores: [[Double]]? = nil, withParts: Bool, withGeometries: Bool
     ) throws -> (results: [UnitResult], warnings: [String]) {
         let timings = settings.timings
-        let projector = try projection.makeProjector()
         let (facilityXY, projectedUnits) = try timed(timings, "project") {
             // Outlines are densified before projecting: thousands of units keep every core busy.
-            (try projector.project(layers.facilities.map(\.location)),
+            (try projection.project(layers.facilities.map(\.location)),
              try parallelMap(Array(units.indices), count: units.count, makeState: { try projection.makeProjector() }) { unitProjector, u in
                  try unitProjector.project(units[u].geometry)
              })

@@ -38,7 +38,7 @@ public struct NetworkCheck: Sendable {
         // Who is off the network is what the network distance model says, on the same joins.
         let projector = try network.projection.makeProjector()
         let measure = try NetworkMeasure(
-            network: network, demand: try projector.project(layers.demand.map(\.location)), snapMax: snapMax, trim: walking.trim)
+            network: network, demand: try network.projection.project(layers.demand.map(\.location)), snapMax: snapMax, trim: walking.trim)
         let off = layers.demand.indices.filter { measure.demandJoins[$0] == nil }
         demandOff = (off.count, off.reduce(0) { $0 + layers.demand[$1].elderly }, layers.demand.count)
         facilitiesOff = measure.unreachable(sites: try projector.project(layers.facilities.map(\.location))).map { layers.facilities[$0] }

@@ -39,7 +39,7 @@ public struct SitePlanner: Sendable {
         let locator = try UnitLocator(units: units, warnings: &warnings)
         let projector = try locator.projection.makeProjector()
         let existing = layers.facilities.filter { $0.kind == request.kind }
-        let demandXY = try projector.project(layers.demand.map(\.location))
+        let demandXY = try locator.projection.project(layers.demand.map(\.location))
         let existingXY = try projector.project(existing.map(\.location))
         var clock = PhaseClock(deadline: deadline)
 
