@@ -123,13 +123,11 @@ private struct Parser {
 
     // MARK: Lexing
 
+    /// JSON's white space, skipped as the one-pass ``Cursor`` skips it.
     mutating func skipSpace() {
-        while position < bytes.count {
-            switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
-            default: return
-            }
-        }
+        var cursor = Cursor(bytes, at: position)
+        cursor.skipSpace()
+        position = cursor.offset(in: bytes)
     }
 
     mutating func peek() -> UInt8? {
