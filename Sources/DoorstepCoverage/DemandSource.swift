@@ -36,14 +36,23 @@ extension LayerLoader {
     func loadDemand(_ source: DemandSource, units: [PlanningUnit], warnings: inout [String]) throws(InputError) -> (points: [DemandPoint], method: String) {
         switch source {
         case .layer(let layer):
-            let features = try read(layer, warnings: &warnings)
-            guard !features.isEmpty else { throw InputError(file: layer.path, message: "the demand layer has no features") }
-            guard features.contains(where: { $0.geometry?.isPolygonal == true }) else {
-                let points = try demandPoints(features, file: layer.path)
+            var request = layer.request()
+            request.pointColumns = [demandFields.id, demandFields.weight]
+            var collection = try read(layer, request, warnings: &warnings)
+            let points: [DemandPoint]
+            if let columns = collection.points {
+                points = try demandPoints(columns, file: layer.path)
+            } else {
+                let features = collection.features
+                collection.features = []
+                guard !features.isEmpty else { throw InputError(file: layer.path, message: "the demand layer has no features") }
+                guard !features.contains(where: { $0.geometry?.isPolygonal == true }) else {
+                    return try place(try countAreas(features, file: layer.path), noun: "polygon", file: layer.path, warnings: &warnings)
+                }
+                points = try demandPoints(features, file: layer.path)
                 FreedElsewhere.free(consume features)
-                return (points, "\(DemandPlacementSummary.grouped(points.count)) demand points from \(Self.fileName(layer.path))")
             }
-            return try place(try countAreas(features, file: layer.path), noun: "polygon", file: layer.path, warnings: &warnings)
+            return (points, "\(DemandPlacementSummary.grouped(points.count)) demand points from \(Self.fileName(layer.path))")
         case .table(let table, let join):
             var request = table.request()
             request.attributesOnly = true

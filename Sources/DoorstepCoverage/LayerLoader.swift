@@ -123,8 +123,14 @@ public struct LayerLoader: Sendable {
 
     /// Reads a layer through ``formats`` and converts it to WGS84.
     func read(_ source: LayerSource, preferring preferred: String? = nil, warnings: inout [String]) throws(InputError) -> [Feature] {
+        try read(source, source.request(preferring: preferred), warnings: &warnings).features
+    }
+
+    /// Reads a layer as `request` asks, converted to WGS84: its features, or its point columns when
+    /// the request asked for them and the reader gave them.
+    func read(_ source: LayerSource, _ request: LayerRequest, warnings: inout [String]) throws(InputError) -> FeatureCollection {
         let path = source.path
-        let collection = try formats.read(source.request(preferring: preferred))
+        var collection = try formats.read(request)
         warnings += collection.notes
         if let unusable = collection.unusableCRS, source.crs == nil {
             throw InputError(file: path, message: "\(unusable); give the layer's coordinate system with its --…-crs flag (e.g. EPSG:4549)")
@@ -136,24 +142,30 @@ public struct LayerLoader: Sendable {
         }
         let converter: ToWGS84
         do { converter = try ToWGS84(from: crs) } catch { throw InputError(file: path, message: error.message) }
-        var features = collection.features
-        for index in features.indices {
-            guard let geometry = features[index].geometry else { continue }
+        func converted(_ geometry: GeometryValue, feature index: Int) throws(InputError) -> GeometryValue {
             if crs.isGeographic { try checkLonLat(geometry, crs: crs, feature: index, file: path) }
-            do {
-                guard !converter.isIdentity else { continue }  // already checked as lon/lat
-                let converted = try converter.convert(geometry)
-                try checkLonLat(converted, crs: .wgs84, feature: index, file: path)
-                features[index].geometry = converted
-            } catch let error as CRSError {
-                throw .feature(index, in: path, "cannot convert from \(crs): \(error.message)")
-            } catch let error as InputError {
-                throw error
-            } catch {
-                throw .feature(index, in: path, "\(error)")
-            }
+            guard !converter.isIdentity else { return geometry }  // already checked as lon/lat
+            let converted: GeometryValue
+            do { converted = try converter.convert(geometry) } catch { throw .feature(index, in: path, "cannot convert from \(crs): \(error.message)") }
+            try checkLonLat(converted, crs: .wgs84, feature: index, file: path)
+            return converted
         }
-        return features
+        if var points = collection.points {
+            collection.points = nil
+            for index in points.locations.indices {
+                if converter.isIdentity {  // nearly always: only the check, without a geometry per point
+                    try checkLonLat(points.locations[index], crs: crs, feature: index, file: path)
+                } else if case .point(let location) = try converted(.point(points.locations[index]), feature: index) {
+                    points.locations[index] = location
+                }
+            }
+            collection.points = points
+        }
+        for index in collection.features.indices {
+            guard let geometry = collection.features[index].geometry else { continue }
+            collection.features[index].geometry = try converted(geometry, feature: index)
+        }
+        return collection
     }
 
     /// Rejects coordinates that cannot be longitude/latitude, and says so when they look swapped.
@@ -188,16 +200,17 @@ public struct LayerLoader: Sendable {
         }
     }
 
-    func text(_ feature: Feature, _ field: String) -> String? {
-        guard let text = Self.value(feature, field)?.textValue?.trimmingSpaces(), !text.isEmpty else { return nil }
+    func text(_ feature: Feature, _ field: String) -> String? { Self.text(Self.value(feature, field)) }
+
+    /// A property's text without surrounding spaces; `nil` when absent, empty or not text-like.
+    static func text(_ value: JSONValue?) -> String? {
+        guard let text = value?.textValue?.trimmingSpaces(), !text.isEmpty else { return nil }
         return text
     }
 
-    /// The property `field`, or one whose name differs only in case: a Shapefile from ArcGIS says
-    /// `NAME` and `CODE`, KML says `Name`.
+    /// The property `field`, or one whose name differs only in case (``JSONObject/value(forField:)``).
     static func value(_ feature: Feature, _ field: String) -> JSONValue? {
-        if let value = feature.properties[field] { return value }
-        return feature.properties.entries.first { $0.key.caseInsensitiveCompare(field) == .orderedSame }?.value
+        feature.properties.value(forField: field)
     }
 
     /// The most a count in a layer may be: no building houses ten million elderly and no canteen seats
@@ -206,7 +219,11 @@ public struct LayerLoader: Sendable {
 
     /// A number from 0 to ``largestCount`` from `field`, `fallback` when the field is absent or empty.
     func number(_ feature: Feature, _ field: String, fallback: Double, index: Int, file: String) throws(InputError) -> Double {
-        let value = Self.value(feature, field)
+        try Self.number(Self.value(feature, field), field, fallback: fallback, index: index, file: file)
+    }
+
+    /// The number a property holds (see ``number(_:_:fallback:index:file:)``).
+    static func number(_ value: JSONValue?, _ field: String, fallback: Double, index: Int, file: String) throws(InputError) -> Double {
         if case .number(let number)? = value, number >= 0, number <= Self.largestCount { return number }
         guard let value, value != .null, value.textValue?.trimmingSpaces() != "" else { return fallback }
         guard let number = value.numberValue else {
@@ -439,18 +456,40 @@ public struct LayerLoader: Sendable {
 
     /// Demand points with their weights from a layer of points.
     func demandPoints(_ features: [Feature], file: String) throws(InputError) -> [DemandPoint] {
-        let fields = demandFields
         var demand: [DemandPoint] = []
         demand.reserveCapacity(features.count)
         // By index, so that each feature is borrowed, not copied (a retain and a release each).
         for index in features.indices {
             let location = try point(features[index], index: index, file: file, layer: "demand point")
             demand.append(
-                DemandPoint(
-                    id: text(features[index], fields.id) ?? features[index].id?.textValue ?? String(index),
-                    elderly: try number(features[index], fields.weight, fallback: 1, index: index, file: file),
-                    location: location))
+                try demandPoint(
+                    at: location, id: Self.value(features[index], demandFields.id), weight: Self.value(features[index], demandFields.weight),
+                    featureID: features[index].id, index: index, file: file))
         }
         return demand
+    }
+
+    /// Demand points from a layer read as columns of the id and weight fields (in that order).
+    func demandPoints(_ columns: PointColumns, file: String) throws(InputError) -> [DemandPoint] {
+        var demand: [DemandPoint] = []
+        demand.reserveCapacity(columns.locations.count)
+        for index in columns.locations.indices {
+            demand.append(
+                try demandPoint(
+                    at: columns.locations[index], id: columns.values[0][index], weight: columns.values[1][index],
+                    featureID: nil, index: index, file: file))
+        }
+        return demand
+    }
+
+    /// One demand point: its id from the id field, else the feature's own id, else its index; its
+    /// weight 1 when the weight field is absent.
+    func demandPoint(
+        at location: Coordinate, id: JSONValue?, weight: JSONValue?, featureID: JSONValue?, index: Int, file: String
+    ) throws(InputError) -> DemandPoint {
+        DemandPoint(
+            id: Self.text(id) ?? featureID?.textValue ?? String(index),
+            elderly: try Self.number(weight, demandFields.weight, fallback: 1, index: index, file: file),
+            location: location)
     }
 }

@@ -26,6 +26,9 @@ public struct FeatureCollection: Equatable, Sendable {
     public var unusableCRS: String?
     /// What the planner should know about how the file was read (e.g. text decoded as GB18030).
     public var notes: [String] = []
+    /// The layer as columns instead of ``features`` (left empty), when the request asked for point
+    /// columns (``LayerRequest/pointColumns``) and the reader could give them.
+    public var points: PointColumns?
 
     public init(features: [Feature], declaredEPSG: Int? = nil, featureLines: [Int]? = nil) {
         self.features = features
@@ -68,5 +71,31 @@ public struct InputError: Error, CustomStringConvertible, Sendable, Equatable {
     public var description: String {
         let text = location.isEmpty ? "\(file): \(message)" : "\(file): \(location): \(message)"
         return Self.oneLine(text)
+    }
+}
+
+/// A layer of Point features as columns: each point's position and the values of a few properties,
+/// without a ``Feature`` per point. The 300,000 features of a large demand layer cost more to make
+/// and free than their points cost to use.
+///
+/// ```swift
+/// var request = LayerRequest(path: "demand.geojson")
+/// request.pointColumns = ["id", "elderly"]
+/// let points = try LayerFormats.builtIn.read(request).points
+/// points?.values[1][0]   // .number(16): the first point's "elderly"
+/// ```
+public struct PointColumns: Equatable, Sendable {
+    /// The properties asked for, in order.
+    public var fields: [String]
+    /// Each point's position, in the file's coordinates.
+    public var locations: [Coordinate]
+    /// Per field, each point's value, found as ``JSONObject/value(forField:)`` finds it; `nil` where a
+    /// point lacks the property.
+    public var values: [[JSONValue?]]
+
+    public init(fields: [String], locations: [Coordinate], values: [[JSONValue?]]) {
+        self.fields = fields
+        self.locations = locations
+        self.values = values
     }
 }

@@ -10,15 +10,16 @@ import Synchronization
 /// units.features[0].properties["code"]  // .string("330106001")
 /// ```
 public enum GeoJSONReader {
-    /// Reads and parses a file. Errors name the file and the feature.
-    public static func read(file path: String) throws(InputError) -> FeatureCollection {
+    /// Reads and parses a file. Errors name the file and the feature. With `pointColumns`, a layer of
+    /// plain Point features comes as columns of those properties (``FeatureCollection/points``).
+    public static func read(file path: String, pointColumns: [String]? = nil) throws(InputError) -> FeatureCollection {
         let bytes = try readBytes(of: path)
-        return try parse(bytes, file: path)
+        return try parse(bytes, file: path, pointColumns: pointColumns)
     }
 
     /// Parses GeoJSON text; `file` names the source in errors.
-    public static func parse(_ bytes: [UInt8], file: String) throws(InputError) -> FeatureCollection {
-        try parse(bytes, file: file, parallelAbove: Parser.defaultParallelThreshold)
+    public static func parse(_ bytes: [UInt8], file: String, pointColumns: [String]? = nil) throws(InputError) -> FeatureCollection {
+        try parse(bytes, file: file, parallelAbove: Parser.defaultParallelThreshold, pointColumns: pointColumns)
     }
 
     /// Parses with the features array split between cores when more than `parallelAbove` bytes of
@@ -27,7 +28,7 @@ public enum GeoJSONReader {
     /// one-pass reading of plain Point features, which must give what the general path gives.
     @_spi(Testing)
     public static func parse(
-        _ bytes: [UInt8], file: String, parallelAbove: Int, workers: Int? = nil, onePass: Bool = true
+        _ bytes: [UInt8], file: String, parallelAbove: Int, workers: Int? = nil, onePass: Bool = true, pointColumns: [String]? = nil
     ) throws(InputError) -> FeatureCollection {
         do {
             return try bytes.withUnsafeBufferPointer { buffer throws(InputError) in
@@ -35,6 +36,7 @@ public enum GeoJSONReader {
                 parser.parallelThreshold = parallelAbove
                 parser.workers = workers
                 parser.onePass = onePass
+                parser.pointFields = onePass ? pointColumns : nil
                 return try parser.featureCollection()
             }
         }
@@ -73,6 +75,8 @@ private struct Parser {
     var workers: Int?
     /// Whether plain Point features are read in one pass (``plainPointFeature()``); off only in tests.
     var onePass = true
+    /// The properties to give as columns when every feature is a plain Point (``pointColumns(_:)``).
+    var pointFields: [String]?
 
     /// Deeper nesting than any real GeoJSON needs (a MultiPolygon's coordinates are 4 levels; a
     /// feature sits 2 levels down), and shallow enough for the parallel workers' stacks.
@@ -412,6 +416,7 @@ private struct Parser {
         }
         var type: Token?
         var features: [Feature]?
+        var points: PointColumns?
         var epsg: Int?
         var seenType = false, seenFeatures = false, seenCRS = false
         try members { parser, key throws(InputError) in
@@ -421,7 +426,12 @@ private struct Parser {
                 type = try parser.nameToken()
             case "features":
                 try parser.once(key, &seenFeatures, in: "the FeatureCollection")
-                features = try parser.features()
+                if let fields = parser.pointFields, let columns = parser.pointColumns(fields) {
+                    points = columns
+                    features = []
+                } else {
+                    features = try parser.features()
+                }
             case "crs":
                 try parser.once(key, &seenCRS, in: "the FeatureCollection")
                 epsg = try parser.crs()
@@ -436,7 +446,9 @@ private struct Parser {
                 message: "is not a GeoJSON FeatureCollection (its \"type\" is \(type.map { "\"\(InputError.quoted($0.text))\"" } ?? "missing"))")
         }
         guard let features else { throw InputError(file: file, message: "FeatureCollection has no \"features\" array") }
-        return FeatureCollection(features: features, declaredEPSG: epsg)
+        var collection = FeatureCollection(features: features, declaredEPSG: epsg)
+        collection.points = points
+        return collection
     }
 
     /// "UTF-16" or "UTF-32" when the bytes start with such a byte-order mark or with NUL bytes (which
@@ -494,6 +506,20 @@ private struct Parser {
     /// Files with more bytes of features than this are parsed on all cores by default.
     static let defaultParallelThreshold = 4 << 20
 
+    /// How many chunks the features array is parsed in: one per core, at most 8.
+    var workerCount: Int { max(1, workers ?? min(ProcessInfo.processInfo.activeProcessorCount, 8)) }
+
+    /// Where each of `workers` chunks of the rest of the features array starts (guessed, see
+    /// ``guessFeatureStart(after:)``), the first at the current position.
+    func chunkStarts(workers: Int) -> [Int] {
+        var splits = [position]
+        for w in 1..<max(workers, 1) {
+            let target = position + (bytes.count - position) * w / workers
+            if let guess = guessFeatureStart(after: max(target, (splits.last ?? position) + 1)) { splits.append(guess) }
+        }
+        return splits
+    }
+
     /// Where a chunk of the features array may start: the first `,` followed by `{` after `offset`.
     /// Only a guess (it could sit inside nested properties); ``parallelFeatures()`` checks it.
     func guessFeatureStart(after offset: Int) -> Int? {
@@ -516,12 +542,7 @@ private struct Parser {
     /// parsed sequentially from where the last good chunk ended, so the result and any error are the
     /// same as a sequential parse.
     mutating func parallelFeatures() throws(InputError) -> [Feature] {
-        let workers = max(1, self.workers ?? min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        var splits = [position]
-        for w in 1..<max(workers, 1) {
-            let target = position + (bytes.count - position) * w / workers
-            if let guess = guessFeatureStart(after: max(target, (splits.last ?? position) + 1)) { splits.append(guess) }
-        }
+        let splits = chunkStarts(workers: workerCount)
         struct Chunk: Sendable {
             var features = MovableBuffer<Feature>()
             /// Where the parse stopped: the start of the first feature at or past the next split, or
@@ -639,25 +660,64 @@ private struct Parser {
     /// general way, with its messages.
     mutating func plainPointFeature() -> Feature? {
         var cursor = Cursor(bytes, at: position)
-        var properties: JSONObject?
-        var point: Coordinate?
-        var isFeature = false
-        guard cursor.take(UInt8(ascii: "{")) else { return nil }
-        repeat {
-            guard let key = cursor.string()?.bytes, cursor.take(UInt8(ascii: ":")) else { return nil }
-            if Cursor.equal(key, "type"), !isFeature, let type = cursor.string(), Cursor.equal(type.bytes, "Feature") {
-                isFeature = true
-            } else if Cursor.equal(key, "properties"), properties == nil, let object = cursor.flatObject() {
-                properties = object
-            } else if Cursor.equal(key, "geometry"), point == nil, let location = cursor.point() {
-                point = location
-            } else {
-                return nil
-            }
-        } while cursor.take(UInt8(ascii: ","))
-        guard isFeature, let properties, let point, cursor.take(UInt8(ascii: "}")) else { return nil }
+        var properties = JSONObject(reservingCapacity: 4)
+        guard let point = cursor.plainPointFeature(properties: &properties) else { return nil }
         position = cursor.offset(in: bytes)
         return Feature(geometry: .point(point), properties: properties)
+    }
+
+    /// The features array (not yet opened) as columns of `fields`, when it holds at least one feature
+    /// and every feature is one ``plainPointFeature()`` takes; else `nil`, with the position unchanged,
+    /// and ``features()`` reads it. Parsed in chunks on all cores above ``parallelThreshold``; a chunk
+    /// that does not end exactly where the next begins (a wrong guess) also gives `nil`.
+    mutating func pointColumns(_ fields: [String]) -> PointColumns? {
+        let start = position
+        guard fields.count <= 32, consume(UInt8(ascii: "[")) else { return nil }
+        let splits = chunkStarts(workers: bytes.count - position > parallelThreshold ? workerCount : 1)
+        struct Chunk: Sendable {
+            var locations = MovableBuffer<Coordinate>()
+            var values: [MovableBuffer<JSONValue?>]
+            /// Where the chunk ended, and whether it ended the array: `nil` when a feature was not plain.
+            var end: (offset: Int, closed: Bool)?
+        }
+        let shared = SharedBytes(bytes: bytes)
+        let chunks = Mutex([Chunk?](repeating: nil, count: splits.count))
+        DispatchQueue.concurrentPerform(iterations: splits.count) { w in
+            var chunk = Chunk(values: fields.map { _ in MovableBuffer() })
+            var cursor = Cursor(shared.bytes, at: splits[w])
+            var picker = FieldPicker(fields)
+            let limit = w + 1 < splits.count ? splits[w + 1] : Int.max
+            while let point = cursor.plainPointFeature(properties: &picker) {
+                chunk.locations.append(point)
+                for f in fields.indices { chunk.values[f].append(picker.value(f)) }
+                if cursor.take(UInt8(ascii: ",")) {
+                    cursor.skipSpace()
+                    guard cursor.offset(in: shared.bytes) >= limit else { continue }
+                    chunk.end = (cursor.offset(in: shared.bytes), false)
+                } else if cursor.take(UInt8(ascii: "]")) {
+                    chunk.end = (cursor.offset(in: shared.bytes), true)
+                }
+                break
+            }
+            chunks.withLock { $0[w] = chunk }
+        }
+        // Every chunk but the last ends where the next starts; the last closes the array.
+        let parsed = chunks.withLock { $0 }.compactMap { $0 }
+        for (w, chunk) in parsed.enumerated() {
+            let isLast = w == splits.count - 1
+            guard let end = chunk.end, end.closed == isLast, isLast || end.offset == splits[w + 1] else {
+                position = start
+                return nil
+            }
+            if isLast { position = end.offset }
+        }
+        guard parsed.count == splits.count else {
+            position = start
+            return nil
+        }
+        return PointColumns(
+            fields: fields, locations: MovableBuffer.joined(parsed.map(\.locations)),
+            values: fields.indices.map { f in MovableBuffer.joined(parsed.map { $0.values[f] }) })
     }
 
     mutating func geometry() throws(InputError) -> GeometryValue? {
@@ -1016,32 +1076,158 @@ struct Cursor {
         return point
     }
 
-    /// An object of at most 16 members with distinct names whose values are strings, numbers,
-    /// booleans or null.
-    mutating func flatObject() -> JSONObject? {
+    /// A Point feature with flat properties, names and texts without escapes (see
+    /// ``Parser/plainPointFeature()``): its position, with its properties given to `properties`.
+    mutating func plainPointFeature(properties: inout some FlatProperties) -> Coordinate? {
+        var point: Coordinate?
+        var isFeature = false, sawProperties = false
         guard take(UInt8(ascii: "{")) else { return nil }
-        var object = JSONObject(reservingCapacity: 4)
-        if take(UInt8(ascii: "}")) { return object }
         repeat {
-            guard object.entries.count < 16, let name = string()?.text, take(UInt8(ascii: ":")) else { return nil }
-            guard !object.entries.contains(where: { $0.key == name }), let value = scalar() else { return nil }
-            object.appendUnchecked(name, value)
+            guard let key = string()?.bytes, take(UInt8(ascii: ":")) else { return nil }
+            if Self.equal(key, "type"), !isFeature, let type = string(), Self.equal(type.bytes, "Feature") {
+                isFeature = true
+            } else if Self.equal(key, "properties"), !sawProperties, flatObject(into: &properties) {
+                sawProperties = true
+            } else if Self.equal(key, "geometry"), point == nil, let location = self.point() {
+                point = location
+            } else {
+                return nil
+            }
         } while take(UInt8(ascii: ","))
-        return take(UInt8(ascii: "}")) ? object : nil
+        guard isFeature, sawProperties, let point, take(UInt8(ascii: "}")) else { return nil }
+        return point
     }
 
-    /// A string, number, boolean or null.
+    /// An object of at most 16 members with distinct names whose values are strings, numbers,
+    /// booleans or null, given member by member to `properties` (emptied first).
+    mutating func flatObject(into properties: inout some FlatProperties) -> Bool {
+        guard take(UInt8(ascii: "{")) else { return false }
+        properties.removeAll()
+        if take(UInt8(ascii: "}")) { return true }
+        repeat {
+            guard properties.count < 16, let name = string(), take(UInt8(ascii: ":")), properties.add(name, from: &self) else { return false }
+        } while take(UInt8(ascii: ","))
+        return take(UInt8(ascii: "}"))
+    }
+
+    /// A string, number, boolean or null; with `keep` false, a string is only checked (as UTF-8) and
+    /// given as `.null`, which spares making a String nobody reads.
     @inline(__always)
-    mutating func scalar() -> JSONValue? {
+    mutating func scalar(keep: Bool = true) -> JSONValue? {
         skipSpace()
         guard next < end else { return nil }
         switch next.pointee {
-        case UInt8(ascii: "\""): return string()?.text.map(JSONValue.string)
+        case UInt8(ascii: "\""):
+            guard let string = string() else { return nil }
+            if !keep { return string.isASCII || String(validating: string.bytes, as: UTF8.self) != nil ? .null : nil }
+            return string.text.map(JSONValue.string)
         case UInt8(ascii: "t"): return word("true") ? .bool(true) : nil
         case UInt8(ascii: "f"): return word("false") ? .bool(false) : nil
         case UInt8(ascii: "n"): return word("null") ? .null : nil
         default: return number().map(JSONValue.number)
         }
+    }
+}
+
+/// Where the one-pass path puts a flat object's members: a ``JSONObject``, or a ``FieldPicker``
+/// that keeps only the properties asked for. Either takes a member, reading its value from the
+/// cursor, or refuses it (a name twice, a value that is not a plain scalar).
+protocol FlatProperties {
+    var count: Int { get }
+    mutating func add(_ name: PlainText, from cursor: inout Cursor) -> Bool
+    mutating func removeAll()
+}
+
+extension JSONObject: FlatProperties {
+    var count: Int { entries.count }
+
+    mutating func add(_ name: PlainText, from cursor: inout Cursor) -> Bool {
+        guard let key = name.text, !entries.contains(where: { $0.key == key }), let value = cursor.scalar() else { return false }
+        appendUnchecked(key, value)
+        return true
+    }
+}
+
+/// The values of a few properties, picked out of each feature's flat properties as they are read,
+/// as ``JSONObject/value(forField:)`` would find them in the whole object. ASCII names, nearly all,
+/// are compared as bytes in the file; as soon as an object has another, as Strings, as
+/// ``JSONObject`` compares them (some letters of other scripts equal ASCII ones).
+struct FieldPicker: FlatProperties {
+    private let fields: [String]
+    /// The ASCII fields' bytes one after another, and where each field's are (`nil`: not ASCII).
+    private let asciiBytes: [UInt8]
+    private let asciiRanges: [Range<Int>?]
+    private var names: [PlainText] = []
+    private var allASCII = true
+    private var exact: [JSONValue?]
+    private var caseless: [JSONValue?]
+
+    init(_ fields: [String]) {
+        self.fields = fields
+        var bytes: [UInt8] = []
+        asciiRanges = fields.map { field in
+            guard field.utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+            bytes += field.utf8
+            return (bytes.count - field.utf8.count)..<bytes.count
+        }
+        asciiBytes = bytes
+        exact = Array(repeating: nil, count: fields.count)
+        caseless = exact
+    }
+
+    var count: Int { names.count }
+
+    mutating func add(_ name: PlainText, from cursor: inout Cursor) -> Bool {
+        allASCII = allASCII && name.isASCII
+        let text = allASCII ? nil : name.text
+        if let text {
+            guard !names.contains(where: { $0.text == text }) else { return false }
+        } else {
+            guard allASCII, !names.contains(where: { Self.same($0.bytes, name.bytes) }) else { return false }
+        }
+        names.append(name)
+        var isExact = 0 as UInt32, isCaseless = 0 as UInt32
+        for f in fields.indices {
+            let (same, caseFree) = match(name, text, f)
+            if same { isExact |= 1 << f } else if caseless[f] == nil, caseFree { isCaseless |= 1 << f }
+        }
+        guard let value = cursor.scalar(keep: isExact | isCaseless != 0) else { return false }
+        for f in fields.indices {
+            if isExact & 1 << f != 0 { exact[f] = value }
+            if isCaseless & 1 << f != 0 { caseless[f] = value }
+        }
+        return true
+    }
+
+    /// Whether `name` is `fields[f]`, and whether it is when case is ignored.
+    private func match(_ name: PlainText, _ text: String?, _ f: Int) -> (same: Bool, caseFree: Bool) {
+        if text == nil, let range = asciiRanges[f] {
+            guard range.count == name.bytes.count else { return (false, false) }
+            let same = asciiBytes.withUnsafeBufferPointer { Self.same(UnsafeBufferPointer(rebasing: $0[range]), name.bytes) }
+            if same { return (true, true) }
+            return (false, JSONObject.sameIgnoringCase(String(decoding: name.bytes, as: UTF8.self), fields[f]))
+        }
+        guard let text = text ?? name.text else { return (false, false) }
+        return (text == fields[f], JSONObject.sameIgnoringCase(text, fields[f]))
+    }
+
+    mutating func removeAll() {
+        names.removeAll(keepingCapacity: true)
+        allASCII = true
+        for f in fields.indices {
+            exact[f] = nil
+            caseless[f] = nil
+        }
+    }
+
+    /// The value of `fields[f]` in the object last read.
+    func value(_ f: Int) -> JSONValue? { exact[f] ?? caseless[f] }
+
+    @inline(__always)
+    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+        return memcmp(x, y, a.count) == 0
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSON value as read from GeoJSON properties, or written to them.
 public enum JSONValue: Equatable, Sendable {
     case null
@@ -89,7 +91,35 @@ public struct JSONObject: Equatable, Sendable, ExpressibleByDictionaryLiteral {
         entries.append((key, value))
     }
 
+    /// Empties the object, keeping its storage for the next one.
+    mutating func removeAll() { entries.removeAll(keepingCapacity: true) }
+
     public var keys: [String] { entries.map(\.key) }
+
+    /// The member named `field`, or else the first whose name differs only in case: a Shapefile from
+    /// ArcGIS says `NAME` and `CODE`, KML says `Name`.
+    ///
+    /// ```swift
+    /// let object: JSONObject = ["NAME": "文三路", "name": "Wensan Road"]
+    /// object.value(forField: "Name")   // "文三路"
+    /// ```
+    public func value(forField field: String) -> JSONValue? {
+        if let value = self[field] { return value }
+        return entries.first { Self.sameIgnoringCase($0.key, field) }?.value
+    }
+
+    /// Whether two property names differ at most in case. ASCII names, nearly all, are compared byte
+    /// by byte: Foundation's comparison, needed for other scripts, costs a tenth of a microsecond.
+    static func sameIgnoringCase(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        let ascii = a.withUTF8 { x in
+            b.withUTF8 { y -> Bool? in
+                guard x.allSatisfy({ $0 < 0x80 }), y.allSatisfy({ $0 < 0x80 }) else { return nil }
+                return x.count == y.count && zip(x, y).allSatisfy { $0 | ($0 &- 0x41 < 26 ? 0x20 : 0) == $1 | ($1 &- 0x41 < 26 ? 0x20 : 0) }
+            }
+        }
+        return ascii ?? (a.caseInsensitiveCompare(b) == .orderedSame)
+    }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
         lhs.entries.count == rhs.entries.count

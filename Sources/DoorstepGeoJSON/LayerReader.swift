@@ -17,6 +17,9 @@ public struct LayerRequest: Sendable, Equatable {
     /// A table with coordinate (or WKT) columns gives points (or shapes); one without them gives rows
     /// without geometry instead of an error: a names ledger may or may not say where each place is.
     public var coordinatesOptional = false
+    /// Read a layer of plain Point features as columns of these properties (``FeatureCollection/points``)
+    /// when the reader can; readers that cannot, and layers that hold anything else, give features.
+    public var pointColumns: [String]?
 
     public init(path: String, layer: String? = nil, encoding: String? = nil, preferredLayer: String? = nil) {
         self.path = path
@@ -87,7 +90,7 @@ public struct GeoJSONLayerReader: LayerReader {
 
     public func read(_ request: LayerRequest) throws(InputError) -> FeatureCollection {
         try refuseLayer(request)
-        return try GeoJSONReader.read(file: request.path)
+        return try GeoJSONReader.read(file: request.path, pointColumns: request.pointColumns)
     }
 }
 

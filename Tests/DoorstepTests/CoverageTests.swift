@@ -153,8 +153,8 @@ struct CoverageTests {
 
     @Suite("A large demand layer")
     struct LargeDemand {
-        /// 80,000 points (10 MB: read on all cores, into huge pages, its features freed on another core)
-        /// load as the same points with the same weights, in file order, first to last.
+        /// 80,000 points (10 MB: read as columns of id and weight on all cores, without a feature per
+        /// point) load as the same points with the same weights, in file order, first to last.
         @Test("80,000 points load in order with their ids, weights and exact positions")
         func largeLayer() throws {
             let folder = try TemporaryFolder()

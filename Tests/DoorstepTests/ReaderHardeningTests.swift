@@ -434,6 +434,64 @@ struct ReaderHardeningTests {
             let onePass = Result { () throws(InputError) in try GeoJSONReader.parse(bytes, file: "h.geojson") }
             let general = Result { () throws(InputError) in try GeoJSONReader.parse(bytes, file: "h.geojson", parallelAbove: .max, onePass: false) }
             #expect(onePass == general, "\(text)", sourceLocation: sourceLocation)
+            sameColumns(bytes, general: general, sourceLocation: sourceLocation)
+        }
+
+        /// Properties asked for as columns: present, absent, differing in case, in another script.
+        static let columnFields = ["id", "elderly", "V", "名称", "x"]
+
+        /// Read as point columns, `bytes` give the general path's features (when not every feature is a
+        /// plain Point), or the general path's positions and the values `value(forField:)` finds in its
+        /// properties; or the same error. Sequentially and in chunks of a few bytes.
+        static func sameColumns(_ bytes: [UInt8], general: Result<FeatureCollection, InputError>, sourceLocation: SourceLocation = #_sourceLocation) {
+            for threshold in [Int.max, 0] {
+                let columns = Result { () throws(InputError) in
+                    try GeoJSONReader.parse(bytes, file: "h.geojson", parallelAbove: threshold, workers: 3, pointColumns: columnFields)
+                }
+                switch (columns, general) {
+                case (.success(let read), .success(let expected)) where read.points != nil:
+                    let points = expected.features.compactMap { feature -> Coordinate? in
+                        guard case .point(let c)? = feature.geometry, feature.id == nil else { return nil }
+                        return c
+                    }
+                    let values = columnFields.map { field in expected.features.map { $0.properties.value(forField: field) } }
+                    #expect(points.count == expected.features.count && !points.isEmpty, sourceLocation: sourceLocation)
+                    #expect(read.points == PointColumns(fields: columnFields, locations: points, values: values), sourceLocation: sourceLocation)
+                    #expect(read.features.isEmpty && read.declaredEPSG == expected.declaredEPSG, sourceLocation: sourceLocation)
+                default:
+                    #expect(columns == general, "\(String(decoding: bytes, as: UTF8.self))", sourceLocation: sourceLocation)
+                }
+            }
+        }
+
+        @Test("point columns of many features, in chunks, as the general path reads them; a feature the one pass does not take anywhere gives features")
+        func chunkedColumns() throws {
+            let plain = (0..<40).map { i in
+                #"{"type":"Feature","properties":{"id":"D\#(i)","ELDERLY":\#(i % 5),"名称":"楼\#(i)"},"geometry":{"type":"Point","coordinates":[120.\#(i),30]}}"#
+            }
+            let odd = [
+                #"{"type":"Feature","id":3,"properties":{},"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+                #"{"type":"Feature","properties":{"id":"a\"b"},"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+                #"{"type":"Feature","properties":{"id":"x"},"geometry":{"type":"LineString","coordinates":[[1,2],[3,4]]}}"#,
+                #"{"type":"Feature","properties":{"elderly":-3},"geometry":null}"#,
+                #"{"type":"Feature","properties":{"id":1},"geometry":{"type":"Point","coordinates":[1,2]}} x"#,
+                // Where the chunks are guessed to start, inside a text: a wrong guess.
+                #"{"type":"Feature","properties":{"名称":"a,{b,{c,{d,{e,{f,{g,{h,{i,{j,{k,{l,{m"},"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+            ]
+            Self.same(collection(plain))
+            let read = try GeoJSONReader.parse(Array(collection(plain).utf8), file: "h.geojson", parallelAbove: 0, workers: 3, pointColumns: Self.columnFields)
+            let points = try #require(read.points)
+            #expect(points.locations.count == 40 && points.locations[39] == Coordinate(120.39, 30))
+            #expect(points.values[0][39] == "D39" && points.values[1][39] == 4 && points.values[2][39] == nil && points.values[3][39] == "楼39")
+            Self.same(#"{"features":["# + plain.joined(separator: " ,\n ") + #"],"type":"FeatureCollection","crs":{"type":"name","properties":{"name":"EPSG:4490"}}}"#)
+            for feature in odd {
+                for at in [0, 17, 39] {
+                    var features = plain
+                    features.insert(feature, at: at)
+                    Self.same(collection(features))
+                }
+            }
+            Self.same(#"{"type":"FeatureCollection","features":[]}"#)
         }
 
         @Test("every combination of member forms and orders gives what the general path gives")
@@ -468,6 +526,7 @@ struct ReaderHardeningTests {
                 let onePass = Result { () throws(InputError) in try GeoJSONReader.parse(bytes, file: "h.geojson") }
                 let general = Result { () throws(InputError) in try GeoJSONReader.parse(bytes, file: "h.geojson", parallelAbove: .max, onePass: false) }
                 #expect(onePass == general, "\(String(decoding: member, as: UTF8.self))")
+                Self.sameColumns(bytes, general: general)
             }
             let named = try? GeoJSONReader.parse(head + members[0] + tail, file: "h.geojson")
             #expect(named?.features.first?.properties == ["名称": "文三路老年食堂", "座位": 40])
@@ -507,7 +566,7 @@ struct ReaderHardeningTests {
             }
         }
 
-        @Test("a file whose size says 0 (as /proc files do) or that is larger than one read is read whole")
+        @Test("a file whose size says 0 (as /proc files do), one larger than one read, and one read in parts are read whole")
         func sizes() throws {
             let status = try GeoJSONReader.readBytes(of: "/proc/self/status")
             #expect(String(decoding: status, as: UTF8.self).contains("Name:"))
@@ -516,6 +575,9 @@ struct ReaderHardeningTests {
             let big = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
             #expect(try GeoJSONReader.readBytes(of: try folder.write("big.bin", bytes: big)) == big)
             #expect(try GeoJSONReader.readBytes(of: try folder.write("empty.bin", bytes: [])) == [])
+            // Read in parts on all cores, joined in order.
+            let large = (0..<9_000_001).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+            #expect(try GeoJSONReader.readBytes(of: try folder.write("large.bin", bytes: large)) == large)
         }
 
         @Test("doorstep coverage with /dev/zero as the units layer")

@@ -2,9 +2,9 @@ import DoorstepGeoJSON
 import Foundation
 
 /// Times the readers on real files (not a fuzzer; build it without sanitizers):
-///   swift build -c release --product ReadBench && .build/release/ReadBench FILE… [--runs N]
+///   swift build -c release --product ReadBench && .build/release/ReadBench FILE… [--runs N] [--columns id,elderly]
 /// For each file, the best and median wall time of N reads (GeoJSON by GeoJSONReader, CSV by
-/// CSVPointReader), after one warm-up read.
+/// CSVPointReader), after one warm-up read; `--columns` reads GeoJSON points as those columns.
 @main
 struct ReadBench {
     static func main() throws {
@@ -14,10 +14,15 @@ struct ReadBench {
             runs = Int(arguments[index + 1]) ?? runs
             arguments.removeSubrange(index...(index + 1))
         }
+        var columns: [String]?
+        if let index = arguments.firstIndex(of: "--columns"), index + 1 < arguments.count {
+            columns = arguments[index + 1].split(separator: ",").map(String.init)
+            arguments.removeSubrange(index...(index + 1))
+        }
         for path in arguments {
             let read: () throws -> Int = path.lowercased().hasSuffix(".csv")
                 ? { try CSVPointReader.read(file: path).features.count }
-                : { try GeoJSONReader.read(file: path).features.count }
+                : { let read = try GeoJSONReader.read(file: path, pointColumns: columns); return read.points?.locations.count ?? read.features.count }
             let count = try read()
             var times: [Double] = []
             for _ in 0..<runs {
