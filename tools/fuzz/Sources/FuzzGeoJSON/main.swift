@@ -1,12 +1,14 @@
 @_spi(Testing) import DoorstepGeoJSON
+import DoorstepGeometry
 
 /// Any bytes as a GeoJSON file: the reader must return features or throw an `InputError` whose
 /// message is one line naming the file — never crash, hang or overflow the stack.
 ///
 /// Each input is also parsed by the parallel path (which normally starts above 4 MB) split into
 /// 2 to 8 chunks, and that must give exactly what the sequential parse gives, error included; so
-/// must the general path without the one-pass reading of plain Point features; and what is read
-/// must write out and read back to the same features.
+/// must the general path without the one-pass reading of plain Point features; read as point
+/// columns, it must give the general path's positions and the values `value(forField:)` finds (or
+/// its features, or its error); and what is read must write out and read back to the same features.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGeoJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -24,6 +26,7 @@ public func fuzzGeoJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     if sequential != general {
         fatalError("the one-pass reading of Point features differs from the general path:\n\(sequential)\n\(general)")
     }
+    checkPointColumns(bytes, general: general, workers: workers)
     switch sequential {
     case .success(let collection):
         let written = GeoJSONWriter().featureCollection(collection.features)
@@ -55,3 +58,27 @@ func LLVMFuzzerRunDriver(
     _ argc: UnsafeMutablePointer<Int32>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
     _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
 ) -> Int32
+
+/// The fields asked for as columns: in the fuzzer's dictionary, differing in case, in another script.
+let columnFields = ["id", "elderly", "NAME", "名称"]
+
+func checkPointColumns(_ bytes: [UInt8], general: Result<FeatureCollection, InputError>, workers: Int) {
+    for threshold in [Int.max, 0] {
+        let columns = Result { () throws(InputError) in
+            try GeoJSONReader.parse(bytes, file: "fuzz.geojson", parallelAbove: threshold, workers: workers, pointColumns: columnFields)
+        }
+        guard case .success(let read) = columns, let points = read.points else {
+            if columns != general { fatalError("reading point columns gave other features or another error:\n\(columns)\n\(general)") }
+            continue
+        }
+        guard case .success(let expected) = general, !expected.features.isEmpty else { fatalError("point columns where the general path gives none: \(general)") }
+        let locations = expected.features.compactMap { feature -> Coordinate? in
+            guard case .point(let c)? = feature.geometry, feature.id == nil else { return nil }
+            return c
+        }
+        let values = columnFields.map { field in expected.features.map { $0.properties.value(forField: field) } }
+        guard locations.count == expected.features.count, points == PointColumns(fields: columnFields, locations: locations, values: values),
+            read.features.isEmpty, read.declaredEPSG == expected.declaredEPSG
+        else { fatalError("point columns differ from the general path:\n\(points)\n\(expected)") }
+    }
+}
