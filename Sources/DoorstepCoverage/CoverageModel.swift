@@ -23,6 +23,9 @@ public struct CoverageSettings: Sendable, Equatable {
     /// Whether uncovered areas are measured: `access` needs only the demand, and the catchments'
     /// geometry is most of a run's work. Without it, `uncoveredAreaM2` is 0.
     public var measuresArea = true
+    /// Whether the elderly within reach are counted: `access` needs only its scores. Without it,
+    /// `elderlyCovered` is 0.
+    public var countsCovered = true
     /// Where the time goes (`--timings`), when set.
     public var timings: Timings?
 
@@ -327,7 +330,7 @@ public enum CoverageModel {
         }
         let plans = try timed(timings, "reach") { try kindRadii.enumerated().map { k, entry in
             let sites = layers.facilities.indices.filter { layers.facilities[$0].kind == entry.kind }.map { facilityXY[$0] }
-            let covered = try measure.nearestDistances(from: sites, within: entry.radius).map { $0 != nil }
+            let covered = settings.countsCovered ? try measure.nearestDistances(from: sites, within: entry.radius).map { $0 != nil } : []
             return KindPlan(
                 kind: entry.kind, radius: entry.radius, covered: covered,
                 catchment: settings.measuresArea ? try measure.catchment(of: sites, within: entry.radius) : nil, scores: scores?[k],
@@ -347,7 +350,7 @@ public enum CoverageModel {
 struct KindPlan: Sendable {
     var kind: String
     var radius: Double
-    /// Per demand point: is a facility of this kind within the radius?
+    /// Per demand point: is a facility of this kind within the radius? Empty when not counted.
     var covered: [Bool]
     /// The area the kind reaches; nil when areas are not measured.
     var catchment: (any Catchment)?
@@ -434,8 +437,10 @@ struct UnitWork: Sendable {
         for (k, plan) in plans.enumerated() {
             var perKind = UnitResult.PerKind()
             var uncoveredMembers: [Int] = []
-            for m in members {
-                if plan.covered[m] { perKind.covered += demand[m].elderly } else { uncoveredMembers.append(m) }
+            if !plan.covered.isEmpty {
+                for m in members {
+                    if plan.covered[m] { perKind.covered += demand[m].elderly } else { uncoveredMembers.append(m) }
+                }
             }
             if let scores = plan.scores {
                 for m in members {

@@ -3,6 +3,7 @@ import DoorstepGeoJSON
 import DoorstepGeometry
 import DoorstepNetwork
 import Foundation
+import Synchronization
 
 /// The property names read from each layer; each can be renamed with a CLI flag.
 public struct FieldNames: Sendable, Equatable {
@@ -110,11 +111,34 @@ public struct LayerLoader: Sendable {
     }
 
     func loadAll(units unitsSource: LayerSource, facilities: [LayerSource], demand: DemandSource) throws(InputError) -> Layers {
-        var warnings: [String] = []
-        let units = try loadUnits(unitsSource, warnings: &warnings)
-        warnings += isolationWarnings(units, file: unitsSource.path)
-        var allFacilities: [Facility] = []
-        for source in facilities { allFacilities += try loadFacilities(source, warnings: &warnings) }
+        // The units and the facilities are read side by side, one on each core; what they say comes in
+        // the order of reading one after the other, an error in the units first.
+        let unitsRead = Mutex<Result<(units: [PlanningUnit], warnings: [String]), InputError>?>(nil)
+        let facilitiesRead = Mutex<Result<(facilities: [Facility], warnings: [String]), InputError>?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { job in
+            if job == 0 {
+                let read = Result { () throws(InputError) in
+                    var warnings: [String] = []
+                    let units = try loadUnits(unitsSource, warnings: &warnings)
+                    return (units: units, warnings: warnings + isolationWarnings(units, file: unitsSource.path))
+                }
+                unitsRead.withLock { $0 = read }
+            } else {
+                let read = Result { () throws(InputError) in
+                    var warnings: [String] = []
+                    var all: [Facility] = []
+                    for source in facilities { all += try loadFacilities(source, warnings: &warnings) }
+                    return (facilities: all, warnings: warnings)
+                }
+                facilitiesRead.withLock { $0 = read }
+            }
+        }
+        guard let unitsResult = unitsRead.withLock({ $0 }), let facilitiesResult = facilitiesRead.withLock({ $0 }) else {
+            throw InputError(file: unitsSource.path, message: "the layers were not read (a reading worker did not finish)")
+        }
+        let (units, unitWarnings) = try unitsResult.get()
+        let (allFacilities, facilityWarnings) = try facilitiesResult.get()
+        var warnings = unitWarnings + facilityWarnings
         let (points, method) = try loadDemand(demand, units: units, warnings: &warnings)
         return Layers(units: units, facilities: allFacilities, demand: points, warnings: warnings, demandMethod: method)
     }

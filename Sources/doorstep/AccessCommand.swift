@@ -62,7 +62,8 @@ struct Access: ParsableCommand {
         var settings = try input.settings()
         let kind = FacilityKind.normalized(input.kind[0])
         settings.access = access.settings(kinds: [kind])
-        settings.measuresArea = false  // access reports no area
+        settings.measuresArea = false  // access reports no area, and no coverage
+        settings.countsCovered = false
         let assessment = try CoverageModel.assess(layers, settings: settings, withGeometries: format == .geojson || format == .layer)
         for warning in assessment.warnings { Console.warn(warning) }
         let table = AccessTable(assessment)
