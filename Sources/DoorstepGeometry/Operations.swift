@@ -64,6 +64,7 @@ extension Geometry {
     /// multi-geometry given as its part (GEOS may answer a Polygon with a MultiPolygon): what output
     /// at a fixed number of decimals needs.
     public func snappedValue(toGrid gridSize: Double) throws(GEOSError) -> GeometryValue {
+        if let rounded = roundedIfStillValid(toGrid: gridSize) { return rounded.singlePartSimplified }
         do {
             return try snapped(toGrid: gridSize).value().singlePartSimplified
         } catch {
@@ -71,6 +72,30 @@ extension Geometry {
             // location conflict", found by the coverage property test): repair it first.
             return try makeValid().snapped(toGrid: gridSize).value().singlePartSimplified
         }
+    }
+
+    /// Each coordinate rounded to the grid, repeated positions dropped, when that is still valid:
+    /// then it is all that snapping does. Nearly every outline is such; GEOS's snap-rounding, which
+    /// the others need, cost a fifth of a rural run's per-unit work.
+    func roundedIfStillValid(toGrid gridSize: Double) -> GeometryValue? {
+        let scale = 1 / gridSize
+        func rounded(_ line: [Coordinate]) -> [Coordinate] {
+            var out: [Coordinate] = []
+            out.reserveCapacity(line.count)
+            for c in line {
+                let snapped = Coordinate((c.x * scale).rounded() / scale, (c.y * scale).rounded() / scale)
+                if out.last != snapped { out.append(snapped) }
+            }
+            return out
+        }
+        let value: GeometryValue
+        switch self.value() {
+        case .polygon(let rings): value = .polygon(rings.map(rounded))
+        case .multiPolygon(let polygons): value = .multiPolygon(polygons.map { $0.map(rounded) })
+        default: return nil
+        }
+        guard let geometry = try? Geometry(value, in: context), geometry.isValid else { return nil }
+        return value
     }
 
     /// A valid geometry covering the same points (GEOS `MakeValid`, structure method).

@@ -1,4 +1,4 @@
-import DoorstepGeometry
+@testable import DoorstepGeometry
 import Foundation
 import Testing
 
@@ -151,6 +151,22 @@ struct GeometryTests {
             let g = try Geometry(wkt: "POLYGON ((0.00000004 0, 1 0, 1 1.00000006, 0.00000004 0))", in: context).snapped(toGrid: 1e-7)
             #expect(g.isValid)
             #expect(g.value().coordinates.contains(Coordinate(1, 1.0000001)))
+        }
+
+        /// The output snapping (`snappedValue`): rounding alone where that stays valid, GEOS's
+        /// snap-rounding where rounding would make the outline cross itself.
+        @Test("output snapping rounds what stays valid, and repairs what rounding would break")
+        func outputSnapping() throws {
+            let plain = try Geometry(wkt: "POLYGON ((0.00000004 0, 1 0, 1 1.00000006, 0.00000001 0.00000002, 0.00000004 0))", in: context)
+            // Rounded, the last two positions are the same and one is dropped.
+            #expect(try plain.snappedValue(toGrid: 1e-7) == .polygon([[Coordinate(0, 0), Coordinate(1, 0), Coordinate(1, 1.0000001), Coordinate(0, 0)]]))
+            // A hole 0.3e-7 from its shell touches it along an edge once rounded: invalid, so snapped.
+            let tight = try Geometry(
+                wkt: "POLYGON ((0 0, 1 0, 1 1, 0 1, 0 0), (0.00000003 0.1, 0.5 0.1, 0.5 0.5, 0.00000003 0.5, 0.00000003 0.1))", in: context)
+            #expect(tight.roundedIfStillValid(toGrid: 1e-7) == nil)
+            let snapped = try Geometry(try tight.snappedValue(toGrid: 1e-7), in: context)
+            #expect(snapped.isValid)
+            #expect(abs(snapped.area - tight.area) < 1e-6)
         }
     }
 
