@@ -235,13 +235,25 @@ struct DiscCatchment: Catchment {
     let radius: Double
     /// GEOS's buffer of a point is the same polygon wherever the point is: built once, then moved.
     let template: [Coordinate]
+    /// The radius of the circle inside the disc's polygon (its edges' nearest approach to the centre),
+    /// a hair less: a point this near a site is inside its disc for certain.
+    let inradius: Double
 
     init(sites: PointIndex, radius: Double, quadrantSegments: Int32) throws {
         self.sites = sites
         self.radius = radius
         let disc = try Geometry(point: Coordinate(0, 0), in: GEOSContext()).buffer(radius, quadrantSegments: quadrantSegments)
-        guard let ring = disc.value().polygons.first?.first else { throw CoverageError("cannot draw a disc of \(radius) m") }
+        guard let ring = disc.value().polygons.first?.first, ring.count >= 4 else { throw CoverageError("cannot draw a disc of \(radius) m") }
         template = ring
+        inradius = zip(ring, ring.dropFirst()).map { Self.distanceFromOrigin(to: $0, $1) }.min().map { $0 * (1 - 1e-9) } ?? 0
+    }
+
+    /// The distance from (0, 0) to the segment from `a` to `b`.
+    static func distanceFromOrigin(to a: Coordinate, _ b: Coordinate) -> Double {
+        let dx = b.x - a.x, dy = b.y - a.y
+        let along = dx * dx + dy * dy > 0 ? min(max(-(a.x * dx + a.y * dy) / (dx * dx + dy * dy), 0), 1) : 0
+        let x = a.x + along * dx, y = a.y + along * dy
+        return (x * x + y * y).squareRoot()
     }
 
     var tileSize: Double { max(8 * radius, 1000) }
@@ -249,10 +261,10 @@ struct DiscCatchment: Catchment {
     func piece(over tile: Envelope, in context: GEOSContext) throws -> Geometry? {
         let reaching = sites.indexes(in: tile.expanded(by: radius))
         guard !reaching.isEmpty else { return nil }
+        let centres = reaching.map { sites.points[$0] }
         var discs: [Geometry] = []
         discs.reserveCapacity(reaching.count)
-        for r in reaching {
-            let centre = sites.points[r]
+        for centre in necessary(centres, over: tile) {
             let disc = try Geometry(.polygon([template.map { Coordinate($0.x + centre.x, $0.y + centre.y) }]), in: context)
             // Each disc is cut to the tile before the union, which then handles only the tile's part
             // of the discs that cross its edge; the tile's edges stay clean (a covered tile is just
@@ -261,6 +273,79 @@ struct DiscCatchment: Catchment {
             discs.append(inside ? disc : try disc.clipped(to: tile))
         }
         return try Geometry.unionOf(discs, in: context)
+    }
+
+    /// The centres whose discs the union over `tile` needs, in their order. Where sites crowd, most
+    /// discs lie wholly inside the others (in a dense city tile, more than half): leaving them out
+    /// halves the union's work and changes nothing of it. A disc is left out when every cell of a
+    /// grid that its polygon may meet lies inside the inscribed circle of a disc still kept.
+    func necessary(_ centres: [Coordinate], over tile: Envelope) -> [Coordinate] {
+        guard centres.count > 2 else { return centres }
+        let grid = TileGrid(tile, cell: max(radius / 16, (tile.maxX - tile.minX) / 256))
+        // A cell is inside a disc when its farthest corner is within the inscribed circle.
+        func covers(_ centre: Coordinate, _ i: Int, _ j: Int) -> Bool {
+            let cell = grid.cell(i, j)
+            let dx = max(abs(cell.minX - centre.x), abs(cell.maxX - centre.x)), dy = max(abs(cell.minY - centre.y), abs(cell.maxY - centre.y))
+            return dx * dx + dy * dy <= inradius * inradius
+        }
+        // A cell may meet a disc when its nearest point is within the radius (the polygon's corners).
+        func mayMeet(_ centre: Coordinate, _ i: Int, _ j: Int) -> Bool {
+            let cell = grid.cell(i, j)
+            let dx = max(cell.minX - centre.x, 0, centre.x - cell.maxX), dy = max(cell.minY - centre.y, 0, centre.y - cell.maxY)
+            return dx * dx + dy * dy <= radius * radius * (1 + 1e-9)
+        }
+        var count = [Int32](repeating: 0, count: grid.columns * grid.rows)
+        for centre in centres {
+            grid.forEachCell(within: radius, of: centre) { i, j in if covers(centre, i, j) { count[grid.index(i, j)] += 1 } }
+        }
+        var kept: [Coordinate] = []
+        for centre in centres {
+            var redundant = true
+            grid.forEachCell(within: radius, of: centre) { i, j in
+                if redundant, mayMeet(centre, i, j), count[grid.index(i, j)] - (covers(centre, i, j) ? 1 : 0) < 1 { redundant = false }
+            }
+            if redundant {
+                grid.forEachCell(within: radius, of: centre) { i, j in if covers(centre, i, j) { count[grid.index(i, j)] -= 1 } }
+            } else {
+                kept.append(centre)
+            }
+        }
+        return kept
+    }
+}
+
+/// Square cells over a catchment tile, for telling which discs the tile's union needs.
+struct TileGrid {
+    let tile: Envelope
+    let cell: Double
+    let columns: Int
+    let rows: Int
+
+    init(_ tile: Envelope, cell: Double) {
+        self.tile = tile
+        self.cell = cell
+        columns = max(1, Int(((tile.maxX - tile.minX) / cell).rounded(.up)))
+        rows = max(1, Int(((tile.maxY - tile.minY) / cell).rounded(.up)))
+    }
+
+    func index(_ i: Int, _ j: Int) -> Int { j * columns + i }
+
+    func cell(_ i: Int, _ j: Int) -> Envelope {
+        Envelope(
+            minX: tile.minX + Double(i) * cell, minY: tile.minY + Double(j) * cell, maxX: tile.minX + Double(i + 1) * cell,
+            maxY: tile.minY + Double(j + 1) * cell)
+    }
+
+    /// Calls `body` with every cell that meets the square of half-side `reach` around `centre`.
+    func forEachCell(within reach: Double, of centre: Coordinate, _ body: (Int, Int) -> Void) {
+        let i0 = max(0, Int(((centre.x - reach - tile.minX) / cell).rounded(.down)))
+        let i1 = min(columns - 1, Int(((centre.x + reach - tile.minX) / cell).rounded(.down)))
+        let j0 = max(0, Int(((centre.y - reach - tile.minY) / cell).rounded(.down)))
+        let j1 = min(rows - 1, Int(((centre.y + reach - tile.minY) / cell).rounded(.down)))
+        guard i0 <= i1, j0 <= j1 else { return }
+        for j in j0...j1 {
+            for i in i0...i1 { body(i, j) }
+        }
     }
 }
 

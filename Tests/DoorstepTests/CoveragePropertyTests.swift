@@ -1,5 +1,5 @@
 import DoorstepCRS
-import DoorstepCoverage
+@testable import DoorstepCoverage
 import DoorstepGeometry
 import Foundation
 import Testing
@@ -137,5 +137,44 @@ struct CoveragePropertyTests {
             }
         }
         #expect(compared > 600)
+    }
+}
+
+/// The union of a catchment tile leaves out the discs that lie wholly inside the others: the tile's
+/// piece must stay the union of all of them.
+@Suite("Coverage: a tile's union leaves out only discs inside the others")
+struct DiscPruningTests {
+    static let tile = Envelope(minX: 0, minY: 0, maxX: 4000, maxY: 4000)
+
+    /// The plain union of every disc reaching the tile, each cut to the tile.
+    static func plainUnion(_ sites: [Coordinate], radius: Double, context: GEOSContext) throws -> Geometry {
+        let discs = try sites.map { try Geometry(point: $0, in: context).buffer(radius, quadrantSegments: 16).clipped(to: tile) }
+        return try Geometry.unionOf(discs, in: context)
+    }
+
+    @Test("crowded, sparse and coinciding sites: the piece is the union of every disc, with fewer discs where they crowd")
+    func pruning() throws {
+        var random = SeededGenerator(seed: 7)
+        let context = GEOSContext()
+        let crowded = (0..<300).map { _ in Coordinate(.random(in: -500...4500, using: &random), .random(in: -500...4500, using: &random)) }
+        let sparse = [Coordinate(500, 500), Coordinate(3500, 500), Coordinate(2000, 3600)]
+        // A disc ringed by six others 400 m away lies inside them.
+        let ringed = [Coordinate(2000, 2000)] + (0..<6).map { k in
+            Coordinate(2000 + 400 * cos(Double(k) * .pi / 3), 2000 + 400 * sin(Double(k) * .pi / 3))
+        }
+        #expect(try DiscCatchment(sites: PointIndex(points: ringed, cellSize: 500), radius: 500, quadrantSegments: 16)
+            .necessary(ringed, over: Self.tile) == Array(ringed.dropFirst()))
+        for (sites, fewer) in [(crowded, true), (sparse, false), (ringed, true)] {
+            let catchment = try DiscCatchment(sites: PointIndex(points: sites, cellSize: 500), radius: 500, quadrantSegments: 16)
+            let kept = catchment.necessary(sites, over: Self.tile)
+            #expect(fewer ? kept.count < sites.count : kept == sites)
+            let piece = try #require(try catchment.piece(over: Self.tile, in: context))
+            let plain = try Self.plainUnion(sites, radius: 500, context: context)
+            #expect(abs(piece.area - plain.area) < 1e-6)
+            #expect(try piece.difference(plain).area < 1e-6 && plain.difference(piece).area < 1e-6)
+        }
+        // Crowded: most discs are left out.
+        let catchment = try DiscCatchment(sites: PointIndex(points: crowded, cellSize: 500), radius: 500, quadrantSegments: 16)
+        #expect(catchment.necessary(crowded, over: Self.tile).count < 150)
     }
 }
