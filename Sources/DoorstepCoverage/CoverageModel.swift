@@ -429,6 +429,14 @@ struct UnitWork: Sendable {
         let facilitiesInside = facilityIndex.indexes(in: lonLatEnvelope).filter { lonLatPrepared.covers(facilityIndex.points[$0]) }.sorted()
 
         var result = UnitResult()
+        // The unit in metres, prepared for containment tests only when a test needs it.
+        var preparedInMetres: PreparedGeometry?
+        func inside() throws -> PreparedGeometry {
+            if let preparedInMetres { return preparedInMetres }
+            let prepared = try geometry.prepared()
+            preparedInMetres = prepared
+            return prepared
+        }
         result.elderlyTotal = members.reduce(0) { $0 + demand[$1].elderly }
         if !unreachable.isEmpty { result.elderlyOffNetwork = members.reduce(0) { unreachable[$1] ? $0 + demand[$1].elderly : $0 } }
         // The gap list draws the units it cuts parts from; other levels need their shape only for GeoJSON.
@@ -464,7 +472,13 @@ struct UnitWork: Sendable {
                 // only the unit's part in that tile, not the whole of a district's outline.
                 var covered = 0.0
                 for (tile, piece) in try worker.pieces(kindTiles, kind: k, over: envelope) {
-                    covered += try geometry.clipped(to: tile).intersection(piece).area
+                    // A piece inside the unit counts whole, without an overlay: most of a large rural
+                    // unit's pieces. The box test first keeps small units from paying for the check.
+                    if let box = piece.envelope, envelope.contains(box), try inside().covers(piece) {
+                        covered += piece.area
+                    } else {
+                        covered += try geometry.clipped(to: tile).intersection(piece).area
+                    }
                 }
                 perKind.uncoveredArea = max(0, geometry.area - covered)
             }
