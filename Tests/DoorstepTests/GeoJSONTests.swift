@@ -128,6 +128,19 @@ struct GeoJSONTests {
             #expect(!String(decoding: bytes, as: UTF8.self).contains("\"crs\""))
         }
 
+        @Test("many features are formatted on all cores and joined in their order, one per line")
+        func manyFeatures() throws {
+            let features = (0..<1_000).map { i in
+                Feature(geometry: .point(.init(120 + Double(i) * 1e-4, 30)), properties: ["id": .string("P\(i)"), "n": .number(Double(i))])
+            }
+            let bytes = GeoJSONWriter().featureCollection(features)
+            #expect(try GeoJSONReader.parse(bytes, file: "many.geojson").features == features)
+            var one: [UInt8] = []
+            GeoJSONWriter().write(features[999], to: &one)
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n")
+            #expect(lines.count == 1_002 && lines[1000] == Substring(String(decoding: one, as: UTF8.self)))
+        }
+
         @Test("exterior rings counter-clockwise, holes clockwise")
         func orientation() throws {
             let clockwiseShell: [Coordinate] = [.init(0, 0), .init(0, 10), .init(10, 10), .init(10, 0), .init(0, 0)]
