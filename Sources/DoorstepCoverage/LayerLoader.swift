@@ -111,30 +111,29 @@ public struct LayerLoader: Sendable {
     }
 
     func loadAll(units unitsSource: LayerSource, facilities: [LayerSource], demand: DemandSource) throws(InputError) -> Layers {
-        // The units and the facilities are read side by side, one on each core; what they say comes in
-        // the order of reading one after the other, an error in the units first.
-        let unitsRead = Mutex<Result<(units: [PlanningUnit], warnings: [String]), InputError>?>(nil)
+        // The facilities are read on another thread while this one reads the units (whose checks
+        // spread over the cores themselves: a nested concurrentPerform would run on one); what they
+        // say comes in the order of reading one after the other, an error in the units first.
         let facilitiesRead = Mutex<Result<(facilities: [Facility], warnings: [String]), InputError>?>(nil)
-        DispatchQueue.concurrentPerform(iterations: 2) { job in
-            if job == 0 {
-                let read = Result { () throws(InputError) in
-                    var warnings: [String] = []
-                    let units = try loadUnits(unitsSource, warnings: &warnings)
-                    return (units: units, warnings: warnings + isolationWarnings(units, file: unitsSource.path))
-                }
-                unitsRead.withLock { $0 = read }
-            } else {
-                let read = Result { () throws(InputError) in
-                    var warnings: [String] = []
-                    var all: [Facility] = []
-                    for source in facilities { all += try loadFacilities(source, warnings: &warnings) }
-                    return (facilities: all, warnings: warnings)
-                }
-                facilitiesRead.withLock { $0 = read }
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            let read = Result { () throws(InputError) in
+                var warnings: [String] = []
+                var all: [Facility] = []
+                for source in facilities { all += try loadFacilities(source, warnings: &warnings) }
+                return (facilities: all, warnings: warnings)
             }
+            facilitiesRead.withLock { $0 = read }
+            done.signal()
         }
-        guard let unitsResult = unitsRead.withLock({ $0 }), let facilitiesResult = facilitiesRead.withLock({ $0 }) else {
-            throw InputError(file: unitsSource.path, message: "the layers were not read (a reading worker did not finish)")
+        let unitsResult = Result { () throws(InputError) in
+            var warnings: [String] = []
+            let units = try loadUnits(unitsSource, warnings: &warnings)
+            return (units: units, warnings: warnings + isolationWarnings(units, file: unitsSource.path))
+        }
+        done.wait()
+        guard let facilitiesResult = facilitiesRead.withLock({ $0 }) else {
+            throw InputError(file: unitsSource.path, message: "the facilities were not read (a reading thread did not finish)")
         }
         let (units, unitWarnings) = try unitsResult.get()
         let (allFacilities, facilityWarnings) = try facilitiesResult.get()
@@ -296,47 +295,72 @@ public struct LayerLoader: Sendable {
     }
 
     func loadUnits(_ source: LayerSource, warnings: inout [String]) throws(InputError) -> [PlanningUnit] {
-        let file = source.path, fields = unitFields
+        let file = source.path
         let features = try read(source, warnings: &warnings)
         guard !features.isEmpty else { throw InputError(file: file, message: "the units layer has no features") }
-        let context = GEOSContext()
+        // Each unit's own fields in order, up to the first that is wrong; then the polygons' validity
+        // (GEOS, most of the work: thousands of large rural towns) on all cores. Errors and warnings
+        // come as one pass in order would give them.
         var units: [PlanningUnit] = []
+        var fieldError: InputError?
         var firstFeatureOfCode: [String: Int] = [:]
         for (index, feature) in features.enumerated() {
-            guard let code = text(feature, fields.code) else {
-                throw .feature(index, in: file, "unit has no \"\(fields.code)\" (use --units-code-field to name the code property)")
+            do throws(InputError) {
+                units.append(try unit(feature, index: index, file: file, firstFeatureOfCode: &firstFeatureOfCode))
+            } catch {
+                fieldError = error
+                break
             }
-            if let earlier = firstFeatureOfCode[code] {
-                throw .feature(index, in: file, "unit code \(code) is already used by feature \(earlier); codes must be unique")
-            }
-            firstFeatureOfCode[code] = index
-            let level: UnitLevel
-            if let label = text(feature, fields.level) {
-                guard let parsed = UnitLevel(rawValue: label) ?? Self.chineseLevels[label] else {
-                    throw .feature(index, in: file, "unit \(code) has level \"\(label)\"; expected district, street or community")
-                }
-                level = parsed
-            } else if let inferred = UnitLevel(codeLength: code.count) {
-                level = inferred
-            } else {
-                throw .feature(
-                    index, in: file,
-                    "unit \(code) has no \"\(fields.level)\" and its code is not 6, 9 or 12 digits to tell the level")
-            }
-            guard let geometry = feature.geometry else {
-                throw .feature(index, in: file, "unit \(code) has no geometry; a unit needs a Polygon or MultiPolygon")
-            }
-            guard geometry.isPolygonal else {
-                throw .feature(index, in: file, "unit \(code) is a \(geometry.typeName); a unit must be a Polygon or MultiPolygon")
-            }
-            try checkExtent(geometry, code: code, index: index, file: file)
-            let valid = try repaired(geometry, context: context, code: code, index: index, file: file, warnings: &warnings)
-            units.append(
-                PlanningUnit(
-                    code: code, name: text(feature, fields.name) ?? code, level: level,
-                    parent: text(feature, fields.parent), geometry: valid))
         }
+        let checked = units
+        let repairs: [Result<(geometry: GeometryValue, warning: String?), InputError>]
+        do {
+            repairs = try parallelMap(Array(checked.indices), count: checked.count, makeState: { GEOSContext() }) { context, u in
+                Result { () throws(InputError) in try repaired(checked[u].geometry, context: context, code: checked[u].code, index: u, file: file) }
+            }
+        } catch {
+            throw InputError(file: file, message: "the units could not be checked: \(error)")
+        }
+        for (u, repair) in repairs.enumerated() {
+            let (geometry, warning) = try repair.get()
+            units[u].geometry = geometry
+            if let warning { warnings.append(warning) }
+        }
+        if let fieldError { throw fieldError }
         return units
+    }
+
+    /// A unit from its feature's fields, its geometry as the file gives it.
+    func unit(_ feature: Feature, index: Int, file: String, firstFeatureOfCode: inout [String: Int]) throws(InputError) -> PlanningUnit {
+        let fields = unitFields
+        guard let code = text(feature, fields.code) else {
+            throw .feature(index, in: file, "unit has no \"\(fields.code)\" (use --units-code-field to name the code property)")
+        }
+        if let earlier = firstFeatureOfCode[code] {
+            throw .feature(index, in: file, "unit code \(code) is already used by feature \(earlier); codes must be unique")
+        }
+        firstFeatureOfCode[code] = index
+        let level: UnitLevel
+        if let label = text(feature, fields.level) {
+            guard let parsed = UnitLevel(rawValue: label) ?? Self.chineseLevels[label] else {
+                throw .feature(index, in: file, "unit \(code) has level \"\(label)\"; expected district, street or community")
+            }
+            level = parsed
+        } else if let inferred = UnitLevel(codeLength: code.count) {
+            level = inferred
+        } else {
+            throw .feature(
+                index, in: file,
+                "unit \(code) has no \"\(fields.level)\" and its code is not 6, 9 or 12 digits to tell the level")
+        }
+        guard let geometry = feature.geometry else {
+            throw .feature(index, in: file, "unit \(code) has no geometry; a unit needs a Polygon or MultiPolygon")
+        }
+        guard geometry.isPolygonal else {
+            throw .feature(index, in: file, "unit \(code) is a \(geometry.typeName); a unit must be a Polygon or MultiPolygon")
+        }
+        try checkExtent(geometry, code: code, index: index, file: file)
+        return PlanningUnit(code: code, name: text(feature, fields.name) ?? code, level: level, parent: text(feature, fields.parent), geometry: geometry)
     }
 
     /// Refuses a unit with no coordinates, or one wider than any Chinese unit (see ``maximumUnitSpan``).
@@ -398,13 +422,13 @@ public struct LayerLoader: Sendable {
     /// The polygon, or its MakeValid repair with a warning: a hand-drawn boundary that crosses itself
     /// still describes the area the planner meant, and refusing the whole layer helps nobody.
     func repaired(
-        _ geometry: GeometryValue, context: GEOSContext, code: String, index: Int, file: String, warnings: inout [String]
-    ) throws(InputError) -> GeometryValue {
+        _ geometry: GeometryValue, context: GEOSContext, code: String, index: Int, file: String
+    ) throws(InputError) -> (geometry: GeometryValue, warning: String?) {
         do {
             let geos = try Geometry(geometry, in: context)
             if geos.isValid {
                 guard geos.area > 0 else { throw InputError.feature(index, in: file, "unit \(code) has no area (a zero-area polygon)") }
-                return geometry
+                return (geometry, nil)
             }
             let reason = geos.validityReason
             let fixed = try geos.makeValid()
@@ -412,8 +436,10 @@ public struct LayerLoader: Sendable {
             guard !polygons.isEmpty, fixed.area > 0 else {
                 throw InputError.feature(index, in: file, "unit \(code) is invalid (\(reason)) and has no area after repair")
             }
-            warnings.append("\(file): feature \(index): unit \(code) is invalid (\(reason)); repaired with MakeValid")
-            return polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons)
+            return (
+                polygons.count == 1 ? .polygon(polygons[0]) : .multiPolygon(polygons),
+                "\(file): feature \(index): unit \(code) is invalid (\(reason)); repaired with MakeValid"
+            )
         } catch let error as InputError {
             throw error
         } catch {

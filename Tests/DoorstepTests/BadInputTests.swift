@@ -1,3 +1,5 @@
+import DoorstepCoverage
+import DoorstepGeoJSON
 import Foundation
 import Testing
 
@@ -105,6 +107,41 @@ struct BadInputTests {
         let noKind = try CLI.run(["coverage"] + city.inputs)
         #expect(noKind.status != 0)
         #expect(noKind.stderr.contains("the facilities layer is empty: name the kind to assess with --kind"))
+    }
+
+    /// Units are checked field by field in order, their polygons on all cores: the error and the
+    /// warnings are still those of one pass in order.
+    @Test("the first wrong unit is the one named, and repair warnings come in order, whichever check finds it")
+    func unitErrorsInOrder() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanup() }
+        let square = [(120.00, 30.00), (120.01, 30.00), (120.01, 30.01), (120.00, 30.01), (120.00, 30.00)]
+        let bowTie = [(120.00, 30.00), (120.01, 30.01), (120.01, 30.00), (120.00, 30.01), (120.00, 30.00)]
+        let flat = [(120.00, 30.00), (120.01, 30.00), (120.02, 30.00), (120.00, 30.00)]
+        func unit(_ ring: [(Double, Double)], _ n: Int, level: String = "street") -> String {
+            polygonFeature(ring, #""code":"33010600\#(n)","level":"\#(level)""#)
+        }
+        try folder.write("facilities.geojson", collection([]))
+        try folder.write("demand.geojson", collection([#"{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[120.005,30.005]}}"#]))
+        func load(_ units: [String]) -> (Layers?, InputError?) {
+            do {
+                try folder.write("units.geojson", collection(units))
+                let layers = try LayerLoader().load(
+                    units: LayerSource(path: folder.file("units.geojson")), facilities: [LayerSource(path: folder.file("facilities.geojson"))],
+                    demand: LayerSource(path: folder.file("demand.geojson")))
+                return (layers, nil)
+            } catch let error as InputError {
+                return (nil, error)
+            } catch {
+                return (nil, nil)
+            }
+        }
+        #expect(load([unit(bowTie, 0), unit(flat, 1), unit(square, 2, level: "planet")]).1?.location == "feature 1")
+        #expect(load([unit(bowTie, 0), unit(square, 1, level: "planet"), unit(flat, 2)]).1?.location == "feature 1")
+        let (layers, error) = load([unit(bowTie, 0), unit(square, 1), unit(bowTie, 2)])
+        #expect(error == nil)
+        let repairs = layers?.warnings.filter { $0.contains("repaired with MakeValid") } ?? []
+        #expect(repairs.count == 2 && repairs[0].contains("feature 0:") && repairs[1].contains("feature 2:"))
     }
 
     @Test("a self-intersecting unit is repaired with MakeValid and a warning")
