@@ -174,7 +174,7 @@ public struct LayerLoader: Sendable {
             return converted
         }
         if var points = collection.points {
-            collection.points = nil
+            collection.points = nil  // moved out, so that the loop changes them in place
             for index in points.locations.indices {
                 if converter.isIdentity {  // nearly always: only the check, without a geometry per point
                     try checkLonLat(points.locations[index], crs: crs, feature: index, file: path)
