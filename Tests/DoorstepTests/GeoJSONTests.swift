@@ -95,6 +95,20 @@ struct GeoJSONTests {
             #expect(error?.description == "big.geojson: feature 31200: coordinate or number is NaN; only finite numbers are allowed")
         }
 
+        @Test("a field is found by its name, else by the first name that differs only in case, in any script")
+        func fieldLookup() {
+            let object: JSONObject = ["NAME": "a", "name": "b", "Code": 1, "@x": 2, "\u{212A}m": 3, "ÉLAN": 4]
+            #expect(object.value(forField: "name") == "b")
+            #expect(object.value(forField: "Name") == "a")
+            #expect(object.value(forField: "code") == 1)
+            // Only letters fold: '@' is not '`'.
+            #expect(object.value(forField: "`x") == nil)
+            // Other scripts fold as Foundation folds them: the Kelvin sign is a K, É an é.
+            #expect(object.value(forField: "km") == 3)
+            #expect(object.value(forField: "élan") == 4)
+            #expect(object.value(forField: "elan") == nil)
+        }
+
         @Test("a missing file")
         func missingFile() {
             let error = #expect(throws: InputError.self) { try GeoJSONReader.read(file: "/nonexistent/units.geojson") }
