@@ -269,8 +269,7 @@ struct DiscCatchment: Catchment {
             // Each disc is cut to the tile before the union, which then handles only the tile's part
             // of the discs that cross its edge; the tile's edges stay clean (a covered tile is just
             // its square), which keeps the unions and differences of the units cheap.
-            let inside = tile.minX <= centre.x - radius && centre.x + radius <= tile.maxX && tile.minY <= centre.y - radius && centre.y + radius <= tile.maxY
-            discs.append(inside ? disc : try disc.clipped(to: tile))
+            discs.append(tile.contains(Envelope(around: centre, reach: radius)) ? disc : try disc.clipped(to: tile))
         }
         return try Geometry.unionOf(discs, in: context)
     }
@@ -296,16 +295,17 @@ struct DiscCatchment: Catchment {
         }
         var count = [Int32](repeating: 0, count: grid.columns * grid.rows)
         for centre in centres {
-            grid.forEachCell(within: radius, of: centre) { i, j in if covers(centre, i, j) { count[grid.index(i, j)] += 1 } }
+            grid.forEachCell(meeting: Envelope(around: centre, reach: radius)) { i, j in if covers(centre, i, j) { count[grid.index(i, j)] += 1 } }
         }
         var kept: [Coordinate] = []
         for centre in centres {
+            let square = Envelope(around: centre, reach: radius)
             var redundant = true
-            grid.forEachCell(within: radius, of: centre) { i, j in
+            grid.forEachCell(meeting: square) { i, j in
                 if redundant, mayMeet(centre, i, j), count[grid.index(i, j)] - (covers(centre, i, j) ? 1 : 0) < 1 { redundant = false }
             }
             if redundant {
-                grid.forEachCell(within: radius, of: centre) { i, j in if covers(centre, i, j) { count[grid.index(i, j)] -= 1 } }
+                grid.forEachCell(meeting: square) { i, j in if covers(centre, i, j) { count[grid.index(i, j)] -= 1 } }
             } else {
                 kept.append(centre)
             }
@@ -336,12 +336,12 @@ struct TileGrid {
             maxY: tile.minY + Double(j + 1) * cell)
     }
 
-    /// Calls `body` with every cell that meets the square of half-side `reach` around `centre`.
-    func forEachCell(within reach: Double, of centre: Coordinate, _ body: (Int, Int) -> Void) {
-        let i0 = max(0, Int(((centre.x - reach - tile.minX) / cell).rounded(.down)))
-        let i1 = min(columns - 1, Int(((centre.x + reach - tile.minX) / cell).rounded(.down)))
-        let j0 = max(0, Int(((centre.y - reach - tile.minY) / cell).rounded(.down)))
-        let j1 = min(rows - 1, Int(((centre.y + reach - tile.minY) / cell).rounded(.down)))
+    /// Calls `body` with every cell that meets `envelope`.
+    func forEachCell(meeting envelope: Envelope, _ body: (Int, Int) -> Void) {
+        let i0 = max(0, Int(((envelope.minX - tile.minX) / cell).rounded(.down)))
+        let i1 = min(columns - 1, Int(((envelope.maxX - tile.minX) / cell).rounded(.down)))
+        let j0 = max(0, Int(((envelope.minY - tile.minY) / cell).rounded(.down)))
+        let j1 = min(rows - 1, Int(((envelope.maxY - tile.minY) / cell).rounded(.down)))
         guard i0 <= i1, j0 <= j1 else { return }
         for j in j0...j1 {
             for i in i0...i1 { body(i, j) }

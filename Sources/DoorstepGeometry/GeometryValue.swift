@@ -213,6 +213,15 @@ public struct Envelope: Hashable, Sendable {
         }
     }
 
+    /// The square of half-side `reach` around `centre`: what a search within `reach` of it must look at.
+    ///
+    /// ```swift
+    /// Envelope(around: Coordinate(500, 500), reach: 100)   // 400…600 × 400…600
+    /// ```
+    public init(around centre: Coordinate, reach: Double) {
+        self.init(minX: centre.x - reach, minY: centre.y - reach, maxX: centre.x + reach, maxY: centre.y + reach)
+    }
+
     public var center: Coordinate { Coordinate((minX + maxX) / 2, (minY + maxY) / 2) }
 
     public func contains(_ c: Coordinate) -> Bool {

@@ -73,7 +73,7 @@ public struct PointIndex: Sendable {
 
     /// The nearest point no farther than `radius` (its index and distance), or `nil`.
     public func nearest(to c: Coordinate, within radius: Double) -> (index: Int, distance: Double)? {
-        guard let (columnRange, rowRange) = cellRange(Envelope(minX: c.x - radius, minY: c.y - radius, maxX: c.x + radius, maxY: c.y + radius)) else {
+        guard let (columnRange, rowRange) = cellRange(Envelope(around: c, reach: radius)) else {
             return nil
         }
         var best: Int32 = -1
@@ -105,7 +105,7 @@ public struct PointIndex: Sendable {
     /// The indexes of all points within `radius` of `c`, ascending.
     public func indexes(within radius: Double, of c: Coordinate) -> [Int] {
         let limit = radius * radius
-        return indexes(in: Envelope(minX: c.x - radius, minY: c.y - radius, maxX: c.x + radius, maxY: c.y + radius)).filter {
+        return indexes(in: Envelope(around: c, reach: radius)).filter {
             let dx = points[$0].x - c.x, dy = points[$0].y - c.y
             return dx * dx + dy * dy <= limit
         }

@@ -92,12 +92,12 @@ public final class PlaceLabeler {
             var reach = 200.0
             var candidates: [Int] = []
             while candidates.isEmpty, reach < 100_000 {
-                candidates = try roadIndex.query(Envelope(minX: p.x - reach, minY: p.y - reach, maxX: p.x + reach, maxY: p.y + reach))
+                candidates = try roadIndex.query(Envelope(around: p, reach: reach))
                 reach *= 2
             }
             // A road whose box is near may still be farther than one found later: check within the box's reach.
             if !candidates.isEmpty {
-                candidates = try roadIndex.query(Envelope(minX: p.x - reach, minY: p.y - reach, maxX: p.x + reach, maxY: p.y + reach))
+                candidates = try roadIndex.query(Envelope(around: p, reach: reach))
             }
             for index in candidates {
                 let distance = try point.distance(to: roads[index].geometry)
