@@ -675,21 +675,23 @@ private struct Parser {
         guard fields.count <= 32, consume(UInt8(ascii: "[")) else { return nil }
         let splits = chunkStarts(workers: bytes.count - position > parallelThreshold ? workerCount : 1)
         struct Chunk: Sendable {
-            var locations = MovableBuffer<Coordinate>()
-            var values: [MovableBuffer<JSONValue?>]
+            let locations = MovableBuffer<Coordinate>()
+            /// The values of all fields, point after point (one local buffer spares a retain and a
+            /// release per value that an array of buffers costs).
+            let values = MovableBuffer<JSONValue?>()
             /// Where the chunk ended, and whether it ended the array: `nil` when a feature was not plain.
             var end: (offset: Int, closed: Bool)?
         }
         let shared = SharedBytes(bytes: bytes)
         let chunks = Mutex([Chunk?](repeating: nil, count: splits.count))
         DispatchQueue.concurrentPerform(iterations: splits.count) { w in
-            var chunk = Chunk(values: fields.map { _ in MovableBuffer() })
+            var chunk = Chunk()
             var cursor = Cursor(shared.bytes, at: splits[w])
             var picker = FieldPicker(fields)
             let limit = w + 1 < splits.count ? splits[w + 1] : Int.max
             while let point = cursor.plainPointFeature(properties: &picker) {
                 chunk.locations.append(point)
-                for f in fields.indices { chunk.values[f].append(picker.value(f)) }
+                picker.moveValues(into: chunk.values)
                 if cursor.take(UInt8(ascii: ",")) {
                     cursor.skipSpace()
                     guard cursor.offset(in: shared.bytes) >= limit else { continue }
@@ -717,7 +719,7 @@ private struct Parser {
         }
         return PointColumns(
             fields: fields, locations: MovableBuffer.joined(parsed.map(\.locations)),
-            values: fields.indices.map { f in MovableBuffer.joined(parsed.map { $0.values[f] }) })
+            values: MovableBuffer.columns(parsed.map(\.values), count: fields.count))
     }
 
     mutating func geometry() throws(InputError) -> GeometryValue? {
@@ -900,6 +902,26 @@ final class MovableBuffer<Element>: @unchecked Sendable {
         count += 1
     }
 
+    /// Buffers of rows of `count` elements each, split into `count` columns of all rows in order;
+    /// the buffers are left empty.
+    static func columns(_ buffers: [MovableBuffer], count: Int) -> [[Element]] {
+        let rows = buffers.reduce(0) { $0 + $1.count } / max(count, 1)
+        let columns = (0..<count).map { column in
+            [Element](unsafeUninitializedCapacity: rows) { target, initialized in
+                initialized = 0
+                guard let base = target.baseAddress else { return }
+                for buffer in buffers {
+                    for at in stride(from: column, to: buffer.count, by: count) {
+                        (base + initialized).initialize(to: (buffer.storage + at).move())
+                        initialized += 1
+                    }
+                }
+            }
+        }
+        for buffer in buffers { buffer.count = 0 }
+        return columns
+    }
+
     /// The elements of `buffers` in order, as one array; the buffers are left empty.
     static func joined(_ buffers: [MovableBuffer]) -> [Element] {
         let total = buffers.reduce(0) { $0 + $1.count }
@@ -1002,8 +1024,16 @@ struct Cursor {
 
     @inline(__always)
     static func equal(_ text: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        guard text.count == name.utf8CodeUnitCount, let base = text.baseAddress else { return text.isEmpty && name.utf8CodeUnitCount == 0 }
-        return memcmp(base, name.utf8Start, text.count) == 0
+        sameBytes(text, UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+    }
+
+    /// Whether two short byte strings (names, keys) are equal: compared here, where a call to
+    /// `memcmp` cost a tenth of the one-pass parse.
+    @inline(__always)
+    static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard a.count == b.count else { return false }
+        for i in 0..<a.count where a[i] != b[i] { return false }
+        return true
     }
 
     /// A number of at most 15 significant digits without an exponent, read exactly: the mantissa
@@ -1011,6 +1041,7 @@ struct Cursor {
     @inline(__always)
     mutating func number() -> Double? {
         skipSpace()
+        if end - next >= 20, let value = shortNumber() { return value }
         var at = next
         let negative = at < end && at.pointee == UInt8(ascii: "-")
         if negative { at += 1 }
@@ -1035,11 +1066,89 @@ struct Cursor {
         }
         guard digits <= 15, at == end || at.pointee | 0x20 != UInt8(ascii: "e") else { return nil }
         next = at
-        let value = Double(mantissa) / Self.powersOfTen[fractionDigits]
+        let value = Double(mantissa) / Self.powerOfTen(fractionDigits)
         return negative ? -value : value
     }
 
-    static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+    /// 10ⁿ for n in 0...22, all exact doubles; a switch, which compiles to a table, where a static
+    /// array's every use checks that it was made.
+    @inline(__always)
+    static func powerOfTen(_ n: Int) -> Double {
+        switch n {
+        case 0: 1e0
+        case 1: 1e1
+        case 2: 1e2
+        case 3: 1e3
+        case 4: 1e4
+        case 5: 1e5
+        case 6: 1e6
+        case 7: 1e7
+        case 8: 1e8
+        case 9: 1e9
+        case 10: 1e10
+        case 11: 1e11
+        case 12: 1e12
+        case 13: 1e13
+        case 14: 1e14
+        case 15: 1e15
+        case 16: 1e16
+        case 17: 1e17
+        case 18: 1e18
+        case 19: 1e19
+        case 20: 1e20
+        case 21: 1e21
+        default: 1e22
+        }
+    }
+
+    /// ``number()`` for the common case, at least 20 bytes before the end: an integer part and a
+    /// fraction of at most 7 digits each, read 8 bytes at a time; `nil` (nothing consumed) for
+    /// anything else, which the digit-by-digit loop then reads.
+    @inline(__always)
+    mutating func shortNumber() -> Double? {
+        var at = next
+        let negative = at.pointee == UInt8(ascii: "-")
+        if negative { at += 1 }
+        let whole = Self.leadingDigits(at)
+        guard (1...7).contains(whole.count) else { return nil }
+        at += whole.count
+        var mantissa = whole.value
+        var fractionDigits = 0
+        if at.pointee == UInt8(ascii: ".") {
+            let fraction = Self.leadingDigits(at + 1)
+            guard (1...7).contains(fraction.count) else { return nil }
+            mantissa = mantissa &* UInt64(Self.powerOfTen(fraction.count)) &+ fraction.value
+            fractionDigits = fraction.count
+            at += 1 + fraction.count
+        }
+        guard at.pointee | 0x20 != UInt8(ascii: "e") else { return nil }
+        next = at
+        let value = Double(mantissa) / Self.powerOfTen(fractionDigits)
+        return negative ? -value : value
+    }
+
+    /// How many ASCII digits start at `at` (0 to 8; the 8 bytes there must be readable) and their
+    /// value, found in one 8-byte word: digits are the bytes 0x30–0x39, and the value comes from
+    /// multiplying pairs, then pairs of pairs (as simdjson does).
+    @inline(__always)
+    static func leadingDigits(_ at: UnsafePointer<UInt8>) -> (count: Int, value: UInt64) {
+        let word = UInt64(littleEndian: UnsafeRawPointer(at).loadUnaligned(as: UInt64.self))
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0, zeros: UInt64 = 0x3030_3030_3030_3030
+        // A byte of `other` is non-zero where the byte is not a digit: its high nibble is not 3, or
+        // adding 6 to it leaves 3 (0x3A–0x3F). A carry only reaches bytes above the first non-digit.
+        let other = ((word & highNibbles) ^ zeros) | (((word &+ 0x0606_0606_0606_0606) & highNibbles) ^ zeros)
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        let marks = (((other & low7) &+ low7) | other) & 0x8080_8080_8080_8080
+        let count = marks.trailingZeroBitCount >> 3
+        guard count > 0 else { return (0, 0) }
+        // The digits, moved to the top of the word so that the bytes below read as leading zeros.
+        var digits = (word &- zeros) << UInt64(8 * (8 - count))
+        digits = digits &* 10 &+ (digits >> 8)
+        let pairs: UInt64 = 0x0000_00FF_0000_00FF
+        let high = (digits & pairs) &* 0x000F_4240_0000_0064  // 100 + 1,000,000 << 32
+        let low = ((digits >> 16) & pairs) &* 0x0000_2710_0000_0001  // 1 + 10,000 << 32
+        return (count, (high &+ low) >> 32)
+    }
 
     /// `word` followed by a delimiter of an object member.
     @inline(__always)
@@ -1157,7 +1266,10 @@ struct FieldPicker: FlatProperties {
     /// The ASCII fields' bytes one after another, and where each field's are (`nil`: not ASCII).
     private let asciiBytes: [UInt8]
     private let asciiRanges: [Range<Int>?]
-    private var names: [PlainText] = []
+    /// The names read so far in the object (at most 16, as ``Cursor/flatObject(into:)`` allows),
+    /// kept inline: appending to an array cost a uniqueness check and a call per member.
+    private var names = InlineArray<16, PlainText>(repeating: PlainText(bytes: UnsafeBufferPointer(start: nil, count: 0), isASCII: true))
+    private(set) var count = 0
     private var allASCII = true
     private var exact: [JSONValue?]
     private var caseless: [JSONValue?]
@@ -1175,17 +1287,18 @@ struct FieldPicker: FlatProperties {
         caseless = exact
     }
 
-    var count: Int { names.count }
-
     mutating func add(_ name: PlainText, from cursor: inout Cursor) -> Bool {
+        guard count < names.count else { return false }
         allASCII = allASCII && name.isASCII
         let text = allASCII ? nil : name.text
         if let text {
-            guard !names.contains(where: { $0.text == text }) else { return false }
+            for n in 0..<count where names[n].text == text { return false }
         } else {
-            guard allASCII, !names.contains(where: { Self.same($0.bytes, name.bytes) }) else { return false }
+            guard allASCII else { return false }
+            for n in 0..<count where Cursor.sameBytes(names[n].bytes, name.bytes) { return false }
         }
-        names.append(name)
+        names[count] = name
+        count += 1
         var isExact = 0 as UInt32, isCaseless = 0 as UInt32
         for f in fields.indices {
             let (same, caseFree) = match(name, text, f)
@@ -1203,7 +1316,7 @@ struct FieldPicker: FlatProperties {
     private func match(_ name: PlainText, _ text: String?, _ f: Int) -> (same: Bool, caseFree: Bool) {
         if text == nil, let range = asciiRanges[f] {
             guard range.count == name.bytes.count else { return (false, false) }
-            let same = asciiBytes.withUnsafeBufferPointer { Self.same(UnsafeBufferPointer(rebasing: $0[range]), name.bytes) }
+            let same = asciiBytes.withUnsafeBufferPointer { Cursor.sameBytes(UnsafeBufferPointer(rebasing: $0[range]), name.bytes) }
             if same { return (true, true) }
             return (false, JSONObject.sameIgnoringCase(String(decoding: name.bytes, as: UTF8.self), fields[f]))
         }
@@ -1212,7 +1325,7 @@ struct FieldPicker: FlatProperties {
     }
 
     mutating func removeAll() {
-        names.removeAll(keepingCapacity: true)
+        count = 0
         allASCII = true
         for f in fields.indices {
             exact[f] = nil
@@ -1220,15 +1333,16 @@ struct FieldPicker: FlatProperties {
         }
     }
 
-    /// The value of `fields[f]` in the object last read.
-    func value(_ f: Int) -> JSONValue? { exact[f] ?? caseless[f] }
-
-    @inline(__always)
-    static func same(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard a.count == b.count else { return false }
-        guard let x = a.baseAddress, let y = b.baseAddress else { return true }
-        return memcmp(x, y, a.count) == 0
+    /// Appends the value of each field in the object last read to `sink`, in the order of the
+    /// fields, and forgets them.
+    mutating func moveValues(into sink: MovableBuffer<JSONValue?>) {
+        for f in fields.indices {
+            sink.append(exact[f] ?? caseless[f])
+            exact[f] = nil
+            caseless[f] = nil
+        }
     }
+
 }
 
 /// A JSON string as the parser found it: plain ASCII left as its bytes in the file, anything else

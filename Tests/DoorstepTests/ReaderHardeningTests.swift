@@ -494,6 +494,28 @@ struct ReaderHardeningTests {
             Self.same(#"{"type":"FeatureCollection","features":[]}"#)
         }
 
+        @Test("numbers read 8 bytes at a time give what the general path and Swift's own reading give: up to 7 and past 7 digits, signs, exponents, near the end of the text")
+        func shortNumbers() throws {
+            var generator = SeededGenerator(seed: 17)
+            var texts = ["0", "-0", "0.5", "9999999.9999999", "10000000.5", "1.12345678", "-120.1234567", "7e2", "7.5E-1", "1.", "-", "12.34e"]
+            for _ in 0..<1_000 {
+                let whole = String(UInt64.random(in: 0..<100_000_000_000, using: &generator) >> UInt64.random(in: 0...40, using: &generator))
+                let fraction = String(UInt64.random(in: 0..<1_000_000_000, using: &generator)).prefix(Int.random(in: 1...9, using: &generator))
+                texts.append((Bool.random(using: &generator) ? "-" : "") + whole + (Bool.random(using: &generator) ? "." + fraction : ""))
+            }
+            for text in texts {
+                // Near the end of the text, and with more than 20 bytes after the number.
+                for padding in ["", String(repeating: " ", count: 24)] {
+                    let json = #"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"v":\#(text)},"geometry":{"type":"Point","coordinates":[\#(text),1]}}]\#(padding)}"#
+                    Self.same(json)
+                    guard let expected = Double(text), abs(expected) <= 1e9, !text.hasSuffix(".") else { continue }
+                    let read = try GeoJSONReader.parse(Array(json.utf8), file: "h.geojson", pointColumns: ["v"])
+                    let x = read.points?.locations.first?.x ?? read.features.first?.geometry?.coordinates.first?.x
+                    #expect(x == expected, "\(text)")
+                }
+            }
+        }
+
         @Test("every combination of member forms and orders gives what the general path gives")
         func combinations() {
             var count = 0
