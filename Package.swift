@@ -42,9 +42,11 @@ let package = Package(
             providers: [.apt(["coinor-libcbc-dev"])]
         ),
         .target(name: "DoorstepGeometry", dependencies: ["CGEOS"]),
+        // Large input files mapped read-only, with a SIGBUS guard for a file shortened meanwhile.
+        .target(name: "CFileMapping"),
         .target(
             name: "DoorstepGeoJSON",
-            dependencies: ["DoorstepGeometry"]
+            dependencies: ["CFileMapping", "DoorstepGeometry"]
         ),
         .target(name: "DoorstepCRS", dependencies: ["CPROJ", "DoorstepGeometry"]),
         // Every format GDAL reads and writes; only the CLI (and the server) link it.

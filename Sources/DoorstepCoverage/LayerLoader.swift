@@ -111,34 +111,44 @@ public struct LayerLoader: Sendable {
     }
 
     func loadAll(units unitsSource: LayerSource, facilities: [LayerSource], demand: DemandSource) throws(InputError) -> Layers {
-        // The facilities are read on another thread while this one reads the units (whose checks
-        // spread over the cores themselves: a nested concurrentPerform would run on one); what they
-        // say comes in the order of reading one after the other, an error in the units first.
-        let facilitiesRead = Mutex<Result<(facilities: [Facility], warnings: [String]), InputError>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            let read = Result { () throws(InputError) in
+        // The facilities, and a demand layer (which, unlike a table, needs no units), are read on other
+        // threads while this one reads the units (whose checks spread over the cores themselves: a
+        // nested concurrentPerform would run on one); what they say comes in the order of reading one
+        // after the other, an error in the units first.
+        let facilitiesRead = InBackground { () throws(InputError) in
+            var warnings: [String] = []
+            var all: [Facility] = []
+            for source in facilities { all += try loadFacilities(source, warnings: &warnings) }
+            return (facilities: all, warnings: warnings)
+        }
+        let demandRead: InBackground<(points: [DemandPoint], method: String, warnings: [String])>?
+        if case .layer = demand {
+            demandRead = InBackground { () throws(InputError) in
                 var warnings: [String] = []
-                var all: [Facility] = []
-                for source in facilities { all += try loadFacilities(source, warnings: &warnings) }
-                return (facilities: all, warnings: warnings)
+                let (points, method) = try loadDemand(demand, units: [], warnings: &warnings)
+                return (points, method, warnings)
             }
-            facilitiesRead.withLock { $0 = read }
-            done.signal()
+        } else {
+            demandRead = nil
         }
         let unitsResult = Result { () throws(InputError) in
             var warnings: [String] = []
             let units = try loadUnits(unitsSource, warnings: &warnings)
             return (units: units, warnings: warnings + isolationWarnings(units, file: unitsSource.path))
         }
-        done.wait()
-        guard let facilitiesResult = facilitiesRead.withLock({ $0 }) else {
-            throw InputError(file: unitsSource.path, message: "the facilities were not read (a reading thread did not finish)")
-        }
+        let facilitiesResult = facilitiesRead.result(about: facilities.first?.path ?? unitsSource.path)
+        let demandResult = demandRead?.result(about: unitsSource.path)
         let (units, unitWarnings) = try unitsResult.get()
         let (allFacilities, facilityWarnings) = try facilitiesResult.get()
         var warnings = unitWarnings + facilityWarnings
-        let (points, method) = try loadDemand(demand, units: units, warnings: &warnings)
+        let points: [DemandPoint], method: String
+        if let demandResult {
+            let read = try demandResult.get()
+            (points, method) = (read.points, read.method)
+            warnings += read.warnings
+        } else {
+            (points, method) = try loadDemand(demand, units: units, warnings: &warnings)
+        }
         return Layers(units: units, facilities: allFacilities, demand: points, warnings: warnings, demandMethod: method)
     }
 
@@ -519,16 +529,23 @@ public struct LayerLoader: Sendable {
         return demand
     }
 
-    /// Demand points from a layer read as columns of the id and weight fields (in that order).
+    /// Demand points from a layer read as columns of the id and weight fields (in that order), made
+    /// in parts on all cores; an error is that of the first bad point, as one pass would find it.
     func demandPoints(_ columns: PointColumns, file: String) throws(InputError) -> [DemandPoint] {
+        let count = columns.locations.count
+        let partCount = count < 50_000 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
+        let parts = (try? parallelMap(Array(0..<partCount), count: partCount, makeState: {}) { _, part in
+            Result { () throws(InputError) in
+                try (count * part / partCount..<count * (part + 1) / partCount).map { index throws(InputError) in
+                    try demandPoint(
+                        at: columns.locations[index], id: columns.values[0][index], weight: columns.values[1][index],
+                        featureID: nil, index: index, file: file)
+                }
+            }
+        }) ?? []
         var demand: [DemandPoint] = []
-        demand.reserveCapacity(columns.locations.count)
-        for index in columns.locations.indices {
-            demand.append(
-                try demandPoint(
-                    at: columns.locations[index], id: columns.values[0][index], weight: columns.values[1][index],
-                    featureID: nil, index: index, file: file))
-        }
+        demand.reserveCapacity(count)
+        for part in parts { demand += try part.get() }
         return demand
     }
 
@@ -541,5 +558,30 @@ public struct LayerLoader: Sendable {
             id: Self.text(id) ?? featureID?.textValue ?? String(index),
             elderly: try Self.number(weight, demandFields.weight, fallback: 1, index: index, file: file),
             location: location)
+    }
+}
+
+/// Work started on a thread of its own, whose result is waited for once.
+///
+/// ```swift
+/// let facilities = InBackground { () throws(InputError) in try loadFacilities(source, warnings: &warnings) }
+/// let read = facilities.result(about: source.path)   // waits
+/// ```
+final class InBackground<Value: Sendable>: Sendable {
+    private let outcome = Mutex<Result<Value, InputError>?>(nil)
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws(InputError) -> Value) {
+        DispatchQueue.global().async { [self] in
+            let result = Result(catching: work)
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+    }
+
+    /// The work's result, once it is there; an error about `file` should the work end without one.
+    func result(about file: String) -> Result<Value, InputError> {
+        done.wait()
+        return outcome.withLock { $0 } ?? .failure(InputError(file: file, message: "was not read (a reading thread did not finish)"))
     }
 }

@@ -1,3 +1,4 @@
+import CFileMapping
 import Foundation
 import Synchronization
 #if canImport(Glibc)
@@ -38,18 +39,59 @@ public enum FileInput {
     /// The bytes of a regular file, or an error naming what is wrong: missing, not a file (a folder,
     /// a device such as `/dev/zero`, a pipe), or not readable.
     public static func readRegularFile(_ path: String) throws(InputError) -> [UInt8] {
+        let (descriptor, size) = try openRegularFile(path)
+        defer { close(descriptor) }
+        return try read(descriptor, size: size, path: path)
+    }
+
+    /// Files this large are mapped (``withRegularFile(_:_:)``) rather than read.
+    public static let mappingThreshold = 8 << 20
+
+    /// Runs `body` over the bytes of a regular file (checked as ``readRegularFile(_:)`` checks it):
+    /// a large file mapped from the page cache, which spares copying it into fresh memory (for a
+    /// 40 MB layer, a tenth of the time of reading it), a small one read. `body` must not keep a
+    /// pointer into the bytes.
+    ///
+    /// ```swift
+    /// let count = try FileInput.withRegularFile("demand.geojson") { bytes in bytes.count }
+    /// ```
+    public static func withRegularFile<Value>(
+        _ path: String, _ body: (UnsafeBufferPointer<UInt8>) throws(InputError) -> Value
+    ) throws(InputError) -> Value {
+        let (descriptor, size) = try openRegularFile(path)
+        defer { close(descriptor) }
+        let shortened = InputError(file: path, message: "was shortened while it was being read (by another program?); nothing was written, run again")
+        if size >= mappingThreshold, let base = doorstep_map_file(descriptor, size, "Error: \(shortened)\n") {
+            defer { doorstep_unmap_file(base, size) }
+            return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: UInt8.self), count: size))
+        }
+        let bytes = try read(descriptor, size: size, path: path)
+        return try bytes.withUnsafeBufferPointer { buffer throws(InputError) in try body(buffer) }
+    }
+
+    /// An open regular file and the size it says it has.
+    static func openRegularFile(_ path: String) throws(InputError) -> (descriptor: Int32, size: Int) {
         var info = stat()
         guard stat(path, &info) == 0 else { throw openError(path, errno) }
         if let error = notAFile(path, mode: info.st_mode) { throw error }
         // O_NONBLOCK: should the path be swapped for a pipe after the check, opening does not wait.
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { throw openError(path, errno) }
-        defer { close(descriptor) }
-        guard fstat(descriptor, &info) == 0 else { throw openError(path, errno) }
-        if let kind = kind(of: info.st_mode) { throw InputError(file: path, message: "is \(kind), not a file") }
-        // Read straight into an array of the size the file says it has (one spare byte shows whether
-        // there is more); a file that grew meanwhile is read on in chunks.
-        let size = max(Int(info.st_size), 0)
+        guard fstat(descriptor, &info) == 0 else {
+            let error = openError(path, errno)
+            close(descriptor)
+            throw error
+        }
+        if let kind = kind(of: info.st_mode) {
+            close(descriptor)
+            throw InputError(file: path, message: "is \(kind), not a file")
+        }
+        return (descriptor, max(Int(info.st_size), 0))
+    }
+
+    /// The whole file: read straight into an array of the size the file says it has (one spare byte
+    /// shows whether there is more); a file that grew meanwhile is read on in chunks.
+    static func read(_ descriptor: Int32, size: Int, path: String) throws(InputError) -> [UInt8] {
         var failure: Int32 = 0
         var bytes = [UInt8](unsafeUninitializedCapacity: size + 1) { buffer, count in
             (count, failure) = readParts(descriptor, into: buffer, size: size)

@@ -13,8 +13,9 @@ public enum GeoJSONReader {
     /// Reads and parses a file. Errors name the file and the feature. With `pointColumns`, a layer of
     /// plain Point features comes as columns of those properties (``FeatureCollection/points``).
     public static func read(file path: String, pointColumns: [String]? = nil) throws(InputError) -> FeatureCollection {
-        let bytes = try readBytes(of: path)
-        return try parse(bytes, file: path, pointColumns: pointColumns)
+        try FileInput.withRegularFile(path) { bytes throws(InputError) in
+            try parse(bytes, file: path, parallelAbove: Parser.defaultParallelThreshold, pointColumns: pointColumns)
+        }
     }
 
     /// Parses GeoJSON text; `file` names the source in errors.
@@ -30,16 +31,20 @@ public enum GeoJSONReader {
     public static func parse(
         _ bytes: [UInt8], file: String, parallelAbove: Int, workers: Int? = nil, onePass: Bool = true, pointColumns: [String]? = nil
     ) throws(InputError) -> FeatureCollection {
-        do {
-            return try bytes.withUnsafeBufferPointer { buffer throws(InputError) in
-                var parser = Parser(buffer, file: file)
-                parser.parallelThreshold = parallelAbove
-                parser.workers = workers
-                parser.onePass = onePass
-                parser.pointFields = onePass ? pointColumns : nil
-                return try parser.featureCollection()
-            }
+        try bytes.withUnsafeBufferPointer { buffer throws(InputError) in
+            try parse(buffer, file: file, parallelAbove: parallelAbove, workers: workers, onePass: onePass, pointColumns: pointColumns)
         }
+    }
+
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>, file: String, parallelAbove: Int, workers: Int? = nil, onePass: Bool = true, pointColumns: [String]?
+    ) throws(InputError) -> FeatureCollection {
+        var parser = Parser(bytes, file: file)
+        parser.parallelThreshold = parallelAbove
+        parser.workers = workers
+        parser.onePass = onePass
+        parser.pointFields = onePass ? pointColumns : nil
+        return try parser.featureCollection()
     }
 
     /// The bytes of a file, or an error that says the file is missing, unreadable or not a regular

@@ -395,6 +395,45 @@ struct ReaderHardeningTests {
             }
         }
 
+        /// A GeoJSON file over the mapping threshold: `count` plain points with ids and weights.
+        static func largeFile(count: Int) throws -> String {
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("doorstep-mapped-\(UUID().uuidString).geojson").path
+            let features = (0..<count).map { i in
+                #"{"type":"Feature","properties":{"id":"D\#(i)","elderly":\#(i % 7)},"geometry":{"type":"Point","coordinates":[120.\#(i % 9_999_999),30.5]}}"#
+            }
+            try collection(features).write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+
+        @Test("a large file is mapped and read as its bytes parse; a small one is read")
+        func mappedFiles() throws {
+            let path = try Self.largeFile(count: 80_000)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let bytes = try FileInput.readRegularFile(path)
+            #expect(bytes.count >= FileInput.mappingThreshold)
+            #expect(try FileInput.withRegularFile(path) { Array($0) } == bytes)
+            #expect(try GeoJSONReader.read(file: path, pointColumns: ["id", "elderly"]) == GeoJSONReader.parse(bytes, file: path, pointColumns: ["id", "elderly"]))
+            let small = try Self.largeFile(count: 3)
+            defer { try? FileManager.default.removeItem(atPath: small) }
+            #expect(try FileInput.withRegularFile(small) { Array($0) } == FileInput.readRegularFile(small))
+        }
+
+        @Test("a mapped file shortened while it is read ends the process with one line naming it, not a crash")
+        func shortenedWhileMapped() async throws {
+            await #expect(processExitsWith: .exitCode(1), observing: [\.standardErrorContent]) {
+                let path = try ReaderHardeningTests.Files.largeFile(count: 80_000)
+                defer { try? FileManager.default.removeItem(atPath: path) }
+                _ = try FileInput.withRegularFile(path) { bytes in
+                    truncate(path, 0)
+                    return bytes[bytes.count - 1]
+                }
+            }.map { result in
+                let message = String(decoding: result.standardErrorContent, as: UTF8.self)
+                #expect(message.hasPrefix("Error: /") && message.contains(".geojson: was shortened while it was being read"), "\(message)")
+                #expect(message.filter { $0 == "\n" }.count == 1, "\(message)")
+            }
+        }
+
         @Test("a NUL or a byte over 0x7F where JSON is expected is shown as its code")
         func strayBytes() {
             for (byte, shown) in [(UInt8(0), "a NUL byte"), (0xFF, "byte 0xFF"), (0x07, "byte 0x07")] {
