@@ -75,11 +75,10 @@ public struct MetricProjection: Hashable, Sendable {
     static let parallelBatch = 20_000
 
     public func makeProjector() throws(CRSError) -> Projector {
-        // A pipeline from degrees needs no lookup in proj.db, which would cost each worker milliseconds.
+        // A definition needs no lookup in proj.db, which would cost each worker milliseconds.
         Projector(
             try PROJTransform(
-                definition: "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad "
-                    + "+step +proj=tmerc +lat_0=0 +lon_0=\(centralMeridian) +k=1 +x_0=0 +y_0=0 +ellps=WGS84"))
+                definition: "+proj=tmerc +lat_0=0 +lon_0=\(centralMeridian) +k=1 +x_0=0 +y_0=0 +ellps=WGS84", anglesInDegrees: true))
     }
 }
 

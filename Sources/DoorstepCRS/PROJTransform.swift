@@ -13,6 +13,11 @@ import DoorstepGeometry
 public final class PROJTransform {
     private let context: OpaquePointer
     private let transform: OpaquePointer
+    /// Whether positions are given and taken in degrees for an operation whose angles are radians.
+    private var anglesInDegrees = false
+
+    /// PROJ's factor from degrees to radians (its `DEG_TO_RAD`, the `unitconvert` step's factor).
+    static let radiansPerDegree = 0.017453292519943296
 
     /// A transformation PROJ builds from a definition alone (`+proj=pipeline …`), without its database.
     public init(definition: String) throws(CRSError) {
@@ -25,6 +30,19 @@ public final class PROJTransform {
         }
         self.context = context
         self.transform = transform
+    }
+
+    /// A single operation whose angles are radians (`+proj=tmerc …`), taking and giving degrees:
+    /// converted here as a `+proj=unitconvert +xy_in=deg +xy_out=rad` step would (× `DEG_TO_RAD`
+    /// forward, ÷ inverse), to the same bits, without the pipeline's cost per point of a second step
+    /// (a third of the time of projecting).
+    ///
+    /// ```swift
+    /// let tmerc = try PROJTransform(definition: "+proj=tmerc +lon_0=120 +ellps=WGS84", anglesInDegrees: true)
+    /// ```
+    public convenience init(definition: String, anglesInDegrees: Bool) throws(CRSError) {
+        try self.init(definition: definition)
+        self.anglesInDegrees = anglesInDegrees
     }
 
     public init(from source: String, to target: String) throws(CRSError) {
@@ -59,13 +77,17 @@ public final class PROJTransform {
     }
 
     private func run(_ coordinates: [Coordinate], _ direction: PJ_DIRECTION) throws(CRSError) -> [Coordinate] {
-        var result = coordinates
+        let toRadians = anglesInDegrees && direction == PJ_FWD, toDegrees = anglesInDegrees && direction == PJ_INV
+        var result = toRadians ? coordinates.map { Coordinate($0.x * Self.radiansPerDegree, $0.y * Self.radiansPerDegree) } : coordinates
         let stride = MemoryLayout<Coordinate>.stride
         let count = coordinates.count
         result.withUnsafeMutableBytes { bytes in
             let x = bytes.baseAddress?.assumingMemoryBound(to: Double.self)
             let y = x.map { $0 + 1 }
             _ = proj_trans_generic(transform, direction, x, stride, count, y, stride, count, nil, 0, 0, nil, 0, 0)
+        }
+        if toDegrees {
+            for i in result.indices { result[i] = Coordinate(result[i].x / Self.radiansPerDegree, result[i].y / Self.radiansPerDegree) }
         }
         if let bad = result.firstIndex(where: { !$0.x.isFinite || !$0.y.isFinite || $0.x == .infinity }) {
             let c = coordinates[bad]

@@ -113,6 +113,22 @@ struct CRSTests {
             #expect(abs(planar - geodesic) / geodesic < 0.001)
         }
 
+        @Test("degrees converted around a single tmerc step give PROJ's own unitconvert pipeline to the bit, both ways, and its errors")
+        func sameAsPipeline() throws {
+            let pipeline = try PROJTransform(
+                definition: "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step +proj=tmerc +lat_0=0 +lon_0=120 +k=1 +x_0=0 +y_0=0 +ellps=WGS84")
+            let projector = try MetricProjection(centralMeridian: 120).makeProjector()
+            var generator = SeededGenerator(seed: 5)
+            let points = (0..<20_000).map { _ in
+                Coordinate(Double.random(in: 117...123, using: &generator), Double.random(in: -60...60, using: &generator))
+            }
+            let metres = try pipeline.forward(points)
+            #expect(try projector.project(points) == metres)
+            #expect(try projector.unproject(metres) == pipeline.inverse(metres))
+            let outside = [Coordinate(120, 95)]
+            #expect(Result { () throws(CRSError) in try projector.project(outside) } == Result { () throws(CRSError) in try pipeline.forward(outside) })
+        }
+
         @Test("project and unproject round-trip to a millimetre")
         func roundTrip() throws {
             let projector = try MetricProjection(centralMeridian: 120.16).makeProjector()
