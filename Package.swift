@@ -36,9 +36,10 @@ let package = Package(
             name: "CGDAL",
             providers: [.apt(["libgdal-dev"])]
         ),
+        // Headers only, found without pkg-config, whose --libs would link CBC: DoorstepSiting opens
+        // libCbcSolver at run time (see Sources/CCbc/module.modulemap).
         .systemLibrary(
             name: "CCbc",
-            pkgConfig: "cbc",
             providers: [.apt(["coinor-libcbc-dev"])]
         ),
         .target(name: "DoorstepGeometry", dependencies: ["CGEOS"]),
@@ -89,8 +90,8 @@ let package = Package(
                 "DoorstepSiting", "DoorstepReport", "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
                 "DoorstepServer", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            // GDALLoadingTests compares the functions DoorstepGDAL loads at run time with the linked ones.
-            linkerSettings: [.linkedLibrary("gdal")]
+            // GDALLoadingTests and CbcLoadingTests compare the functions loaded at run time with the linked ones.
+            linkerSettings: [.linkedLibrary("gdal"), .linkedLibrary("CbcSolver")]
         ),
     ],
     swiftLanguageModes: [.v6]

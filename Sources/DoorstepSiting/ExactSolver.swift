@@ -96,49 +96,50 @@ enum CBC {
     }
 
     /// The outcome, or nil when the deadline stopped CBC before it answered.
-    static func minimize(_ model: LinearModel, timeLimit: Double, start: [Double]?, deadline: Deadline? = nil) -> SolverOutcome? {
+    /// - Throws: when CBC cannot be loaded (loaded here, before any fork: a child must not open it).
+    static func minimize(_ model: LinearModel, timeLimit: Double, start: [Double]?, deadline: Deadline? = nil) throws(SitingError) -> SolverOutcome? {
+        let cbc = try CbcLibrary.functions()
         let loaded = Loaded(model)
         #if os(Linux)
-            if let deadline { return inChild(loaded, timeLimit: timeLimit, start: start, deadline: deadline) }
+            if let deadline { return inChild(loaded, cbc: cbc, timeLimit: timeLimit, start: start, deadline: deadline) }
         #endif
-        return solve(loaded, timeLimit: timeLimit, start: start)
+        return solve(loaded, cbc: cbc, timeLimit: timeLimit, start: start)
     }
 
-    static func solve(_ model: Loaded, timeLimit: Double, start: [Double]?) -> SolverOutcome {
+    static func solve(_ model: Loaded, cbc: CbcFunctions, timeLimit: Double, start: [Double]?) -> SolverOutcome {
         let n = Int(model.columns)
-        let cbc = Cbc_newModel()
-        defer { Cbc_deleteModel(cbc) }
-        Cbc_loadProblem(
-            cbc, model.columns, model.rows, model.starts, model.indexes, model.values, model.columnLower, model.columnUpper,
+        let problem = cbc.newModel()
+        defer { cbc.deleteModel(problem) }
+        cbc.loadProblem(
+            problem, model.columns, model.rows, model.starts, model.indexes, model.values, model.columnLower, model.columnUpper,
             model.objective, model.rowLower, model.rowUpper)
-        for j in model.integers { Cbc_setInteger(cbc, j) }
-        Cbc_setObjSense(cbc, 1)
-        Cbc_setLogLevel(cbc, 0)
-        Cbc_setMaximumSeconds(cbc, max(0.01, timeLimit))
-        Cbc_setAllowableFractionGap(cbc, 1e-9)
+        for j in model.integers { cbc.setInteger(problem, j) }
+        cbc.setObjSense(problem, 1)
+        cbc.setLogLevel(problem, 0)
+        cbc.setMaximumSeconds(problem, max(0.01, timeLimit))
+        cbc.setAllowableFractionGap(problem, 1e-9)
         // Measured on the benchmark instances: CBC's preprocessing only slows these coverage models
         // (10k × 1k: 20 s with it, 9 s without), and a second thread helps on large ones. The time limit is wall-clock.
-        Cbc_setParameter(cbc, "preprocess", "off")
-        Cbc_setParameter(cbc, "threads", String(model.threads))
-        Cbc_setParameter(cbc, "timeMode", "elapsed")
+        cbc.setParameter(problem, "preprocess", "off")
+        cbc.setParameter(problem, "threads", String(model.threads))
+        cbc.setParameter(problem, "timeMode", "elapsed")
         if let start {
             let columnsStarted = (0..<model.columns).map { $0 }
-            Cbc_setMIPStartI(cbc, model.columns, columnsStarted, start)
+            cbc.setMIPStartI(problem, model.columns, columnsStarted, start)
         }
-        Cbc_solve(cbc)
-        if Cbc_isProvenInfeasible(cbc) != 0 {
+        _ = cbc.solve(problem)
+        if cbc.isProvenInfeasible(problem) != 0 {
             return SolverOutcome(status: .infeasible, values: [], objective: .nan, bound: nil)
         }
-        let solution: UnsafePointer<Double>?
-        if let best = Cbc_bestSolution(cbc) { solution = UnsafePointer(best) } else { solution = Cbc_getColSolution(cbc) }
+        let solution = cbc.bestSolution(problem).map { UnsafePointer($0) } ?? cbc.getColSolution(problem)
         guard let solution else {
             return SolverOutcome(status: .infeasible, values: [], objective: .nan, bound: nil)
         }
         let result: [Double] = Array(UnsafeBufferPointer(start: solution, count: n))
         var value = 0.0
         for j in 0..<n { value += result[j] * model.objective[j] }
-        let optimal = Cbc_isProvenOptimal(cbc) != 0 && Cbc_isSecondsLimitReached(cbc) == 0
-        let bound = Cbc_getBestPossibleObjValue(cbc)
+        let optimal = cbc.isProvenOptimal(problem) != 0 && cbc.isSecondsLimitReached(problem) == 0
+        let bound = cbc.getBestPossibleObjValue(problem)
         return SolverOutcome(
             status: optimal ? .optimal : .feasible, values: result, objective: value,
             bound: optimal ? value : (bound.isFinite && abs(bound) < 1e30 ? min(bound, value) : nil))
@@ -147,14 +148,14 @@ enum CBC {
     #if os(Linux)
         /// CBC in a child process that writes its outcome to a pipe; killed when the deadline passes.
         /// Any failure (no pipe, no fork, a child that dies) is "no answer": the heuristic's stays.
-        static func inChild(_ model: Loaded, timeLimit: Double, start: [Double]?, deadline: Deadline) -> SolverOutcome? {
+        static func inChild(_ model: Loaded, cbc: CbcFunctions, timeLimit: Double, start: [Double]?, deadline: Deadline) -> SolverOutcome? {
             var pipeEnds: [Int32] = [-1, -1]
             guard pipe(&pipeEnds) == 0 else { return nil }
             let (reading, writing) = (pipeEnds[0], pipeEnds[1])
             let child = fork()
             if child == 0 {
                 close(reading)
-                let outcome = solve(model, timeLimit: timeLimit, start: start)
+                let outcome = solve(model, cbc: cbc, timeLimit: timeLimit, start: start)
                 let encoded = encode(outcome)
                 var ok = true
                 encoded.withUnsafeBytes { bytes in ok = writeAll(writing, bytes) }

@@ -116,7 +116,7 @@ public struct SitingSolver: Sendable {
         let start = model.start(heuristic.chosen)
         // CBC stops itself at its limit; the deadline's kill is for the root LP, which does not look.
         let stop = Deadline(seconds: deadline.secondsLeft - reserve / 2)
-        guard let outcome = CBC.minimize(model.model, timeLimit: deadline.secondsLeft - reserve, start: start, deadline: stop) else {
+        guard let outcome = try CBC.minimize(model.model, timeLimit: deadline.secondsLeft - reserve, start: start, deadline: stop) else {
             return unchanged
         }
         switch outcome.status {

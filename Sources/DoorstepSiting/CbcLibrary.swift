@@ -1,0 +1,119 @@
+import CCbc
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// CBC is opened with dlopen() the first time a siting run solves exactly, not linked: libCbcSolver
+// and the dozen libraries it pulls in (Clp, Cgl, Osi, CoinUtils, LAPACK, BLAS, gfortran) carry
+// ~15,000 relocations that every start of every command paid for (~5 ms), and only `site` uses them.
+// CCbc gives the types; the functions come from here, resolved with dlsym() (CbcLoadingTests checks
+// each against the header and the linked library, and that the binary needs no CBC library).
+
+/// COIN-OR CBC's C interface, opened once, the first time an exact solve needs it.
+///
+/// ```swift
+/// let cbc = try CbcLibrary.functions()   // a SitingError naming the library when it cannot load
+/// let model = cbc.newModel()
+/// ```
+enum CbcLibrary {
+    /// What dlopen() tries, in order: the development symlink, then the soname Debian ships.
+    static let candidates = ["libCbcSolver.so", "libCbcSolver.so.3"]
+
+    /// Loaded on first use; Swift runs a static's initialiser once, even when threads race.
+    static let loaded: Result<CbcFunctions, SitingError> = load(candidates)
+
+    /// CBC's functions, or why the exact solver cannot run.
+    static func functions() throws(SitingError) -> CbcFunctions { try loaded.get() }
+
+    static func load(_ names: [String]) -> Result<CbcFunctions, SitingError> {
+        var reasons: [String] = []
+        for name in names {
+            // RTLD_LOCAL: CBC's symbols stay out of the global namespace.
+            guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
+                reasons.append(dlerror().map { String(cString: $0) } ?? "\(name): unknown reason")
+                continue
+            }
+            do {
+                return .success(try CbcFunctions(library: handle))
+            } catch {
+                dlclose(handle)
+                reasons.append("\(name) lacks \(error.name)")
+            }
+        }
+        // A library that is there but does not load says more than "no such file".
+        let reason = reasons.first { !$0.contains("No such file") } ?? reasons.first ?? "no library to try"
+        return .failure(SitingError("the exact solver cannot start: CBC cannot be loaded (\(reason)); install coinor-libcbc-dev (tools/setup.sh does)"))
+    }
+}
+
+/// The C types of the CBC functions Doorstep calls (`Cbc_Model *` is `void *`).
+enum CbcSignature {
+    typealias Model = UnsafeMutableRawPointer
+    typealias newModel = @convention(c) () -> Model?
+    typealias deleteModel = @convention(c) (Model?) -> Void
+    typealias loadProblem = @convention(c) (
+        Model?, Int32, Int32, UnsafePointer<CoinBigIndex>?, UnsafePointer<Int32>?, UnsafePointer<Double>?, UnsafePointer<Double>?,
+        UnsafePointer<Double>?, UnsafePointer<Double>?, UnsafePointer<Double>?, UnsafePointer<Double>?
+    ) -> Void
+    typealias setColumn = @convention(c) (Model?, Int32) -> Void
+    typealias setNumber = @convention(c) (Model?, Double) -> Void
+    typealias setParameter = @convention(c) (Model?, UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Void
+    typealias setMIPStartI = @convention(c) (Model?, Int32, UnsafePointer<Int32>?, UnsafePointer<Double>?) -> Void
+    typealias status = @convention(c) (Model?) -> Int32
+    typealias solution = @convention(c) (Model?) -> UnsafePointer<Double>?
+    typealias bestSolution = @convention(c) (Model?) -> UnsafeMutablePointer<Double>?
+    typealias number = @convention(c) (Model?) -> Double
+}
+
+/// The CBC C functions Doorstep calls, resolved from the loaded library.
+final class CbcFunctions: Sendable {
+    let newModel: CbcSignature.newModel
+    let deleteModel: CbcSignature.deleteModel
+    let loadProblem: CbcSignature.loadProblem
+    let setInteger: CbcSignature.setColumn
+    let setLogLevel: CbcSignature.setColumn
+    let setObjSense: CbcSignature.setNumber
+    let setMaximumSeconds: CbcSignature.setNumber
+    let setAllowableFractionGap: CbcSignature.setNumber
+    let setParameter: CbcSignature.setParameter
+    let setMIPStartI: CbcSignature.setMIPStartI
+    let solve: CbcSignature.status
+    let isProvenInfeasible: CbcSignature.status
+    let isProvenOptimal: CbcSignature.status
+    let isSecondsLimitReached: CbcSignature.status
+    let bestSolution: CbcSignature.bestSolution
+    let getColSolution: CbcSignature.solution
+    let getBestPossibleObjValue: CbcSignature.number
+
+    /// A function the library lacks.
+    struct Missing: Error {
+        var name: String
+    }
+
+    init(library: UnsafeMutableRawPointer) throws(Missing) {
+        func resolve<F>(_ name: String) throws(Missing) -> F {
+            guard let symbol = dlsym(library, name) else { throw Missing(name: name) }
+            return unsafeBitCast(symbol, to: F.self)
+        }
+        newModel = try resolve("Cbc_newModel")
+        deleteModel = try resolve("Cbc_deleteModel")
+        loadProblem = try resolve("Cbc_loadProblem")
+        setInteger = try resolve("Cbc_setInteger")
+        setLogLevel = try resolve("Cbc_setLogLevel")
+        setObjSense = try resolve("Cbc_setObjSense")
+        setMaximumSeconds = try resolve("Cbc_setMaximumSeconds")
+        setAllowableFractionGap = try resolve("Cbc_setAllowableFractionGap")
+        setParameter = try resolve("Cbc_setParameter")
+        setMIPStartI = try resolve("Cbc_setMIPStartI")
+        solve = try resolve("Cbc_solve")
+        isProvenInfeasible = try resolve("Cbc_isProvenInfeasible")
+        isProvenOptimal = try resolve("Cbc_isProvenOptimal")
+        isSecondsLimitReached = try resolve("Cbc_isSecondsLimitReached")
+        bestSolution = try resolve("Cbc_bestSolution")
+        getColSolution = try resolve("Cbc_getColSolution")
+        getBestPossibleObjValue = try resolve("Cbc_getBestPossibleObjValue")
+    }
+}
