@@ -25,9 +25,10 @@ let package = Package(
             pkgConfig: "geos",
             providers: [.apt(["libgeos-dev"])]
         ),
+        // Headers only, found without pkg-config, whose --libs would link PROJ: DoorstepCRS opens
+        // libproj at run time (see Sources/CPROJ/module.modulemap).
         .systemLibrary(
             name: "CPROJ",
-            pkgConfig: "proj",
             providers: [.apt(["libproj-dev"])]
         ),
         // Headers only, found without pkg-config, whose -lgdal would link it: DoorstepGDAL opens
@@ -90,8 +91,9 @@ let package = Package(
                 "DoorstepSiting", "DoorstepReport", "doorstep", .product(name: "GRDB", package: "GRDB.swift"),
                 "DoorstepServer", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
-            // GDALLoadingTests and CbcLoadingTests compare the functions loaded at run time with the linked ones.
-            linkerSettings: [.linkedLibrary("gdal"), .linkedLibrary("CbcSolver")]
+            // The loading tests compare the functions loaded at run time with the linked ones; PROJ's
+            // geodesic routines are the tests' yardstick.
+            linkerSettings: [.linkedLibrary("gdal"), .linkedLibrary("CbcSolver"), .linkedLibrary("proj")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -11,6 +11,7 @@ import DoorstepGeometry
 /// let lonLat = try gk.forward([Coordinate(500000, 3_350_000)])
 /// ```
 public final class PROJTransform {
+    private let proj: PROJFunctions
     private let context: OpaquePointer
     private let transform: OpaquePointer
     /// Whether positions are given and taken in degrees for an operation whose angles are radians.
@@ -21,13 +22,15 @@ public final class PROJTransform {
 
     /// A transformation PROJ builds from a definition alone (`+proj=pipeline …`), without its database.
     public init(definition: String) throws(CRSError) {
-        guard let context = proj_context_create() else { throw CRSError("PROJ: cannot create a context") }
-        proj_log_level(context, PJ_LOG_NONE)
-        guard let transform = proj_create(context, definition) else {
-            let reason = String(cString: proj_context_errno_string(context, proj_context_errno(context)))
-            proj_context_destroy(context)
+        let proj = try PROJLibrary.functions()
+        guard let context = proj.contextCreate() else { throw CRSError("PROJ: cannot create a context") }
+        _ = proj.logLevel(context, PJ_LOG_NONE)
+        guard let transform = proj.create(context, definition) else {
+            let reason = proj.lastError(context)
+            _ = proj.contextDestroy(context)
             throw CRSError("PROJ cannot build \(definition): \(reason)")
         }
+        self.proj = proj
         self.context = context
         self.transform = transform
     }
@@ -46,26 +49,28 @@ public final class PROJTransform {
     }
 
     public init(from source: String, to target: String) throws(CRSError) {
-        guard let context = proj_context_create() else { throw CRSError("PROJ: cannot create a context") }
-        proj_log_level(context, PJ_LOG_NONE)
-        guard let raw = proj_create_crs_to_crs(context, source, target, nil) else {
-            let reason = String(cString: proj_context_errno_string(context, proj_context_errno(context)))
-            proj_context_destroy(context)
+        let proj = try PROJLibrary.functions()
+        guard let context = proj.contextCreate() else { throw CRSError("PROJ: cannot create a context") }
+        _ = proj.logLevel(context, PJ_LOG_NONE)
+        guard let raw = proj.createCRSToCRS(context, source, target, nil) else {
+            let reason = proj.lastError(context)
+            _ = proj.contextDestroy(context)
             throw CRSError("PROJ cannot transform \(source) to \(target): \(reason)")
         }
-        let normalized = proj_normalize_for_visualization(context, raw)
-        proj_destroy(raw)
+        let normalized = proj.normalizeForVisualization(context, raw)
+        _ = proj.destroy(raw)
         guard let normalized else {
-            proj_context_destroy(context)
+            _ = proj.contextDestroy(context)
             throw CRSError("PROJ cannot normalise the axis order of \(source) → \(target)")
         }
+        self.proj = proj
         self.context = context
         self.transform = normalized
     }
 
     deinit {
-        proj_destroy(transform)
-        proj_context_destroy(context)
+        _ = proj.destroy(transform)
+        _ = proj.contextDestroy(context)
     }
 
     public func forward(_ coordinates: [Coordinate]) throws(CRSError) -> [Coordinate] {
@@ -84,7 +89,7 @@ public final class PROJTransform {
         result.withUnsafeMutableBytes { bytes in
             let x = bytes.baseAddress?.assumingMemoryBound(to: Double.self)
             let y = x.map { $0 + 1 }
-            _ = proj_trans_generic(transform, direction, x, stride, count, y, stride, count, nil, 0, 0, nil, 0, 0)
+            _ = proj.transGeneric(transform, direction, x, stride, count, y, stride, count, nil, 0, 0, nil, 0, 0)
         }
         if toDegrees {
             for i in result.indices { result[i] = Coordinate(result[i].x / Self.radiansPerDegree, result[i].y / Self.radiansPerDegree) }
@@ -94,32 +99,5 @@ public final class PROJTransform {
             throw CRSError("PROJ cannot transform the position (\(c.x), \(c.y)): it lies outside the coordinate system's area")
         }
         return result
-    }
-}
-
-/// Geodesic distance and area on the WGS84 ellipsoid (PROJ's geodesic routines, Karney's algorithm):
-/// the yardstick the projected metres are checked against.
-public enum Geodesic {
-    private static func ellipsoid() -> geod_geodesic {
-        var g = geod_geodesic()
-        geod_init(&g, 6_378_137.0, 1 / 298.257_223_563)
-        return g
-    }
-
-    /// Metres between two longitude/latitude points.
-    public static func distance(_ a: Coordinate, _ b: Coordinate) -> Double {
-        var g = ellipsoid()
-        var s12 = 0.0
-        geod_inverse(&g, a.y, a.x, b.y, b.x, &s12, nil, nil)
-        return s12
-    }
-
-    /// Square metres enclosed by a longitude/latitude ring (sign dropped).
-    public static func area(ofRing ring: [Coordinate]) -> Double {
-        var g = ellipsoid()
-        var lats = ring.map(\.y), lons = ring.map(\.x)
-        var area = 0.0, perimeter = 0.0
-        geod_polygonarea(&g, &lats, &lons, Int32(ring.count), &area, &perimeter)
-        return abs(area)
     }
 }

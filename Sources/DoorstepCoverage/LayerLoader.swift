@@ -111,6 +111,10 @@ public struct LayerLoader: Sendable {
     }
 
     func loadAll(units unitsSource: LayerSource, facilities: [LayerSource], demand: DemandSource) throws(InputError) -> Layers {
+        // PROJ, which the next phase needs, is opened meanwhile, and waited for however this ends: an
+        // error must not end the process in the middle of a dlopen().
+        let openingPROJ = InBackground { PROJLibrary.open() }
+        defer { _ = openingPROJ.result(about: unitsSource.path) }
         // The facilities, and a demand layer (which, unlike a table, needs no units), are read on other
         // threads while this one reads the units (whose checks spread over the cores themselves: a
         // nested concurrentPerform would run on one); what they say comes in the order of reading one
