@@ -43,6 +43,8 @@ let package = Package(
             name: "CCbc",
             providers: [.apt(["coinor-libcbc-dev"])]
         ),
+        // C libraries opened at run time (GDAL, PROJ, CBC), not linked.
+        .target(name: "DoorstepLoader"),
         .target(name: "DoorstepGeometry", dependencies: ["CGEOS"]),
         // Large input files mapped read-only, with a SIGBUS guard for a file shortened meanwhile.
         .target(name: "CFileMapping"),
@@ -50,9 +52,9 @@ let package = Package(
             name: "DoorstepGeoJSON",
             dependencies: ["CFileMapping", "DoorstepGeometry"]
         ),
-        .target(name: "DoorstepCRS", dependencies: ["CPROJ", "DoorstepGeometry"]),
+        .target(name: "DoorstepCRS", dependencies: ["CPROJ", "DoorstepGeometry", "DoorstepLoader"]),
         // Every format GDAL reads and writes; only the CLI (and the server) link it.
-        .target(name: "DoorstepGDAL", dependencies: ["CGDAL", "DoorstepGeoJSON", "DoorstepGeometry"]),
+        .target(name: "DoorstepGDAL", dependencies: ["CGDAL", "DoorstepGeoJSON", "DoorstepGeometry", "DoorstepLoader"]),
         .target(name: "DoorstepNetwork", dependencies: ["DoorstepGeometry", "DoorstepCRS"]),
         .target(
             name: "DoorstepCoverage",
@@ -63,7 +65,7 @@ let package = Package(
             name: "DoorstepNames",
             dependencies: ["DoorstepGeometry", "DoorstepGeoJSON", "DoorstepCRS", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .target(name: "DoorstepSiting", dependencies: ["CCbc", "DoorstepCoverage", "DoorstepCRS", "DoorstepGeometry"]),
+        .target(name: "DoorstepSiting", dependencies: ["CCbc", "DoorstepCoverage", "DoorstepCRS", "DoorstepGeometry", "DoorstepLoader"]),
         .target(name: "DoorstepReport", dependencies: ["DoorstepCoverage", "DoorstepGeometry", "DoorstepGeoJSON", "DoorstepNetwork"]),
         // `doorstep serve`: OGC API Features, the analysis endpoints, the map page over one workspace, and the
         // place-name registry with bearer tokens (HMAC-SHA256 from swift-crypto).

@@ -1,11 +1,5 @@
 import CPROJ
-import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import DoorstepLoader
 
 // PROJ is opened with dlopen(), not linked: libproj pulls in some forty libraries (curl, TLS,
 // Kerberos, LDAP, TIFF, SQLite …) whose ~14,000 relocations every start paid for before its first
@@ -38,23 +32,8 @@ public enum PROJLibrary {
     public static func open() { _ = loaded }
 
     static func load(_ names: [String]) -> Result<PROJFunctions, CRSError> {
-        var reasons: [String] = []
-        for name in names {
-            // RTLD_LOCAL: PROJ's symbols (and its SQLite's) stay out of the global namespace.
-            guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
-                reasons.append(dlerror().map { String(cString: $0) } ?? "\(name): unknown reason")
-                continue
-            }
-            do {
-                return .success(try PROJFunctions(library: handle))
-            } catch {
-                dlclose(handle)
-                reasons.append("\(name) lacks \(error.name)")
-            }
-        }
-        // A library that is there but does not load says more than "no such file".
-        let reason = reasons.first { !$0.contains("No such file") } ?? reasons.first ?? "no library to try"
-        return .failure(CRSError("PROJ cannot be loaded (\(reason)); install libproj-dev (tools/setup.sh does)"))
+        SharedLibrary.load(names) { library throws(SharedLibrary.Unavailable) in try PROJFunctions(library) }
+            .mapError { CRSError($0.message(product: "PROJ", package: "libproj-dev")) }
     }
 }
 
@@ -88,26 +67,17 @@ final class PROJFunctions: Sendable {
     let normalizeForVisualization: PROJSignature.normalize_for_visualization
     let transGeneric: PROJSignature.trans_generic
 
-    /// A function the library lacks.
-    struct Missing: Error {
-        var name: String
-    }
-
-    init(library: UnsafeMutableRawPointer) throws(Missing) {
-        func resolve<F>(_ name: String) throws(Missing) -> F {
-            guard let symbol = dlsym(library, name) else { throw Missing(name: name) }
-            return unsafeBitCast(symbol, to: F.self)
-        }
-        contextCreate = try resolve("proj_context_create")
-        contextDestroy = try resolve("proj_context_destroy")
-        contextErrno = try resolve("proj_context_errno")
-        contextErrnoString = try resolve("proj_context_errno_string")
-        create = try resolve("proj_create")
-        createCRSToCRS = try resolve("proj_create_crs_to_crs")
-        destroy = try resolve("proj_destroy")
-        logLevel = try resolve("proj_log_level")
-        normalizeForVisualization = try resolve("proj_normalize_for_visualization")
-        transGeneric = try resolve("proj_trans_generic")
+    init(_ library: SharedLibrary) throws(SharedLibrary.Unavailable) {
+        contextCreate = try library.function("proj_context_create")
+        contextDestroy = try library.function("proj_context_destroy")
+        contextErrno = try library.function("proj_context_errno")
+        contextErrnoString = try library.function("proj_context_errno_string")
+        create = try library.function("proj_create")
+        createCRSToCRS = try library.function("proj_create_crs_to_crs")
+        destroy = try library.function("proj_destroy")
+        logLevel = try library.function("proj_log_level")
+        normalizeForVisualization = try library.function("proj_normalize_for_visualization")
+        transGeneric = try library.function("proj_trans_generic")
     }
 
     /// The message of the context's last error.

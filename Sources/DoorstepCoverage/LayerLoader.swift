@@ -538,15 +538,20 @@ public struct LayerLoader: Sendable {
     func demandPoints(_ columns: PointColumns, file: String) throws(InputError) -> [DemandPoint] {
         let count = columns.locations.count
         let partCount = count < 50_000 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
-        let parts = (try? parallelMap(Array(0..<partCount), count: partCount, makeState: {}) { _, part in
-            Result { () throws(InputError) in
-                try (count * part / partCount..<count * (part + 1) / partCount).map { index throws(InputError) in
-                    try demandPoint(
-                        at: columns.locations[index], id: columns.values[0][index], weight: columns.values[1][index],
-                        featureID: nil, index: index, file: file)
+        let parts: [Result<[DemandPoint], InputError>]
+        do {
+            parts = try parallelMap(Array(0..<partCount), count: partCount, makeState: {}) { _, part in
+                Result { () throws(InputError) in
+                    try (count * part / partCount..<count * (part + 1) / partCount).map { index throws(InputError) in
+                        try demandPoint(
+                            at: columns.locations[index], id: columns.values[0][index], weight: columns.values[1][index],
+                            featureID: nil, index: index, file: file)
+                    }
                 }
             }
-        }) ?? []
+        } catch {
+            throw InputError(file: file, message: "the demand points were not made (\(error))")
+        }
         var demand: [DemandPoint] = []
         demand.reserveCapacity(count)
         for part in parts { demand += try part.get() }

@@ -17,7 +17,7 @@ enum GDALRuntime {
     /// ```
     /// - Throws: an error about `file` (what was being read or written) when libgdal cannot be loaded.
     static func start(for file: String) throws(InputError) {
-        if case .failure(let unavailable) = GDALLibrary.loaded { throw InputError(file: file, message: unavailable.description) }
+        if case .failure(let unavailable) = GDALLibrary.loaded { throw InputError(file: file, message: GDALLibrary.message(unavailable)) }
         _ = registered
     }
 

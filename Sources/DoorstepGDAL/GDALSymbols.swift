@@ -1,4 +1,5 @@
 import CGDAL
+import DoorstepLoader
 
 #if canImport(Glibc)
     import Glibc
@@ -32,12 +33,7 @@ enum GDALLibrary {
     static let candidates = ["libgdal.so"] + [36, 35, 34, 33, 32, 31, 30, 28, 27, 26].map { "libgdal.so.\($0)" }
 
     /// Why GDAL cannot be used: the library that failed and dlerror()'s reason.
-    struct Unavailable: Error, Sendable, Equatable, CustomStringConvertible {
-        var library: String
-        var reason: String
-
-        var description: String { "GDAL (\(library)) cannot be loaded: \(reason); install libgdal (tools/setup.sh does)" }
-    }
+    typealias Unavailable = SharedLibrary.Unavailable
 
     /// GDAL's functions, or why there are none. Loaded on first use; Swift runs a static's
     /// initialiser exactly once, even when several threads ask at the same time.
@@ -46,32 +42,13 @@ enum GDALLibrary {
     /// The functions of the first of `names` that dlopen() opens. The library stays open for the
     /// life of the process: the drivers GDAL registers and every handle Doorstep holds live in it.
     static func load(_ names: [String]) -> Result<GDALFunctions, Unavailable> {
-        var failures: [Unavailable] = []
-        for name in names {
-            // RTLD_LOCAL: GDAL's symbols stay out of the global namespace, where they could stand in
-            // for another library's.
-            guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
-                failures.append(Unavailable(library: name, reason: lastLoaderError()))
-                continue
-            }
-            do {
-                return .success(try GDALFunctions(library: handle, named: name))
-            } catch {
-                dlclose(handle)
-                return .failure(error)
-            }
-        }
-        return .failure(mostTelling(failures))
+        SharedLibrary.load(names) { library throws(Unavailable) in try GDALFunctions(library) }
     }
 
-    /// The failure worth reporting: one where the library was there but did not load (a library it
-    /// needs is missing, say), else the first ("libgdal.so: cannot open shared object file …").
-    static func mostTelling(_ failures: [Unavailable]) -> Unavailable {
-        let found = failures.first { !$0.reason.hasPrefix($0.library + ":") }
-        return found ?? failures.first ?? Unavailable(library: "libgdal.so", reason: "no library name to try")
+    /// The one-line message for a command that needs GDAL.
+    static func message(_ unavailable: Unavailable) -> String {
+        unavailable.message(product: "GDAL", package: "libgdal")
     }
-
-    static func lastLoaderError() -> String { dlerror().map { String(cString: $0) } ?? "unknown reason" }
 }
 
 /// Every GDAL C function Doorstep calls, resolved from the loaded library, each with its C
@@ -161,8 +138,7 @@ final class GDALFunctions: Sendable {
     let CPLQuietErrorHandler: CPLErrorHandler
 
     /// Resolves every function, or throws naming the first one `library` lacks (an older GDAL).
-    init(library handle: UnsafeMutableRawPointer, named name: String) throws(GDALLibrary.Unavailable) {
-        let library = SymbolTable(handle: handle, name: name)
+    init(_ library: SharedLibrary) throws(GDALLibrary.Unavailable) {
         CPLErrorReset = try library.function("CPLErrorReset")
         CPLGetLastErrorMsg = try library.function("CPLGetLastErrorMsg")
         CPLGetLastErrorType = try library.function("CPLGetLastErrorType")
@@ -236,21 +212,6 @@ final class GDALFunctions: Sendable {
         OSRRelease = try library.function("OSRRelease")
         OSRSetAxisMappingStrategy = try library.function("OSRSetAxisMappingStrategy")
         CPLQuietErrorHandler = try library.function("CPLQuietErrorHandler")
-    }
-}
-
-/// The symbols of one opened library.
-struct SymbolTable {
-    var handle: UnsafeMutableRawPointer
-    var name: String
-
-    /// The function `symbol` as the C function type `F` (a `@convention(c)` type: one pointer).
-    func function<F>(_ symbol: String) throws(GDALLibrary.Unavailable) -> F {
-        _ = dlerror()  // clears an older message, so the one reported is this lookup's
-        guard let address = dlsym(handle, symbol) else {
-            throw GDALLibrary.Unavailable(library: name, reason: GDALLibrary.lastLoaderError())
-        }
-        return unsafeBitCast(address, to: F.self)
     }
 }
 

@@ -1,10 +1,5 @@
 import CCbc
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import DoorstepLoader
 
 // CBC is opened with dlopen() the first time a siting run solves exactly, not linked: libCbcSolver
 // and the dozen libraries it pulls in (Clp, Cgl, Osi, CoinUtils, LAPACK, BLAS, gfortran) carry
@@ -29,23 +24,8 @@ enum CbcLibrary {
     static func functions() throws(SitingError) -> CbcFunctions { try loaded.get() }
 
     static func load(_ names: [String]) -> Result<CbcFunctions, SitingError> {
-        var reasons: [String] = []
-        for name in names {
-            // RTLD_LOCAL: CBC's symbols stay out of the global namespace.
-            guard let handle = dlopen(name, RTLD_NOW | RTLD_LOCAL) else {
-                reasons.append(dlerror().map { String(cString: $0) } ?? "\(name): unknown reason")
-                continue
-            }
-            do {
-                return .success(try CbcFunctions(library: handle))
-            } catch {
-                dlclose(handle)
-                reasons.append("\(name) lacks \(error.name)")
-            }
-        }
-        // A library that is there but does not load says more than "no such file".
-        let reason = reasons.first { !$0.contains("No such file") } ?? reasons.first ?? "no library to try"
-        return .failure(SitingError("the exact solver cannot start: CBC cannot be loaded (\(reason)); install coinor-libcbc-dev (tools/setup.sh does)"))
+        SharedLibrary.load(names) { library throws(SharedLibrary.Unavailable) in try CbcFunctions(library) }
+            .mapError { SitingError("the exact solver cannot start: " + $0.message(product: "CBC", package: "coinor-libcbc-dev")) }
     }
 }
 
@@ -88,32 +68,23 @@ final class CbcFunctions: Sendable {
     let getColSolution: CbcSignature.solution
     let getBestPossibleObjValue: CbcSignature.number
 
-    /// A function the library lacks.
-    struct Missing: Error {
-        var name: String
-    }
-
-    init(library: UnsafeMutableRawPointer) throws(Missing) {
-        func resolve<F>(_ name: String) throws(Missing) -> F {
-            guard let symbol = dlsym(library, name) else { throw Missing(name: name) }
-            return unsafeBitCast(symbol, to: F.self)
-        }
-        newModel = try resolve("Cbc_newModel")
-        deleteModel = try resolve("Cbc_deleteModel")
-        loadProblem = try resolve("Cbc_loadProblem")
-        setInteger = try resolve("Cbc_setInteger")
-        setLogLevel = try resolve("Cbc_setLogLevel")
-        setObjSense = try resolve("Cbc_setObjSense")
-        setMaximumSeconds = try resolve("Cbc_setMaximumSeconds")
-        setAllowableFractionGap = try resolve("Cbc_setAllowableFractionGap")
-        setParameter = try resolve("Cbc_setParameter")
-        setMIPStartI = try resolve("Cbc_setMIPStartI")
-        solve = try resolve("Cbc_solve")
-        isProvenInfeasible = try resolve("Cbc_isProvenInfeasible")
-        isProvenOptimal = try resolve("Cbc_isProvenOptimal")
-        isSecondsLimitReached = try resolve("Cbc_isSecondsLimitReached")
-        bestSolution = try resolve("Cbc_bestSolution")
-        getColSolution = try resolve("Cbc_getColSolution")
-        getBestPossibleObjValue = try resolve("Cbc_getBestPossibleObjValue")
+    init(_ library: SharedLibrary) throws(SharedLibrary.Unavailable) {
+        newModel = try library.function("Cbc_newModel")
+        deleteModel = try library.function("Cbc_deleteModel")
+        loadProblem = try library.function("Cbc_loadProblem")
+        setInteger = try library.function("Cbc_setInteger")
+        setLogLevel = try library.function("Cbc_setLogLevel")
+        setObjSense = try library.function("Cbc_setObjSense")
+        setMaximumSeconds = try library.function("Cbc_setMaximumSeconds")
+        setAllowableFractionGap = try library.function("Cbc_setAllowableFractionGap")
+        setParameter = try library.function("Cbc_setParameter")
+        setMIPStartI = try library.function("Cbc_setMIPStartI")
+        solve = try library.function("Cbc_solve")
+        isProvenInfeasible = try library.function("Cbc_isProvenInfeasible")
+        isProvenOptimal = try library.function("Cbc_isProvenOptimal")
+        isSecondsLimitReached = try library.function("Cbc_isSecondsLimitReached")
+        bestSolution = try library.function("Cbc_bestSolution")
+        getColSolution = try library.function("Cbc_getColSolution")
+        getBestPossibleObjValue = try library.function("Cbc_getBestPossibleObjValue")
     }
 }

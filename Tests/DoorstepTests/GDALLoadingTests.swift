@@ -1,5 +1,6 @@
 import CGDAL
 @testable import DoorstepGDAL
+import DoorstepLoader
 import Foundation
 import Testing
 
@@ -190,7 +191,7 @@ struct GDALLoadingTests {
             #expect(throws: GDALLibrary.Unavailable.self) { try result.get() }
             guard case .failure(let unavailable) = result else { return }
             #expect(
-                unavailable.description
+                GDALLibrary.message(unavailable)
                     == "GDAL (libdoorstep-no-such-gdal.so) cannot be loaded: libdoorstep-no-such-gdal.so: cannot open shared object file: "
                     + "No such file or directory; install libgdal (tools/setup.sh does)")
         }
@@ -209,9 +210,9 @@ struct GDALLoadingTests {
         func mostTelling() {
             let absent = GDALLibrary.Unavailable(library: "libgdal.so", reason: "libgdal.so: cannot open shared object file: No such file or directory")
             let broken = GDALLibrary.Unavailable(library: "libgdal.so.32", reason: "libpoppler.so.126: cannot open shared object file: No such file or directory")
-            #expect(GDALLibrary.mostTelling([absent, broken, absent]) == broken)
-            #expect(GDALLibrary.mostTelling([absent]) == absent)
-            #expect(GDALLibrary.mostTelling([]).library == "libgdal.so")
+            #expect(SharedLibrary.mostTelling([absent, broken, absent], names: GDALLibrary.candidates) == broken)
+            #expect(SharedLibrary.mostTelling([absent], names: GDALLibrary.candidates) == absent)
+            #expect(SharedLibrary.mostTelling([], names: GDALLibrary.candidates).library == "libgdal.so")
         }
     }
 
