@@ -32,24 +32,4 @@ struct CbcLoadingTests {
         check("Cbc_getBestPossibleObjValue", Cbc_getBestPossibleObjValue as CbcSignature.number, functions.getBestPossibleObjValue)
         #expect(checked.count == 17 && checked.values.allSatisfy { $0 }, "\(checked.filter { !$0.value }.keys.sorted())")
     }
-
-    @Test("a library that is not there, or one without CBC's functions: one line saying how to install CBC")
-    func unavailable() {
-        for (name, reason) in [("libdoorstep-no-such-cbc.so", "cannot open shared object file"), ("libm.so.6", "undefined symbol: Cbc_newModel")] {
-            guard case .failure(let error) = CbcLibrary.load([name]) else {
-                Issue.record("\(name) was taken for CBC")
-                continue
-            }
-            #expect(error.message.hasPrefix("the exact solver cannot start: CBC (\(name)) cannot be loaded: ") && error.message.contains(reason), "\(error.message)")
-            #expect(error.message.hasSuffix("; install coinor-libcbc-dev (tools/setup.sh does)") && !error.message.contains("\n"))
-        }
-    }
-
-    @Test("the doorstep binary needs no CBC library to start and calls no CBC function through the linker")
-    func notLinked() throws {
-        let needed = try requiredTool("readelf", ["-d", CLI.executable]).stdout.split(separator: "\n").filter { $0.contains("(NEEDED)") }
-        #expect(!needed.contains { $0.contains("Cbc") || $0.contains("Clp") || $0.contains("Coin") }, "\(needed)")
-        let undefined = try requiredTool("nm", ["-D", "--undefined-only", CLI.executable]).stdout
-        #expect(!undefined.contains("Cbc_"))
-    }
 }

@@ -25,24 +25,4 @@ struct PROJLoadingTests {
         check("proj_trans_generic", proj_trans_generic as PROJSignature.trans_generic, functions.transGeneric)
         #expect(checked.count == 10 && checked.values.allSatisfy { $0 }, "\(checked.filter { !$0.value }.keys.sorted())")
     }
-
-    @Test("a library that is not there, or one without PROJ's functions: one line saying how to install PROJ")
-    func unavailable() {
-        for (name, reason) in [("libdoorstep-no-such-proj.so", "cannot open shared object file"), ("libm.so.6", "undefined symbol: proj_context_create")] {
-            guard case .failure(let error) = PROJLibrary.load([name]) else {
-                Issue.record("\(name) was taken for PROJ")
-                continue
-            }
-            #expect(error.message.hasPrefix("PROJ (\(name)) cannot be loaded: ") && error.message.contains(reason), "\(error.message)")
-            #expect(error.message.hasSuffix("; install libproj-dev (tools/setup.sh does)") && !error.message.contains("\n"))
-        }
-    }
-
-    @Test("the doorstep binary needs no PROJ library to start and calls no PROJ function through the linker")
-    func notLinked() throws {
-        let needed = try requiredTool("readelf", ["-d", CLI.executable]).stdout.split(separator: "\n").filter { $0.contains("(NEEDED)") }
-        #expect(!needed.contains { $0.contains("libproj") || $0.contains("libcurl") }, "\(needed)")
-        let undefined = try requiredTool("nm", ["-D", "--undefined-only", CLI.executable]).stdout
-        #expect(!undefined.split(separator: "\n").contains { $0.hasSuffix(" proj_") || $0.contains(" proj_") || $0.contains(" geod_") }, "\(undefined)")
-    }
 }
