@@ -693,10 +693,24 @@ private struct Parser {
             var chunk = Chunk()
             var cursor = Cursor(shared.bytes, at: splits[w])
             var picker = FieldPicker(fields)
+            var template: FeatureTemplate?
+            var row = [JSONValue?](repeating: nil, count: fields.count)
             let limit = w + 1 < splits.count ? splits[w + 1] : Int.max
-            while let point = cursor.plainPointFeature(properties: &picker) {
-                chunk.locations.append(point)
-                picker.moveValues(into: chunk.values)
+            while true {
+                cursor.skipSpace()
+                if let point = template?.read(&cursor, values: &row) {
+                    chunk.locations.append(point)
+                    for f in row.indices {
+                        chunk.values.append(row[f])
+                        row[f] = nil
+                    }
+                } else {
+                    let start = cursor.offset(in: shared.bytes)
+                    guard let point = cursor.plainPointFeature(properties: &picker) else { break }
+                    chunk.locations.append(point)
+                    picker.moveValues(into: chunk.values)
+                    template = FeatureTemplate(UnsafeBufferPointer(rebasing: shared.bytes[start..<cursor.offset(in: shared.bytes)]), fields: fields)
+                }
                 if cursor.take(UInt8(ascii: ",")) {
                     cursor.skipSpace()
                     guard cursor.offset(in: shared.bytes) >= limit else { continue }
@@ -1155,6 +1169,23 @@ struct Cursor {
         return (count, (high &+ low) >> 32)
     }
 
+    /// Consumes `text` when the bytes here are exactly it (white space included).
+    @inline(__always)
+    mutating func skip(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard end - next >= text.count, let base = text.baseAddress else { return text.isEmpty }
+        var i = 0
+        while text.count - i >= 8 {
+            guard UnsafeRawPointer(next + i).loadUnaligned(as: UInt64.self) == UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) else { return false }
+            i += 8
+        }
+        while i < text.count {
+            guard next[i] == base[i] else { return false }
+            i += 1
+        }
+        next += text.count
+        return true
+    }
+
     /// `word` followed by a delimiter of an object member.
     @inline(__always)
     mutating func word(_ word: StaticString) -> Bool {
@@ -1384,5 +1415,135 @@ public enum CRSName {
         let digits = upper.reversed().prefix { $0.isASCII && $0.isNumber }
         guard (1...9).contains(digits.count) else { return nil }
         return Int(String(digits.reversed()))
+    }
+}
+
+/// The bytes of a plain Point feature as a file writes them, learned from one the one pass read:
+/// the text between its values (keys, punctuation, white space, `"type": "Feature"`) and, for each
+/// value, what it is (a property, or a coordinate). Files write feature after feature alike, so most
+/// features then read as a few comparisons of bytes and their values, several times faster than
+/// the one pass; a feature that differs anywhere is left to the one pass, and teaches the next
+/// template. Equal bytes mean the same keys in the same order as the feature the template came
+/// from, so each property goes where the one pass would put it.
+struct FeatureTemplate {
+    enum Hole {
+        /// A property's value, given to the fields whose bits are set (none: checked only).
+        case property(fields: UInt32)
+        case x, y
+    }
+
+    /// The texts before the holes, and after the last one, one after another.
+    private let text: [UInt8]
+    /// Where each text ends in ``text``: one more than there are holes.
+    private let ends: [Int]
+    private let holes: [Hole]
+
+    /// The template of `feature`, the bytes of one the one pass took, for picking `fields`; `nil`
+    /// when a property's name is not ASCII (the picker compares those as Strings).
+    init?(_ feature: UnsafeBufferPointer<UInt8>, fields: [String]) {
+        var text: [UInt8] = [], ends: [Int] = [], holes: [Hole] = []
+        var keys: [String] = []
+        // Where the scan is: depth 1 is the feature, 2 its properties or geometry, 3 the coordinates.
+        var depth = 0, i = 0
+        var inProperties = false, inCoordinates = false, expectsKey = false
+        var lastKey = ""
+        func hole(_ kind: Hole) {
+            ends.append(text.count)
+            holes.append(kind)
+        }
+        while i < feature.count {
+            let byte = feature[i]
+            switch byte {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                if depth == 2 { inProperties = byte == UInt8(ascii: "{") && lastKey == "properties" }
+                if depth == 3 { inCoordinates = byte == UInt8(ascii: "[") }
+                expectsKey = byte == UInt8(ascii: "{")
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                depth -= 1
+                if depth < 2 { inProperties = false }
+                if depth < 3 { inCoordinates = false }
+            case UInt8(ascii: ","): expectsKey = !inCoordinates
+            case UInt8(ascii: ":"): expectsKey = false
+            case UInt8(ascii: "\""):
+                // A plain string (the one pass took the feature): to its closing quote.
+                guard let close = feature[(i + 1)...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
+                let string = UnsafeBufferPointer(rebasing: feature[(i + 1)..<close])
+                if expectsKey {
+                    lastKey = String(decoding: string, as: UTF8.self)
+                    if inProperties {
+                        guard string.allSatisfy({ $0 < 0x80 }) else { return nil }
+                        keys.append(lastKey)
+                    }
+                } else if inProperties {
+                    hole(.property(fields: 0))
+                    i = close + 1
+                    continue
+                }
+                text.append(contentsOf: feature[i...close])
+                i = close + 1
+                continue
+            case 0x20, 0x0A, 0x0D, 0x09: break
+            default:
+                // A number, true, false or null: a property's value, or a coordinate.
+                var end = i
+                while end < feature.count, !Self.delimiters.contains(feature[end]) { end += 1 }
+                let coordinates = holes.count { if case .property = $0 { false } else { true } }
+                if inProperties {
+                    hole(.property(fields: 0))
+                } else if inCoordinates, coordinates < 2 {
+                    hole(coordinates == 0 ? .x : .y)
+                } else {
+                    return nil
+                }
+                i = end
+                continue
+            }
+            text.append(byte)
+            i += 1
+        }
+        ends.append(text.count)
+        let properties = holes.indices.filter { if case .property = holes[$0] { true } else { false } }
+        guard properties.count == keys.count, holes.count - properties.count == 2 else { return nil }
+        // Each field takes the property of its exact name, else the first whose name differs only in
+        // case: the rule of JSONObject.value(forField:), which the picker follows.
+        var masks = [UInt32](repeating: 0, count: keys.count)
+        for (f, field) in fields.enumerated() {
+            if let k = keys.firstIndex(of: field) ?? keys.firstIndex(where: { JSONObject.sameIgnoringCase($0, field) }) { masks[k] |= 1 << f }
+        }
+        for (k, h) in properties.enumerated() { holes[h] = .property(fields: masks[k]) }
+        (self.text, self.ends, self.holes) = (text, ends, holes)
+    }
+
+    static let delimiters: Set<UInt8> = [UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x0A, 0x0D, 0x09]
+
+    /// A feature whose text between values is the template's, read from `cursor` (moved past it):
+    /// its position, with each field's value put in `values`; `nil`, with the cursor where it was,
+    /// for any other text or a value the one pass would not take.
+    func read(_ cursor: inout Cursor, values: inout [JSONValue?]) -> Coordinate? {
+        let start = cursor
+        let point = text.withUnsafeBufferPointer { text -> Coordinate? in
+            var x = 0.0, y = 0.0, from = 0
+            for (h, hole) in holes.enumerated() {
+                guard cursor.skip(UnsafeBufferPointer(rebasing: text[from..<ends[h]])) else { return nil }
+                from = ends[h]
+                switch hole {
+                case .property(let fields):
+                    guard let value = cursor.scalar(keep: fields != 0) else { return nil }
+                    var remaining = fields
+                    while remaining != 0 {
+                        values[remaining.trailingZeroBitCount] = value
+                        remaining &= remaining - 1
+                    }
+                case .x, .y:
+                    guard let number = cursor.number(), abs(number) <= Parser.maxCoordinate else { return nil }
+                    if case .x = hole { x = number } else { y = number }
+                }
+            }
+            guard cursor.skip(UnsafeBufferPointer(rebasing: text[from...])) else { return nil }
+            return Coordinate(x, y)
+        }
+        if point == nil { cursor = start }
+        return point
     }
 }

@@ -555,6 +555,35 @@ struct ReaderHardeningTests {
             }
         }
 
+        @Test("features read by the template of the one before give what the general path gives, whatever changes from one to the next")
+        func templates() {
+            let base = #"{"type":"Feature","properties":{"id":"D1","elderly":5},"geometry":{"type":"Point","coordinates":[120.1,30.2]}}"#
+            let variants = [
+                #"{"type":"Feature","properties":{"id":"D2","elderly":"7"},"geometry":{"type":"Point","coordinates":[120.2,30.3]}}"#,
+                #"{"type":"Feature","properties":{"id":null,"elderly":true},"geometry":{"type":"Point","coordinates":[-1,0]}}"#,
+                #"{"type":"Feature","properties":{"elderly":5,"id":"D3"},"geometry":{"type":"Point","coordinates":[120.1,30.2]}}"#,
+                #"{"type":"Feature","properties":{"ID":"D4","Elderly":5,"x":1},"geometry":{"type":"Point","coordinates":[120.1,30.2]}}"#,
+                #"{"type":"Feature","properties":{"id":"D5","ID":"d5","elderly":5},"geometry":{"type":"Point","coordinates":[120.1,30.2]}}"#,
+                #"{ "type": "Feature", "properties": { "id": "D6", "elderly": 5 }, "geometry": { "type": "Point", "coordinates": [ 120.1, 30.2 ] } }"#,
+                #"{"type":"Feature","properties":{"id": "D7","elderly":  5},"geometry":{"type":"Point","coordinates":[ 120.1,30.2]}}"#,
+                #"{"type":"Feature","properties":{"id":"D8","elderly":5e1},"geometry":{"type":"Point","coordinates":[120.1,30.2]}}"#,
+                #"{"type":"Feature","properties":{"id":"D9","elderly":5},"geometry":{"type":"Point","coordinates":[2e9,30.2]}}"#,
+                #"{"type":"Feature","properties":{"id":"D10","elderly":5},"geometry":{"type":"Point","coordinates":[1234567890.5,30.2]}}"#,
+                #"{"type":"Feature","properties":{"id":"名","elderly":5},"geometry":{"type":"Point","coordinates":[120.1,30.2]}}"#,
+                #"{"type":"Feature","properties":{"名称":"a","elderly":5},"geometry":{"type":"Point","coordinates":[120.1,30.2]}}"#,
+                #"{"type":"Feature","properties":{"id":"D11","elderly":5},"geometry":{"coordinates":[120.1,30.2],"type":"Point"}}"#,
+                #"{"type":"Feature","properties":{"id":"D12","elderly":5},"geometry":{"type":"Point","coordinates":[120.1,30.2,9]}}"#,
+                #"{"type":"Feature","properties":{"id":"a\"b","elderly":5},"geometry":{"type":"Point","coordinates":[120.1,30.2]}}"#,
+                #"{"type":"Feature","properties":{"id":"D13","elderly":5},"geometry":{"type":"Point","coordinates":[120.1,30.2]},"id":1}"#,
+                #"{"properties":{"id":"D14","elderly":5},"type":"Feature","geometry":{"type":"Point","coordinates":[120.1,30.2]}}"#,
+            ]
+            for variant in variants {
+                // Between features the template was learned from, and then a few times in a row.
+                Self.same(collection([base, base, variant, base, base]))
+                Self.same(collection([base, base, variant, variant, variant, base]))
+            }
+        }
+
         @Test("every combination of member forms and orders gives what the general path gives")
         func combinations() {
             var count = 0
