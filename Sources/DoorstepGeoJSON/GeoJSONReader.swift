@@ -694,6 +694,8 @@ private struct Parser {
             var cursor = Cursor(shared.bytes, at: splits[w])
             var picker = FieldPicker(fields)
             var template: FeatureTemplate?
+            // A feature no template can be made of (property names in other scripts): the one pass reads this chunk.
+            var learns = true
             var row = [JSONValue?](repeating: nil, count: fields.count)
             let limit = w + 1 < splits.count ? splits[w + 1] : Int.max
             while true {
@@ -709,7 +711,10 @@ private struct Parser {
                     guard let point = cursor.plainPointFeature(properties: &picker) else { break }
                     chunk.locations.append(point)
                     picker.moveValues(into: chunk.values)
-                    template = FeatureTemplate(UnsafeBufferPointer(rebasing: shared.bytes[start..<cursor.offset(in: shared.bytes)]), fields: fields)
+                    if learns {
+                        template = FeatureTemplate(UnsafeBufferPointer(rebasing: shared.bytes[start..<cursor.offset(in: shared.bytes)]), fields: fields)
+                        learns = template != nil
+                    }
                 }
                 if cursor.take(UInt8(ascii: ",")) {
                     cursor.skipSpace()
