@@ -4,9 +4,10 @@ import DoorstepLoader
 // PROJ is opened with dlopen(), not linked: libproj pulls in some forty libraries (curl, TLS,
 // Kerberos, LDAP, TIFF, SQLite …) whose ~14,000 relocations every start paid for before its first
 // line ran. Opened on another thread while the layers are read (``PROJLibrary/open()``),
-// it costs a run almost nothing, and commands that never measure (`--help`, `sample`) nothing at
-// all. CPROJ gives the types; the functions come from here (PROJLoadingTests checks each against
-// the header and the linked library, and that the binary needs no PROJ library).
+// it costs a run almost nothing, and commands that never measure (`--help`, `--version`) nothing at
+// all. CPROJ gives the types; the functions come from here, resolved through SharedLibrary
+// (PROJLoadingTests checks each against the header and the linked library, RuntimeLibraryTests that
+// the binary needs no PROJ library).
 
 /// PROJ's C API, opened once, the first time a transformation is made.
 ///

@@ -3,9 +3,10 @@ import DoorstepLoader
 
 // CBC is opened with dlopen() the first time a siting run solves exactly, not linked: libCbcSolver
 // and the dozen libraries it pulls in (Clp, Cgl, Osi, CoinUtils, LAPACK, BLAS, gfortran) carry
-// ~15,000 relocations that every start of every command paid for (~5 ms), and only `site` uses them.
-// CCbc gives the types; the functions come from here, resolved with dlsym() (CbcLoadingTests checks
-// each against the header and the linked library, and that the binary needs no CBC library).
+// ~15,000 relocations that every start of every command paid for, and only `site` uses them.
+// CCbc gives the types; the functions come from here, resolved through SharedLibrary (CbcLoadingTests
+// checks each against the header and the linked library, RuntimeLibraryTests that the binary needs
+// no CBC library).
 
 /// COIN-OR CBC's C interface, opened once, the first time an exact solve needs it.
 ///
