@@ -115,25 +115,16 @@ public struct LayerLoader: Sendable {
         // error must not end the process in the middle of a dlopen().
         let openingPROJ = InBackground { PROJLibrary.open() }
         defer { _ = openingPROJ.result(about: unitsSource.path) }
-        // The facilities, and a demand layer (which, unlike a table, needs no units), are read on other
-        // threads while this one reads the units (whose checks spread over the cores themselves: a
-        // nested concurrentPerform would run on one); what they say comes in the order of reading one
-        // after the other, an error in the units first.
+        // The facilities are read on another thread while this one reads the units (whose checks
+        // spread over the cores themselves: a nested concurrentPerform would run on one); what they
+        // say comes in the order of reading one after the other, an error in the units first. The
+        // demand follows: read beside them it gained no time (the two already keep both cores busy)
+        // and raised the peak memory by a tenth.
         let facilitiesRead = InBackground { () throws(InputError) in
             var warnings: [String] = []
             var all: [Facility] = []
             for source in facilities { all += try loadFacilities(source, warnings: &warnings) }
             return (facilities: all, warnings: warnings)
-        }
-        let demandRead: InBackground<(points: [DemandPoint], method: String, warnings: [String])>?
-        if case .layer = demand {
-            demandRead = InBackground { () throws(InputError) in
-                var warnings: [String] = []
-                let (points, method) = try loadDemand(demand, units: [], warnings: &warnings)
-                return (points, method, warnings)
-            }
-        } else {
-            demandRead = nil
         }
         let unitsResult = Result { () throws(InputError) in
             var warnings: [String] = []
@@ -141,18 +132,10 @@ public struct LayerLoader: Sendable {
             return (units: units, warnings: warnings + isolationWarnings(units, file: unitsSource.path))
         }
         let facilitiesResult = facilitiesRead.result(about: facilities.first?.path ?? unitsSource.path)
-        let demandResult = demandRead?.result(about: unitsSource.path)
         let (units, unitWarnings) = try unitsResult.get()
         let (allFacilities, facilityWarnings) = try facilitiesResult.get()
         var warnings = unitWarnings + facilityWarnings
-        let points: [DemandPoint], method: String
-        if let demandResult {
-            let read = try demandResult.get()
-            (points, method) = (read.points, read.method)
-            warnings += read.warnings
-        } else {
-            (points, method) = try loadDemand(demand, units: units, warnings: &warnings)
-        }
+        let (points, method) = try loadDemand(demand, units: units, warnings: &warnings)
         return Layers(units: units, facilities: allFacilities, demand: points, warnings: warnings, demandMethod: method)
     }
 
