@@ -148,3 +148,22 @@ enum Chromium {
         return (run.stdout, console)
     }
 }
+
+/// Functions resolved at run time (GDAL, PROJ, CBC) compared with the ones the linker finds, the test
+/// target linking those libraries: that a linked function converts to the resolved one's type at
+/// all is the compiler's check of the signature.
+struct LinkedFunctions {
+    /// Per member of the table, whether it is the linked function.
+    private(set) var checked: [String: Bool] = [:]
+
+    mutating func check<F>(_ member: String, _ linked: F, _ resolved: F) {
+        checked[member] = unsafeBitCast(linked, to: UnsafeRawPointer.self) == unsafeBitCast(resolved, to: UnsafeRawPointer.self)
+    }
+
+    /// Expects every function checked to be the linked one, and every member of `table` to be checked
+    /// (a function added to the table must be added to its test too).
+    func expectComplete(_ table: Any, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(checked.filter { !$0.value }.keys.sorted() == [], "resolved to another function than the linked one", sourceLocation: sourceLocation)
+        #expect(Set(Mirror(reflecting: table).children.compactMap(\.label)) == Set(checked.keys), sourceLocation: sourceLocation)
+    }
+}
