@@ -1510,11 +1510,13 @@ struct FeatureTemplate {
         ends.append(text.count)
         let properties = holes.indices.filter { if case .property = holes[$0] { true } else { false } }
         guard properties.count == keys.count, holes.count - properties.count == 2 else { return nil }
-        // Each field takes the property of its exact name, else the first whose name differs only in
-        // case: the rule of JSONObject.value(forField:), which the picker follows.
+        // Which property each field takes, found by the one lookup rule (JSONObject.value(forField:),
+        // which the picker follows) in an object of the keys holding their own places.
+        var places = JSONObject(reservingCapacity: keys.count)
+        for (k, key) in keys.enumerated() { places.appendUnchecked(key, .number(Double(k))) }
         var masks = [UInt32](repeating: 0, count: keys.count)
         for (f, field) in fields.enumerated() {
-            if let k = keys.firstIndex(of: field) ?? keys.firstIndex(where: { JSONObject.sameIgnoringCase($0, field) }) { masks[k] |= 1 << f }
+            if case .number(let k)? = places.value(forField: field) { masks[Int(k)] |= 1 << f }
         }
         for (k, h) in properties.enumerated() { holes[h] = .property(fields: masks[k]) }
         (self.text, self.ends, self.holes) = (text, ends, holes)
