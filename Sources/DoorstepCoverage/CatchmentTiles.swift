@@ -1,38 +1,6 @@
 import DoorstepCRS
 import DoorstepGeometry
 import Foundation
-import Synchronization
-
-/// Runs `body` for 0..<count on every core, each worker with its own state (a GEOS context, a PROJ
-/// projector …), handing out the items one by one so that slow items do not hold a worker back.
-func parallelMap<State, Result: Sendable>(
-    _ order: [Int], count: Int, makeState: @Sendable () throws -> State,
-    _ body: @Sendable (inout State, Int) throws -> Result
-) throws -> [Result] {
-    let next = Mutex(0)
-    let results = Mutex([Result?](repeating: nil, count: count))
-    let failure = Mutex<(any Error)?>(nil)
-    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, order.count))
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
-        do {
-            var state = try makeState()
-            while true {
-                let position = next.withLock { value in
-                    defer { value += 1 }
-                    return value
-                }
-                guard position < order.count, failure.withLock({ $0 == nil }) else { return }
-                let item = order[position]
-                let result = try body(&state, item)
-                results.withLock { $0[item] = result }
-            }
-        } catch {
-            failure.withLock { $0 = $0 ?? error }
-        }
-    }
-    if let error = failure.withLock({ $0 }) { throw error }
-    return results.withLock { $0.map { $0! } }
-}
 
 /// The catchment of one kind, cut into square tiles.
 ///

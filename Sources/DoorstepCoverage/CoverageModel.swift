@@ -262,8 +262,10 @@ public enum CoverageModel {
         guard let box = Envelope(of: units.lazy.flatMap(\.geometry.coordinates)) else { return (layers, Array(layers.demand.indices)) }
         let inside = box.expanded(by: 1e-7), reaching = margin(around: box, metres: metres)
         let demand = layers.demand.indices.filter { inside.contains(layers.demand[$0].location) }
+        // Mostly all of it (one zone): shared, not copied point by point.
+        let nearDemand = demand.count == layers.demand.count ? layers.demand : demand.map { layers.demand[$0] }
         return (
-            Layers(units: units, facilities: layers.facilities.filter { reaching.contains($0.location) }, demand: demand.map { layers.demand[$0] }),
+            Layers(units: units, facilities: layers.facilities.filter { reaching.contains($0.location) }, demand: nearDemand),
             demand
         )
     }

@@ -41,7 +41,9 @@ extension LayerLoader {
             var collection = try read(layer, request, warnings: &warnings)
             let points: [DemandPoint]
             if let columns = collection.points {
+                collection.points = nil
                 points = try demandPoints(columns, file: layer.path)
+                FreedElsewhere.free(consume columns, count: points.count)
             } else {
                 let features = collection.features
                 collection.features = []
@@ -50,7 +52,7 @@ extension LayerLoader {
                     return try place(try countAreas(features, file: layer.path), noun: "polygon", file: layer.path, warnings: &warnings)
                 }
                 points = try demandPoints(features, file: layer.path)
-                FreedElsewhere.free(consume features)
+                FreedElsewhere.free(consume features, count: points.count)
             }
             return (points, "\(DemandPlacementSummary.grouped(points.count)) demand points from \(Self.fileName(layer.path))")
         case .table(let table, let join):
@@ -149,17 +151,19 @@ extension LayerLoader {
     }
 }
 
-/// Frees a large layer's features on another core: the 300,000 small objects of a demand layer,
-/// done with once its points are taken, cost the main thread as long to free as a phase of the
+/// Frees a large layer's features or columns on another core: the 300,000 small values of a demand
+/// layer, done with once its points are taken, cost the main thread as long to free as a phase of the
 /// analysis.
-final class FreedElsewhere: @unchecked Sendable {
-    private var features: [Feature]
+enum FreedElsewhere {
+    static func free<Value>(_ value: consuming Value, count: Int) {
+        guard count >= 50_000 else { return }
+        let held = Held(value)
+        DispatchQueue.global(qos: .utility).async { held.value = nil }
+    }
 
-    private init(_ features: consuming [Feature]) { self.features = features }
+    private final class Held<Value>: @unchecked Sendable {
+        var value: Value?
 
-    static func free(_ features: consuming [Feature]) {
-        guard features.count >= 50_000 else { return }
-        let held = FreedElsewhere(features)
-        DispatchQueue.global(qos: .utility).async { held.features = [] }
+        init(_ value: consuming Value) { self.value = value }
     }
 }

@@ -1,4 +1,5 @@
 import DoorstepCRS
+import Foundation
 import DoorstepGeometry
 import Synchronization
 
@@ -203,19 +204,26 @@ public struct StraightLineMeasure: ReachMeasure {
     public func unreachable(sites: [Coordinate]) -> [Int] { [] }
 
     public func nearestDistances(from sites: [Coordinate], within limit: Double) -> [Double?] {
-        let index = PointIndex(points: sites, cellSize: limit)
-        return demand.map { index.nearestDistance(to: $0, within: limit) }
+        let index = PointIndex(points: sites, cellSize: limit), demand = self.demand
+        return parallelArray(count: demand.count) { index.nearestDistance(to: demand[$0], within: limit) }
     }
 
     public func reach(from sites: [Coordinate], within limit: Double) -> ReachTable {
-        let index = demandIndex(limit)
-        var table = ReachTable()
-        for site in sites {
-            table.append(
-                index.indexes(within: limit, of: site).map { i in
-                    (i, ((demand[i].x - site.x) * (demand[i].x - site.x) + (demand[i].y - site.y) * (demand[i].y - site.y)).squareRoot())
-                })
+        let index = demandIndex(limit), demand = self.demand
+        // Runs of sites on every core, their rows joined in order.
+        let partCount = min(4 * ProcessInfo.processInfo.activeProcessorCount, max(1, sites.count / 16))
+        let parts = parallelArray(count: partCount, minimumPart: 1) { part in
+            var table = ReachTable()
+            for site in sites[sites.count * part / partCount..<sites.count * (part + 1) / partCount] {
+                table.append(
+                    index.indexes(within: limit, of: site).map { i in
+                        (i, ((demand[i].x - site.x) * (demand[i].x - site.x) + (demand[i].y - site.y) * (demand[i].y - site.y)).squareRoot())
+                    })
+            }
+            return table
         }
+        guard var table = parts.first else { return ReachTable() }
+        for part in parts.dropFirst() { table.append(contentsOf: part) }
         return table
     }
 

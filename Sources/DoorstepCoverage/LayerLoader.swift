@@ -517,28 +517,13 @@ public struct LayerLoader: Sendable {
     }
 
     /// Demand points from a layer read as columns of the id and weight fields (in that order), made
-    /// in parts on all cores; an error is that of the first bad point, as one pass would find it.
+    /// on all cores; an error is that of the first bad point, as one pass would find it.
     func demandPoints(_ columns: PointColumns, file: String) throws(InputError) -> [DemandPoint] {
-        let count = columns.locations.count
-        let partCount = count < 50_000 ? 1 : 4 * ProcessInfo.processInfo.activeProcessorCount
-        let parts: [Result<[DemandPoint], InputError>]
-        do {
-            parts = try parallelMap(Array(0..<partCount), count: partCount, makeState: {}) { _, part in
-                Result { () throws(InputError) in
-                    try (count * part / partCount..<count * (part + 1) / partCount).map { index throws(InputError) in
-                        try demandPoint(
-                            at: columns.locations[index], id: columns.values[0][index], weight: columns.values[1][index],
-                            featureID: nil, index: index, file: file)
-                    }
-                }
-            }
-        } catch {
-            throw InputError(file: file, message: "the demand points were not made (\(error))")
+        try parallelArray(count: columns.locations.count) { index throws(InputError) in
+            try demandPoint(
+                at: columns.locations[index], id: columns.values[0][index], weight: columns.values[1][index],
+                featureID: nil, index: index, file: file)
         }
-        var demand: [DemandPoint] = []
-        demand.reserveCapacity(count)
-        for part in parts { demand += try part.get() }
-        return demand
     }
 
     /// One demand point: its id from the id field, else the feature's own id, else its index; its

@@ -18,8 +18,14 @@ final class ProjectedDemand {
         locations = demand.map(\.location)
     }
 
-    /// The metres of the points at `indices` (into the demand given at the start), in their order.
+    /// The metres of the points at `indices` (ascending, into the demand given at the start), in their order.
     func metres(of indices: [Int], in projection: MetricProjection) throws(CRSError) -> [Coordinate] {
+        // Mostly every point, ascending (one zone): projected straight, without gathering.
+        if indices.count == locations.count, zones[projection] == nil {
+            let all = try projection.project(locations)
+            zones[projection] = all
+            return all
+        }
         var zone = zones.removeValue(forKey: projection) ?? [Coordinate](repeating: Coordinate(.nan, .nan), count: locations.count)
         let missing = indices.filter { zone[$0].x.isNaN }
         if !missing.isEmpty {

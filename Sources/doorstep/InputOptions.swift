@@ -212,6 +212,7 @@ struct InputOptions: ParsableArguments {
             facilities: paths.facilities.map { LayerSource(parsing: $0, crs: facilitiesCRS, encoding: encoding) },
             demand: demandSource(paths.demand, crs: demandCRS))
         }
+        HeldUntilExit.hold(layers)
         for warning in layers.warnings { Console.warn(warning) }
         if demandTable != nil || !layers.demand.isEmpty && layers.demandMethod.hasPrefix("demand from") { Console.note(layers.demandMethod) }
         return layers
