@@ -248,7 +248,7 @@ public enum CoverageModel {
     public static func zones(of units: [PlanningUnit]) throws -> [(MetricProjection, [Int])] {
         var groups: [MetricProjection: [Int]] = [:]
         for (u, unit) in units.enumerated() {
-            guard let envelope = Envelope(of: unit.geometry.coordinates) else {
+            guard let envelope = unit.geometry.envelope else {
                 throw CoverageError("unit \(unit.code) has no coordinates")
             }
             groups[MetricProjection(around: envelope), default: []].append(u)
@@ -259,7 +259,7 @@ public enum CoverageModel {
     /// The demand inside the units' longitude/latitude envelope (with its indexes in `layers`) and the
     /// facilities that can reach it.
     static func nearby(_ layers: Layers, units: [PlanningUnit], reach metres: Double) -> (layers: Layers, demand: [Int]) {
-        guard let box = Envelope(of: units.lazy.flatMap(\.geometry.coordinates)) else { return (layers, Array(layers.demand.indices)) }
+        guard let box = Envelope.around(units.lazy.map(\.geometry.envelope)) else { return (layers, Array(layers.demand.indices)) }
         let inside = box.expanded(by: 1e-7), reaching = margin(around: box, metres: metres)
         let demand = layers.demand.indices.filter { inside.contains(layers.demand[$0].location) }
         // Mostly all of it (one zone): shared, not copied point by point.
@@ -404,12 +404,12 @@ struct UnitWork: Sendable {
     func run() throws -> [UnitResult] {
         var envelopes: [Envelope] = []
         for (unit, geometry) in zip(units, projectedUnits) {
-            guard let envelope = Envelope(of: geometry.coordinates) else { throw CoverageError("unit \(unit.code) has no coordinates") }
+            guard let envelope = geometry.envelope else { throw CoverageError("unit \(unit.code) has no coordinates") }
             envelopes.append(envelope)
         }
         let tiles = try timed(timings, "catchments") { try plans.map { plan in try plan.catchment.map { try CatchmentTiles($0, covering: envelopes) } } }
         // Largest units first, so that no worker is left with one big district at the end.
-        let sizes = projectedUnits.map(\.coordinates.count)
+        let sizes = projectedUnits.map(\.coordinateCount)
         let order = projectedUnits.indices.sorted { sizes[$0] > sizes[$1] }
         return try timed(timings, "per-unit work") {
             try parallelMap(order, count: units.count, makeState: { try Worker(projection: projection) }) { worker, u in

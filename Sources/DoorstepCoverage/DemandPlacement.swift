@@ -182,7 +182,7 @@ public struct DemandPlacement: Sendable, Equatable {
         // Largest envelope first, so that no worker is left with one big area at the end. Degrees only
         // order the work here; nothing is measured in them.
         let sizes = areas.map { area in
-            Envelope(of: area.geometry.coordinates).map { ($0.maxX - $0.minX) * ($0.maxY - $0.minY) } ?? 0
+            area.geometry.envelope.map { ($0.maxX - $0.minX) * ($0.maxY - $0.minY) } ?? 0
         }
         let order = areas.indices.sorted { sizes[$0] != sizes[$1] ? sizes[$0] > sizes[$1] : $0 < $1 }
         let outcomes: [AreaOutcome]
@@ -337,7 +337,7 @@ public struct DemandPlacement: Sendable, Equatable {
 
         let projector = try worker.projector(for: MetricProjection(around: envelope))
         let metric = try projector.project(value)
-        guard let box = Envelope(of: metric.coordinates) else {
+        guard let box = metric.envelope else {
             throw DemandPlacementError(area: area.id, "area \(area.id) has an empty polygon")
         }
         let grid = try gridPoints(in: box, of: area, inside: prepared, projector: projector)

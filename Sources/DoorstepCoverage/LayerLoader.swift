@@ -362,7 +362,7 @@ public struct LayerLoader: Sendable {
 
     /// Refuses a unit with no coordinates, or one wider than any Chinese unit (see ``maximumUnitSpan``).
     func checkExtent(_ geometry: GeometryValue, code: String, index: Int, file: String) throws(InputError) {
-        guard let box = Envelope(of: geometry.coordinates) else {
+        guard let box = geometry.envelope else {
             throw .feature(index, in: file, "unit \(code) has an empty \(geometry.typeName) (no coordinates); a unit needs an area")
         }
         let width = box.maxX - box.minX, height = box.maxY - box.minY
@@ -381,7 +381,7 @@ public struct LayerLoader: Sendable {
     /// envelope's corner, so each looks only at its neighbours and stops at the first near one.
     func isolationWarnings(_ units: [PlanningUnit], file: String) -> [String] {
         guard units.count > 1 else { return [] }
-        let boxes = units.map { Envelope(of: $0.geometry.coordinates) }
+        let boxes = units.map { $0.geometry.envelope }
         struct Cell: Hashable { var x: Int, y: Int }
         func cell(_ box: Envelope) -> Cell { Cell(x: Int(box.minX.rounded(.down)), y: Int(box.minY.rounded(.down))) }
         var buckets: [Cell: [Int]] = [:]

@@ -113,26 +113,41 @@ public struct GeoJSONWriter: Sendable {
 
     /// `value` with at most `decimals` decimals and no trailing zeros: 120.1500000 → 120.15.
     static func writeFixed(_ value: Double, decimals: Int, to out: inout [UInt8]) {
-        let scale = pow(10, Double(decimals))
+        let scale = Cursor.powerOfTen(decimals)
         var scaled = (value * scale).rounded()
         // Beyond what UInt64 holds (never a longitude or latitude): Swift's own shortest form.
-        guard scaled.isFinite, abs(scaled) < 1.8e19 else {
-            out.append(contentsOf: Array((value.isFinite ? "\(value)" : "null").utf8))
+        guard (0...22).contains(decimals), scaled.isFinite, abs(scaled) < 1.8e19 else {
+            out.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
             return
         }
         if scaled == 0 { scaled = 0 }  // no "-0"
         if scaled < 0 { out.append(UInt8(ascii: "-")) }
         let magnitude = UInt64(abs(scaled))
         let divisor = UInt64(scale)
-        out.append(contentsOf: Array(String(magnitude / divisor).utf8))
+        writeDigits(magnitude / divisor, to: &out)
         var fraction = magnitude % divisor
         guard fraction != 0 else { return }
         var digits = decimals
         while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
         out.append(UInt8(ascii: "."))
-        let text = String(fraction)
-        out.append(contentsOf: [UInt8](repeating: UInt8(ascii: "0"), count: digits - text.utf8.count))
-        out.append(contentsOf: Array(text.utf8))
+        writeDigits(fraction, width: digits, to: &out)
+    }
+
+    /// The decimal digits of `n`, at least `width` of them (leading zeros), written in place: a
+    /// String per number cost a third of writing a gap layer.
+    static func writeDigits(_ n: UInt64, width: Int = 1, to out: inout [UInt8]) {
+        var count = 1, rest = n
+        while rest >= 10 {
+            rest /= 10
+            count += 1
+        }
+        let start = out.count, total = max(count, width)
+        out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: total))
+        rest = n
+        for at in stride(from: start + total - 1, through: start + total - count, by: -1) {
+            out[at] = UInt8(ascii: "0") + UInt8(rest % 10)
+            rest /= 10
+        }
     }
 
     /// Any JSON value; integral numbers are written without a fraction.
@@ -144,7 +159,8 @@ public struct GeoJSONWriter: Sendable {
             if !n.isFinite {
                 out.append(contentsOf: Array("null".utf8))
             } else if n == n.rounded(), abs(n) < 9e15 {
-                out.append(contentsOf: Array(String(Int64(n)).utf8))
+                if n < 0 { out.append(UInt8(ascii: "-")) }
+                writeDigits(UInt64(abs(n)), to: &out)
             } else {
                 out.append(contentsOf: Array("\(n)".utf8))
             }
@@ -170,6 +186,12 @@ public struct GeoJSONWriter: Sendable {
 
     static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // Most strings need no escape: their bytes are copied whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])

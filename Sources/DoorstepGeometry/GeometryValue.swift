@@ -52,6 +52,33 @@ public indirect enum GeometryValue: Hashable, Sendable {
         }
     }
 
+    /// The smallest envelope around every coordinate (as `Envelope(of: coordinates)`), found without
+    /// gathering them into one array; `nil` when there are none.
+    ///
+    /// ```swift
+    /// GeometryValue.lineString([Coordinate(0, 0), Coordinate(2, 1)]).envelope   // 0…2 × 0…1
+    /// ```
+    public var envelope: Envelope? {
+        switch self {
+        case .point(let c): Envelope(minX: c.x, minY: c.y, maxX: c.x, maxY: c.y)
+        case .multiPoint(let cs), .lineString(let cs): Envelope(of: cs)
+        case .multiLineString(let runs), .polygon(let runs): Envelope.around(runs.lazy.map { Envelope(of: $0) })
+        case .multiPolygon(let polygons): Envelope.around(polygons.lazy.map { Envelope.around($0.lazy.map { Envelope(of: $0) }) })
+        case .geometryCollection(let parts): Envelope.around(parts.lazy.map(\.envelope))
+        }
+    }
+
+    /// How many coordinates ``coordinates`` holds, counted without gathering them.
+    public var coordinateCount: Int {
+        switch self {
+        case .point: 1
+        case .multiPoint(let cs), .lineString(let cs): cs.count
+        case .multiLineString(let runs), .polygon(let runs): runs.reduce(0) { $0 + $1.count }
+        case .multiPolygon(let polygons): polygons.reduce(0) { $0 + $1.reduce(0) { $0 + $1.count } }
+        case .geometryCollection(let parts): parts.reduce(0) { $0 + $1.coordinateCount }
+        }
+    }
+
     /// The same geometry with every coordinate transformed.
     public func mapCoordinates(_ transform: (Coordinate) throws -> Coordinate) rethrows -> GeometryValue {
         switch self {
@@ -200,7 +227,9 @@ public struct Envelope: Hashable, Sendable {
         self.maxY = maxY
     }
 
-    /// The smallest envelope around `coordinates`, or `nil` when there are none.
+    /// The smallest envelope around `coordinates`, or `nil` when there are none. Inlinable, so that
+    /// other modules get it specialised: generic, it cost a witness call per coordinate.
+    @inlinable
     public init?<S: Sequence>(of coordinates: S) where S.Element == Coordinate {
         var iterator = coordinates.makeIterator()
         guard let first = iterator.next() else { return nil }
@@ -240,6 +269,15 @@ public struct Envelope: Hashable, Sendable {
 
     public func expanded(by distance: Double) -> Envelope {
         Envelope(minX: minX - distance, minY: minY - distance, maxX: maxX + distance, maxY: maxY + distance)
+    }
+
+    /// The smallest envelope around those given; `nil` when none is given.
+    @inlinable
+    public static func around(_ envelopes: some Sequence<Envelope?>) -> Envelope? {
+        envelopes.reduce(nil) { sum, next in
+            guard let sum else { return next }
+            return next.map(sum.union) ?? sum
+        }
     }
 
     public func union(_ other: Envelope) -> Envelope {

@@ -147,7 +147,7 @@ public enum PlanGeometry {
         case .lineString(let cs): return halfway([cs])
         case .multiLineString(let lines): return halfway(lines)
         case .polygon, .multiPolygon:
-            guard let envelope = Envelope(of: geometry.coordinates) else { return nil }
+            guard let envelope = geometry.envelope else { return nil }
             let centre = Coordinate((envelope.minX + envelope.maxX) / 2, (envelope.minY + envelope.maxY) / 2)
             return contains(geometry, centre) ? centre : geometry.coordinates.first
         case .geometryCollection(let parts): return parts.lazy.compactMap(representativePoint).first
@@ -256,7 +256,7 @@ extension Registry {
             guard geometry.isValid else { return (index, index, "is not a valid polygon (\(geometry.validityReason)); so is") }
             geometries.append(geometry)
         }
-        let envelopes = areas.map { Envelope(of: $0.geometry.coordinates) }
+        let envelopes = areas.map { $0.geometry.envelope }
         for j in areas.indices {
             for i in 0..<j {
                 guard let a = envelopes[i], let b = envelopes[j], a.intersects(b) else { continue }
@@ -325,7 +325,7 @@ extension Registry {
             let before = try String.fetchAll(db, sql: "SELECT name FROM plan_area ORDER BY id")
             try db.execute(sql: "DELETE FROM plan_area")
             for area in areas {
-                let envelope = Envelope(of: area.geometry.coordinates)
+                let envelope = area.geometry.envelope
                 try db.execute(
                     sql: "INSERT INTO plan_area (name, district, theme, series, geometry, min_x, min_y, max_x, max_y) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     arguments: [
@@ -350,7 +350,7 @@ extension Registry {
             var ids: [Int64] = []
             let now = Self.now()
             for road in roads {
-                let envelope = Envelope(of: road.geometry.coordinates)
+                let envelope = road.geometry.envelope
                 try db.execute(
                     sql: """
                         INSERT INTO planned_road (class, width_m, district, planned_year, geometry, min_x, min_y, max_x, max_y, source, created_at)

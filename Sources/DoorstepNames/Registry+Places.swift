@@ -134,7 +134,7 @@ extension Registry {
         }
         try validate(draft)
         let parts = NameParts(draft.name, type: type)
-        let envelope = draft.geometry.flatMap { Envelope(of: $0.coordinates) }
+        let envelope = draft.geometry.flatMap { $0.envelope }
         let keys = NameKeys(draft.name)
         try db.cachedStatement(
             sql: """
@@ -260,7 +260,7 @@ extension Registry {
             try Self.validate(after.record)
             let parts = NameParts(after.name, type: try Self.types(db)[after.type])
             let keys = NameKeys(after.name)
-            let envelope = after.geometry.flatMap { Envelope(of: $0.coordinates) }
+            let envelope = after.geometry.flatMap { $0.envelope }
             try db.execute(
                 sql: """
                     UPDATE place SET name = ?, proper = ?, generic = ?, type = ?, district = ?, town = ?, geometry = ?,

@@ -98,7 +98,7 @@ public struct ReportData: Sendable {
             }
         }
         progress("drawing the catchments")
-        let extent = Envelope(of: layers.units.lazy.flatMap(\.geometry.coordinates)) ?? Envelope(minX: 120, minY: 30, maxX: 120, maxY: 30)
+        let extent = Envelope.around(layers.units.lazy.map(\.geometry.envelope)) ?? Envelope(minX: 120, minY: 30, maxX: 120, maxY: 30)
         func reach(_ facilities: [Facility], _ kind: String, _ radius: Double) throws -> GeometryValue? {
             let sites = facilities.filter { $0.kind == kind }.map(\.location)
             return sites.isEmpty ? nil : try CoverageModel.catchment(of: sites, radius: radius, settings: settings, around: extent)

@@ -130,7 +130,7 @@ public struct ReportHTML {
     }
 
     var extent: Envelope {
-        Envelope(of: data.unitGeometries.values.lazy.flatMap(\.coordinates)) ?? Envelope(minX: 120, minY: 30, maxX: 120.1, maxY: 30.1)
+        Envelope.around(data.unitGeometries.values.lazy.map(\.envelope)) ?? Envelope(minX: 120, minY: 30, maxX: 120.1, maxY: 30.1)
     }
 
     func map(kind: String, radius: Double, colourIndex: Int) -> String {
@@ -164,7 +164,7 @@ public struct ReportHTML {
         // Unit names where they fit.
         svg += "<g class=\"labels\" font-size=\"9\" text-anchor=\"middle\">"
         for row in rows {
-            guard let geometry = data.unitGeometries[row.code], let box = Envelope(of: geometry.coordinates),
+            guard let geometry = data.unitGeometries[row.code], let box = geometry.envelope,
                 case .point(let inside)? = try? Geometry(geometry, in: context).pointOnSurface().value()
             else { continue }
             let boxWidth = (box.maxX - box.minX) * frame.shrink * frame.scale

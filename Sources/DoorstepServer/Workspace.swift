@@ -107,7 +107,7 @@ public final class Workspace: Sendable {
         self.collections = collections
         self.collectionIndex = Dictionary(collections.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.rowsByKind = rowsByKind
-        self.unitEnvelopes = layers.units.map { Envelope(of: $0.geometry.coordinates) }
+        self.unitEnvelopes = layers.units.map { $0.geometry.envelope }
     }
 
     public func collection(_ id: String) -> ServedCollection? {
@@ -161,7 +161,7 @@ public struct ServedCollection: Sendable {
             writer.write(feature, to: &out)
             return out
         }
-        envelopes = features.map { $0.geometry.flatMap { Envelope(of: $0.coordinates) } }
+        envelopes = features.map { $0.geometry.flatMap { $0.envelope } }
         var positions: [String: Int] = [:]
         for (index, feature) in features.enumerated() {
             if let text = feature.id?.textValue, positions[text] == nil { positions[text] = index }
