@@ -173,6 +173,12 @@ struct GeoJSONTests {
             #expect(String(decoding: out, as: UTF8.self) == #"{"type":"LineString","coordinates":[[120.1234568,30.5],[0,-12.0000004]]}"#)
         }
 
+        @Test("whole numbers without a fraction or -0, others in Swift's shortest form; strings escaped only where needed")
+        func values() {
+            let value: JSONValue = .array([-5, 0, .number(-0.0), 1_234_567_890_123, 0.25, "plain 老年食堂", "a\"b\\c\nd\u{1}"])
+            #expect(GeoJSONWriter.json(value) == #"[-5,0,0,1234567890123,0.25,"plain 老年食堂","a\"b\\c\nd\u0001"]"#)
+        }
+
         @Test("an output that cannot be written leaves nothing behind")
         func atomicWrite() throws {
             let folder = try TemporaryFolder()

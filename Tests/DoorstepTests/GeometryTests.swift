@@ -170,6 +170,24 @@ struct GeometryTests {
         }
     }
 
+    @Suite("Envelopes")
+    struct Envelopes {
+        static let ring: [Coordinate] = [.init(0, 0), .init(4, -1), .init(5, 3), .init(0, 0)]
+        static let hole: [Coordinate] = [.init(1, 0), .init(2, 0), .init(2, 1), .init(1, 0)]
+
+        @Test(
+            "a geometry's envelope and coordinate count are those of its gathered coordinates",
+            arguments: [
+                GeometryValue.point(.init(7, -2)), .multiPoint([.init(1, 1), .init(-3, 9)]), .lineString(ring), .multiLineString([ring, [.init(9, 9)]]),
+                .polygon([ring, hole]), .multiPolygon([[ring], [[.init(-8, 2), .init(-7, 2), .init(-7, 3), .init(-8, 2)]]]),
+                .geometryCollection([.point(.init(20, 20)), .polygon([ring])]), .multiPolygon([]), .geometryCollection([]), .polygon([[], ring]),
+            ])
+        func sameAsGathered(geometry: GeometryValue) {
+            #expect(geometry.envelope == Envelope(of: geometry.coordinates))
+            #expect(geometry.coordinateCount == geometry.coordinates.count)
+        }
+    }
+
     @Suite("Indexes")
     struct Indexes {
         @Test("STRtree answers envelope queries")
