@@ -177,4 +177,67 @@ struct DiscPruningTests {
         let catchment = try DiscCatchment(sites: PointIndex(points: crowded, cellSize: 500), radius: 500, quadrantSegments: 16)
         #expect(catchment.necessary(crowded, over: Self.tile).count < 150)
     }
+
+    /// The rule cell by cell, as ``DiscCatchment/necessary(_:over:)`` was first written: every cell of
+    /// each disc's square tested, no runs.
+    static func necessaryByCells(_ catchment: DiscCatchment, _ centres: [Coordinate], over tile: Envelope) -> [Coordinate] {
+        guard centres.count > 2 else { return centres }
+        let grid = TileGrid(tile, cell: max(catchment.radius / 16, (tile.maxX - tile.minX) / 256))
+        func covers(_ c: Coordinate, _ i: Int, _ j: Int) -> Bool {
+            let cell = grid.cell(i, j)
+            let dx = max(abs(cell.minX - c.x), abs(cell.maxX - c.x)), dy = max(abs(cell.minY - c.y), abs(cell.maxY - c.y))
+            return dx * dx + dy * dy <= catchment.inradius * catchment.inradius
+        }
+        func mayMeet(_ c: Coordinate, _ i: Int, _ j: Int) -> Bool {
+            let cell = grid.cell(i, j)
+            let dx = max(cell.minX - c.x, 0, c.x - cell.maxX), dy = max(cell.minY - c.y, 0, c.y - cell.maxY)
+            return dx * dx + dy * dy <= catchment.radius * catchment.radius * (1 + 1e-9)
+        }
+        func eachCell(around c: Coordinate, _ body: (Int, Int) -> Void) {
+            grid.forEachRow(meeting: Envelope(around: c, reach: catchment.radius)) { j, columns, _ in for i in columns { body(i, j) } }
+        }
+        var count = [Int32](repeating: 0, count: grid.columns * grid.rows)
+        for c in centres { eachCell(around: c) { i, j in if covers(c, i, j) { count[grid.index(i, j)] += 1 } } }
+        var kept: [Coordinate] = []
+        for c in centres {
+            var redundant = true
+            eachCell(around: c) { i, j in
+                if mayMeet(c, i, j), count[grid.index(i, j)] - (covers(c, i, j) ? 1 : 0) < 1 { redundant = false }
+            }
+            if redundant {
+                eachCell(around: c) { i, j in if covers(c, i, j) { count[grid.index(i, j)] -= 1 } }
+            } else {
+                kept.append(c)
+            }
+        }
+        return kept
+    }
+
+    @Test("runs of cells found by bisection keep exactly the discs that testing every cell keeps", arguments: [250.0, 500, 1000])
+    func runsAsCells(radius: Double) throws {
+        var random = SeededGenerator(seed: UInt64(radius))
+        for round in 0..<40 {
+            // Sites inside the tile, around it (their discs reach in), on cell edges, and doubled.
+            var sites = (0..<(20 + 10 * round)).map { _ in
+                Coordinate(.random(in: -radius...(4000 + radius), using: &random), .random(in: -radius...(4000 + radius), using: &random))
+            }
+            sites += sites.prefix(5).map { Coordinate(($0.x / 62.5).rounded() * 62.5, ($0.y / 62.5).rounded() * 62.5) } + sites.prefix(3)
+            let catchment = try DiscCatchment(sites: PointIndex(points: sites, cellSize: radius), radius: radius, quadrantSegments: 16)
+            #expect(catchment.necessary(sites, over: Self.tile) == Self.necessaryByCells(catchment, sites, over: Self.tile))
+        }
+    }
+
+    @Test("a run is where the test holds, whatever column the search starts beside")
+    func runBisection() {
+        var random = SeededGenerator(seed: 11)
+        for _ in 0..<2_000 {
+            let columns = 0...Int.random(in: 0...40, using: &random)
+            let low = Int.random(in: -5...45, using: &random), high = low + Int.random(in: -1...20, using: &random)
+            let holds = { (i: Int) in i >= low && i <= high }
+            let expected = columns.filter(holds)
+            let middle = expected.isEmpty ? Int.random(in: -3...45, using: &random) : Int.random(in: (low - 1)...(high + 1), using: &random)
+            let run = TileGrid.run(of: columns, around: middle, where: holds)
+            #expect(run.map(Array.init) ?? [] == expected, "\(columns) \(low)...\(high) around \(middle)")
+        }
+    }
 }
