@@ -27,10 +27,15 @@ public enum PROJLibrary {
     /// PROJ's functions, or why there are none.
     static func functions() throws(CRSError) -> PROJFunctions { try loaded.get() }
 
-    /// Loads PROJ now, unless it is loaded (a second caller meanwhile waits): for a thread that
-    /// prepares it while another reads the layers. That thread must be waited for before the
-    /// process exits, which must not run while dlopen() is half done.
-    public static func open() { _ = loaded }
+    /// Loads PROJ now, unless it is loaded (a second caller meanwhile waits), and builds one
+    /// projection, which sets PROJ up (its settings, the search for proj.db: milliseconds the first
+    /// projection would otherwise pay on the main thread): for a thread that prepares it while
+    /// another reads the layers. That thread must be waited for before the process exits, which must
+    /// not run while dlopen() is half done.
+    public static func open() {
+        guard case .success = loaded else { return }
+        _ = try? PROJTransform(definition: "+proj=tmerc +lon_0=120 +ellps=WGS84", anglesInDegrees: true)
+    }
 
     static func load(_ names: [String]) -> Result<PROJFunctions, CRSError> {
         SharedLibrary.load(names) { library throws(SharedLibrary.Unavailable) in try PROJFunctions(library) }

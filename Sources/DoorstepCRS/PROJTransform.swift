@@ -15,13 +15,22 @@ public final class PROJTransform {
     private let context: OpaquePointer
     private let transform: OpaquePointer
     /// Whether positions are given and taken in degrees for an operation whose angles are radians.
-    private var anglesInDegrees = false
+    private let anglesInDegrees: Bool
 
     /// PROJ's factor from degrees to radians (its `DEG_TO_RAD`, the `unitconvert` step's factor).
     static let radiansPerDegree = 0.017453292519943296
 
     /// A transformation PROJ builds from a definition alone (`+proj=pipeline …`), without its database.
-    public init(definition: String) throws(CRSError) {
+    ///
+    /// With `anglesInDegrees`, a single operation whose angles are radians (`+proj=tmerc …`) takes and
+    /// gives degrees: converted here as a `+proj=unitconvert +xy_in=deg +xy_out=rad` step would
+    /// (× `DEG_TO_RAD` forward, ÷ inverse), to the same bits, without the pipeline's cost per point of
+    /// a second step (a third of the time of projecting).
+    ///
+    /// ```swift
+    /// let tmerc = try PROJTransform(definition: "+proj=tmerc +lon_0=120 +ellps=WGS84", anglesInDegrees: true)
+    /// ```
+    public init(definition: String, anglesInDegrees: Bool = false) throws(CRSError) {
         let proj = try PROJLibrary.functions()
         guard let context = proj.contextCreate() else { throw CRSError("PROJ: cannot create a context") }
         _ = proj.logLevel(context, PJ_LOG_NONE)
@@ -33,18 +42,6 @@ public final class PROJTransform {
         self.proj = proj
         self.context = context
         self.transform = transform
-    }
-
-    /// A single operation whose angles are radians (`+proj=tmerc …`), taking and giving degrees:
-    /// converted here as a `+proj=unitconvert +xy_in=deg +xy_out=rad` step would (× `DEG_TO_RAD`
-    /// forward, ÷ inverse), to the same bits, without the pipeline's cost per point of a second step
-    /// (a third of the time of projecting).
-    ///
-    /// ```swift
-    /// let tmerc = try PROJTransform(definition: "+proj=tmerc +lon_0=120 +ellps=WGS84", anglesInDegrees: true)
-    /// ```
-    public convenience init(definition: String, anglesInDegrees: Bool) throws(CRSError) {
-        try self.init(definition: definition)
         self.anglesInDegrees = anglesInDegrees
     }
 
@@ -66,6 +63,7 @@ public final class PROJTransform {
         self.proj = proj
         self.context = context
         self.transform = normalized
+        self.anglesInDegrees = false
     }
 
     deinit {
