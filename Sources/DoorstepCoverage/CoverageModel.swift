@@ -313,11 +313,13 @@ public enum CoverageModel {
     ) throws -> (results: [UnitResult], warnings: [String]) {
         let timings = settings.timings
         let (facilityXY, projectedUnits) = try timed(timings, "project") {
-            // Outlines are densified before projecting: thousands of units keep every core busy.
+            // Outlines are densified before projecting: thousands of units keep every core busy. Only
+            // areas need them: accessibility counts people.
             (try projection.project(layers.facilities.map(\.location)),
-             try parallelMap(Array(units.indices), count: units.count, makeState: { try projection.makeProjector() }) { unitProjector, u in
-                 try unitProjector.project(units[u].geometry)
-             })
+             settings.measuresArea
+                ? try parallelMap(Array(units.indices), count: units.count, makeState: { try projection.makeProjector() }) { unitProjector, u in
+                    try unitProjector.project(units[u].geometry)
+                } : nil)
         }
 
         // Membership is tested in longitude/latitude, where GeoJSON edges are straight: the totals are
@@ -382,7 +384,8 @@ struct UnitResult: Sendable {
 /// The per-unit work, shared out to one worker per core.
 struct UnitWork: Sendable {
     var units: [PlanningUnit]
-    var projectedUnits: [GeometryValue]
+    /// The units in metres; nil when no area is measured (then no kind has catchment tiles).
+    var projectedUnits: [GeometryValue]?
     var demand: [DemandPoint]
     /// The demand in metres, and an index over its longitude/latitude.
     var demandXY: [Coordinate]
@@ -403,14 +406,14 @@ struct UnitWork: Sendable {
 
     func run() throws -> [UnitResult] {
         var envelopes: [Envelope] = []
-        for (unit, geometry) in zip(units, projectedUnits) {
+        for (unit, geometry) in zip(units, projectedUnits ?? []) {
             guard let envelope = geometry.envelope else { throw CoverageError("unit \(unit.code) has no coordinates") }
             envelopes.append(envelope)
         }
         let tiles = try timed(timings, "catchments") { try plans.map { plan in try plan.catchment.map { try CatchmentTiles($0, covering: envelopes) } } }
         // Largest units first, so that no worker is left with one big district at the end.
-        let sizes = projectedUnits.map(\.coordinateCount)
-        let order = projectedUnits.indices.sorted { sizes[$0] > sizes[$1] }
+        let sizes = (projectedUnits ?? units.map(\.geometry)).map(\.coordinateCount)
+        let order = units.indices.sorted { sizes[$0] > sizes[$1] }
         return try timed(timings, "per-unit work") {
             try parallelMap(order, count: units.count, makeState: { try Worker(projection: projection) }) { worker, u in
                 try assess(unit: u, worker: worker, tiles: tiles)
@@ -420,12 +423,14 @@ struct UnitWork: Sendable {
 
     func assess(unit u: Int, worker: Worker, tiles: [CatchmentTiles?]) throws -> UnitResult {
         let context = worker.context
-        let geometry = try Geometry(projectedUnits[u], in: context)
+        let metric = try projectedUnits.map { try Geometry($0[u], in: context) }
         let lonLat = try Geometry(units[u].geometry, in: context)
         let lonLatPrepared = try lonLat.prepared()
-        guard let envelope = geometry.envelope, let lonLatEnvelope = lonLat.envelope else {
+        guard let lonLatEnvelope = lonLat.envelope, metric == nil || metric?.envelope != nil else {
             throw CoverageError("unit \(units[u].code) has no coordinates")
         }
+        // Catchment tiles come only with the outline in metres.
+        let envelope = metric?.envelope ?? lonLatEnvelope
         let members = try demand(inside: lonLatPrepared, envelope: lonLatEnvelope, context: context)
         // Ascending, as the kinds' members are: capacities add up in the same order as before.
         let facilitiesInside = facilityIndex.indexes(in: lonLatEnvelope).filter { lonLatPrepared.covers(facilityIndex.points[$0]) }.sorted()
@@ -433,7 +438,7 @@ struct UnitWork: Sendable {
         var result = UnitResult()
         // The unit in metres, prepared for containment tests only when a test needs it.
         var preparedInMetres: PreparedGeometry?
-        func inside() throws -> PreparedGeometry {
+        func inside(_ geometry: Geometry) throws -> PreparedGeometry {
             if let preparedInMetres { return preparedInMetres }
             let prepared = try geometry.prepared()
             preparedInMetres = prepared
@@ -464,11 +469,11 @@ struct UnitWork: Sendable {
                 perKind.facilities += 1
                 perKind.capacity += facilities[f].capacity
             }
-            if let kindTiles = tiles[k], cutsParts {
+            if let kindTiles = tiles[k], let geometry = metric, cutsParts {
                 let uncovered = try worker.catchment(kindTiles, kind: k, over: envelope).map { try geometry.difference($0) } ?? geometry
                 perKind.uncoveredArea = uncovered.area
                 perKind.parts = try parts(of: uncovered, uncovered: uncoveredMembers, projector: worker.projector)
-            } else if let kindTiles = tiles[k] {
+            } else if let kindTiles = tiles[k], let geometry = metric {
                 // Tiles do not overlap, so the covered area is the sum over tiles: no union needed. The
                 // unit is cut to each tile's square first (a linear clip), so that each overlay sees
                 // only the unit's part in that tile, not the whole of a district's outline.
@@ -476,7 +481,7 @@ struct UnitWork: Sendable {
                 for (tile, piece) in try worker.pieces(kindTiles, kind: k, over: envelope) {
                     // A piece inside the unit counts whole, without an overlay: most of a large rural
                     // unit's pieces. The box test first keeps small units from paying for the check.
-                    if let box = piece.envelope, envelope.contains(box), try inside().covers(piece) {
+                    if let box = piece.envelope, envelope.contains(box), try inside(geometry).covers(piece) {
                         covered += piece.area
                     } else {
                         covered += try geometry.clipped(to: tile).intersection(piece).area
