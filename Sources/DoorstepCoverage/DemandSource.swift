@@ -37,7 +37,7 @@ extension LayerLoader {
         switch source {
         case .layer(let layer):
             var request = layer.request()
-            request.pointColumns = [demandFields.id, demandFields.weight]
+            request.pointColumns = keepsDemandIDs ? [demandFields.id, demandFields.weight] : [demandFields.weight]
             var collection = try read(layer, request, warnings: &warnings)
             let points: [DemandPoint]
             if let columns = collection.points {

@@ -70,6 +70,10 @@ public struct LayerLoader: Sendable {
     public var formats: LayerFormats
     /// How demand counts become points (see ``DemandSource``).
     public var demandOptions = DemandOptions()
+    /// Whether points read from a demand layer keep their ids. Analyses that name no point (coverage,
+    /// gaps, access without its points) leave them empty and do not read the id column: making
+    /// 300,000 strings nobody reads was a fifth of reading the layer.
+    public var keepsDemandIDs = true
 
     /// The same property names for every layer.
     public init(fields: FieldNames = FieldNames(), formats: LayerFormats = .builtIn) {
@@ -516,13 +520,20 @@ public struct LayerLoader: Sendable {
         return demand
     }
 
-    /// Demand points from a layer read as columns of the id and weight fields (in that order), made
-    /// on all cores; an error is that of the first bad point, as one pass would find it.
+    /// Demand points from a layer read as columns of the id and weight fields (in that order; the
+    /// weight alone without ``keepsDemandIDs``), made on all cores; an error is that of the first bad
+    /// point, as one pass would find it.
     func demandPoints(_ columns: PointColumns, file: String) throws(InputError) -> [DemandPoint] {
-        try parallelArray(count: columns.locations.count) { index throws(InputError) in
-            try demandPoint(
-                at: columns.locations[index], id: columns.values[0][index], weight: columns.values[1][index],
-                featureID: nil, index: index, file: file)
+        guard let weights = columns.values.last else { throw InputError(file: file, message: "the demand layer was read without its weight field") }
+        guard keepsDemandIDs else {
+            return try parallelArray(count: columns.locations.count) { index throws(InputError) in
+                DemandPoint(
+                    id: "", elderly: try Self.number(weights[index], demandFields.weight, fallback: 1, index: index, file: file),
+                    location: columns.locations[index])
+            }
+        }
+        return try parallelArray(count: columns.locations.count) { index throws(InputError) in
+            try demandPoint(at: columns.locations[index], id: columns.values[0][index], weight: weights[index], featureID: nil, index: index, file: file)
         }
     }
 

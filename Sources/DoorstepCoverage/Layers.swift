@@ -64,6 +64,8 @@ public struct Facility: Sendable, Equatable {
 
 /// A place where elderly people live (a building, a compound, a census block centroid) and how many.
 public struct DemandPoint: Sendable, Equatable {
+    /// The id field's text, else the feature's id, else its index; empty when the loader keeps no
+    /// demand ids (``LayerLoader/keepsDemandIDs``).
     public var id: String
     /// The number of elderly people; 1 when the layer has no weight field.
     public var elderly: Double

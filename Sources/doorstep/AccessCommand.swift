@@ -58,7 +58,7 @@ struct Access: ParsableCommand {
         }
         if format == .layer, let output { try VectorOutput.check(output) }
         if let pointsOutput { try VectorOutput.check(pointsOutput) }
-        let layers = try input.loadLayers()
+        let layers = try input.loadLayers(keepingDemandIDs: pointsOutput != nil)  // ids name the points
         var settings = try input.settings()
         let kind = FacilityKind.normalized(input.kind[0])
         settings.access = access.settings(kinds: [kind])

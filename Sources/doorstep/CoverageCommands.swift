@@ -38,7 +38,7 @@ struct Coverage: ParsableCommand {
             try OutputFile.checkWritable(output, inputs: try input.inputPaths())
             if format == .layer { try VectorOutput.check(output) }
         }
-        let layers = try input.loadLayers()
+        let layers = try input.loadLayers(keepingDemandIDs: false)  // no point is named
         let assessment = try input.assess(layers, withGeometries: format.needsGeometries)
         try input.timed("write") { try format.write(CoverageTable(assessment), to: output) }
         input.printTimings()
@@ -126,7 +126,7 @@ struct Gaps: ParsableCommand {
         }
         let coverageFormat = try coverageOutput.map { try Coverage.Format.chosen(nil, output: $0) }
         let labeler = try names.map { try PlaceLabeler(registry: try Registry(path: $0, create: false)) }
-        let layers = try input.loadLayers()
+        let layers = try input.loadLayers(keepingDemandIDs: false)  // no point is named
         var settings = try input.settings()
         if reason.contains(.access) { settings.access = access.settings(kinds: input.kind.map(FacilityKind.normalized)) }
         // One run for both outputs: every level the table asks for is assessed, parts cut only where gaps are listed.

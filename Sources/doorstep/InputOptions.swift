@@ -201,16 +201,19 @@ struct InputOptions: ParsableArguments {
         return ([paths.units, paths.demand] + paths.facilities + others).map { LayerRequest(parsing: $0).path }
     }
 
-    /// Reads the layers the flags name, or the embedded sample city when none are named.
-    func loadLayers() throws -> Layers {
+    /// Reads the layers the flags name, or the embedded sample city when none are named; the demand
+    /// points' ids only when the command names points.
+    func loadLayers(keepingDemandIDs: Bool = true) throws -> Layers {
         let unitsCRS = try Self.crs(unitsCrs, flag: "--units-crs"), facilitiesCRS = try Self.crs(facilitiesCrs, flag: "--facilities-crs")
         let demandCRS = try Self.crs(demandCrs, flag: "--demand-crs")
         let paths = try layerPaths()
         let layers = try timed("read") {
-            try loader.load(
-            units: LayerSource(parsing: paths.units, crs: unitsCRS, layer: unitsLayer, encoding: encoding),
-            facilities: paths.facilities.map { LayerSource(parsing: $0, crs: facilitiesCRS, encoding: encoding) },
-            demand: demandSource(paths.demand, crs: demandCRS))
+            var loader = self.loader
+            loader.keepsDemandIDs = keepingDemandIDs
+            return try loader.load(
+                units: LayerSource(parsing: paths.units, crs: unitsCRS, layer: unitsLayer, encoding: encoding),
+                facilities: paths.facilities.map { LayerSource(parsing: $0, crs: facilitiesCRS, encoding: encoding) },
+                demand: demandSource(paths.demand, crs: demandCRS))
         }
         HeldUntilExit.hold(layers)
         for warning in layers.warnings { Console.warn(warning) }

@@ -1,5 +1,6 @@
 import DoorstepCRS
 import DoorstepCoverage
+import DoorstepGeoJSON
 import DoorstepGeometry
 import Foundation
 import Testing
@@ -177,6 +178,26 @@ struct CoverageTests {
             for i in [0, 1, 39_999, 40_000, count - 1] {
                 let (x, y) = location(i)
                 #expect(layers.demand[i] == DemandPoint(id: "P\(i)", elderly: Double(i % 7), location: Coordinate(x, y)))
+            }
+            // Without ids (an analysis that names no point): the same points, ids left empty.
+            var withoutIDs = LayerLoader()
+            withoutIDs.keepsDemandIDs = false
+            let anonymous = try withoutIDs.load(
+                units: LayerSource(path: folder.file("units.geojson")), facilities: [LayerSource(path: folder.file("facilities.geojson"))],
+                demand: LayerSource(path: folder.file("demand.geojson")))
+            #expect(anonymous.demand == layers.demand.map { DemandPoint(id: "", elderly: $0.elderly, location: $0.location) })
+            // A bad weight is found as before, the first in the file.
+            var bad = lines
+            bad[50_001] = bad[50_001].replacingOccurrences(of: #""elderly":\#(50_001 % 7)"#, with: #""elderly":-3"#)
+            bad[70_000] = bad[70_000].replacingOccurrences(of: #""elderly":\#(70_000 % 7)"#, with: #""elderly":"many""#)
+            try folder.write("bad.geojson", #"{"type":"FeatureCollection","features":[\#n"# + bad.joined(separator: ",\n") + "]}")
+            for loader in [LayerLoader(), withoutIDs] {
+                let error = #expect(throws: InputError.self) {
+                    try loader.load(
+                        units: LayerSource(path: folder.file("units.geojson")), facilities: [LayerSource(path: folder.file("facilities.geojson"))],
+                        demand: LayerSource(path: folder.file("bad.geojson")))
+                }
+                #expect(error?.feature == 50_001, "\(String(describing: error))")
             }
         }
     }
