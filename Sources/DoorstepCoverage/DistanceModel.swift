@@ -302,15 +302,33 @@ struct DiscCatchment: Catchment {
             return dx * dx + dy * dy <= radius * radius * (1 + 1e-9)
         }
         // Both tests hold on one run of columns per row (a cell's distances to the centre fall, then
-        // rise, along a row), so each row's run is found by bisection and then counted or checked as
-        // a whole: the same cells as testing each, at a fraction of the tests.
+        // rise, along a row), so each row's run is counted or checked as a whole: the same cells as
+        // testing each, at a fraction of the tests. The run is guessed from the circle's half-width at
+        // the row and confirmed by testing its ends and the columns beside them; found by bisection
+        // when the guess misses.
+        func coveredRun(_ centre: Coordinate, _ j: Int, _ columns: ClosedRange<Int>, _ middle: Int) -> ClosedRange<Int>? {
+            let row = grid.cell(0, j)
+            let dy = max(abs(row.minY - centre.y), abs(row.maxY - centre.y))
+            guard dy * dy <= inradius * inradius else { return nil }  // no cell of the row can be covered
+            let half = (inradius * inradius - dy * dy).squareRoot()
+            let guess = (Int(((centre.x - half - grid.tile.minX) / grid.cell).rounded(.up)), Int(((centre.x + half - grid.tile.minX) / grid.cell).rounded(.down)) - 1)
+            return TileGrid.run(of: columns, guess: guess, around: middle) { covers(centre, $0, j) }
+        }
+        func meetingRun(_ centre: Coordinate, _ j: Int, _ columns: ClosedRange<Int>, _ middle: Int) -> ClosedRange<Int>? {
+            let row = grid.cell(0, j)
+            let dy = max(row.minY - centre.y, 0, centre.y - row.maxY), reach = radius * radius * (1 + 1e-9)
+            guard dy * dy <= reach else { return nil }  // no cell of the row can meet the disc
+            let half = (reach - dy * dy).squareRoot()
+            let guess = (Int(((centre.x - half - grid.tile.minX) / grid.cell).rounded(.up)) - 1, Int(((centre.x + half - grid.tile.minX) / grid.cell).rounded(.down)))
+            return TileGrid.run(of: columns, guess: guess, around: middle) { mayMeet(centre, $0, j) }
+        }
         // The counts through a raw buffer: checked and unique-tested per cell, they cost most of the time.
         var counts = [Int32](repeating: 0, count: grid.columns * grid.rows)
         var kept: [Coordinate] = []
         counts.withUnsafeMutableBufferPointer { count in
             for centre in centres {
                 grid.forEachRow(meeting: Envelope(around: centre, reach: radius)) { j, columns, middle in
-                    guard let run = TileGrid.run(of: columns, around: middle, where: { covers(centre, $0, j) }) else { return }
+                    guard let run = coveredRun(centre, j, columns, middle) else { return }
                     for i in run { count[grid.index(i, j)] += 1 }
                 }
             }
@@ -318,8 +336,8 @@ struct DiscCatchment: Catchment {
                 let square = Envelope(around: centre, reach: radius)
                 var redundant = true
                 grid.forEachRow(meeting: square) { j, columns, middle in
-                    guard redundant, let meets = TileGrid.run(of: columns, around: middle, where: { mayMeet(centre, $0, j) }) else { return }
-                    let inside = TileGrid.run(of: meets, around: middle, where: { covers(centre, $0, j) }).map(Range.init) ?? 0..<0
+                    guard redundant, let meets = meetingRun(centre, j, columns, middle) else { return }
+                    let inside = coveredRun(centre, j, meets, middle).map(Range.init) ?? 0..<0
                     for i in meets where count[grid.index(i, j)] - (inside.contains(i) ? 1 : 0) < 1 {
                         redundant = false
                         return
@@ -327,7 +345,7 @@ struct DiscCatchment: Catchment {
                 }
                 if redundant {
                     grid.forEachRow(meeting: square) { j, columns, middle in
-                        guard let run = TileGrid.run(of: columns, around: middle, where: { covers(centre, $0, j) }) else { return }
+                        guard let run = coveredRun(centre, j, columns, middle) else { return }
                         for i in run { count[grid.index(i, j)] -= 1 }
                     }
                 } else {
@@ -371,6 +389,21 @@ struct TileGrid {
         guard i0 <= i1, j0 <= j1 else { return }
         let middle = Int(((envelope.center.x - tile.minX) / cell).rounded(.down))
         for j in j0...j1 { body(j, i0...i1, middle) }
+    }
+
+    /// The run of `columns` where `holds` is true, given that it is true on one run at most, whose
+    /// ends are guessed: taken when `holds` is true at both and false beside them (or the ends are
+    /// those of `columns`), else found by bisection around `middle`.
+    static func run(
+        of columns: ClosedRange<Int>, guess: (first: Int, last: Int), around middle: Int, where holds: (Int) -> Bool
+    ) -> ClosedRange<Int>? {
+        let first = max(guess.first, columns.lowerBound), last = min(guess.last, columns.upperBound)
+        if first <= last, holds(first), holds(last), first == columns.lowerBound || !holds(first - 1),
+            last == columns.upperBound || !holds(last + 1)
+        {
+            return first...last
+        }
+        return run(of: columns, around: middle, where: holds)
     }
 
     /// The run of `columns` where `holds` is true, given that it is true on one run at most, which
