@@ -1,6 +1,6 @@
 import DoorstepCRS
-import Foundation
 import DoorstepGeometry
+import Foundation
 import Synchronization
 
 /// Which demand points each site reaches within a limit: per site a run of demand indexes and

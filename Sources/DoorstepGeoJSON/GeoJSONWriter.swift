@@ -116,7 +116,7 @@ public struct GeoJSONWriter: Sendable {
         let scale = Cursor.powerOfTen(decimals)
         var scaled = (value * scale).rounded()
         // Beyond what UInt64 holds (never a longitude or latitude): Swift's own shortest form.
-        guard (0...22).contains(decimals), scaled.isFinite, abs(scaled) < 1.8e19 else {
+        guard (0...18).contains(decimals), scaled.isFinite, abs(scaled) < 1.8e19 else {
             out.append(contentsOf: (value.isFinite ? "\(value)" : "null").utf8)
             return
         }
@@ -133,8 +133,8 @@ public struct GeoJSONWriter: Sendable {
         writeDigits(fraction, width: digits, to: &out)
     }
 
-    /// The decimal digits of `n`, at least `width` of them (leading zeros), written in place: a
-    /// String per number cost a third of writing a gap layer.
+    /// The decimal digits of `n`, at least `width` of them (leading zeros), written in place
+    /// without a String per number.
     static func writeDigits(_ n: UInt64, width: Int = 1, to out: inout [UInt8]) {
         var count = 1, rest = n
         while rest >= 10 {
