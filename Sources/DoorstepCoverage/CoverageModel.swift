@@ -510,8 +510,7 @@ struct UnitWork: Sendable {
                 members.append(Int(p))
             }
         }
-        members.sort()
-        return members
+        return PointIndex.ascending(members)
     }
 
     /// The connected parts of an uncovered region, in WGS84, with the uncovered demand inside each.

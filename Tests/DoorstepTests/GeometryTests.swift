@@ -190,6 +190,18 @@ struct GeometryTests {
 
     @Suite("Indexes")
     struct Indexes {
+        @Test("indexes gathered cell by cell come out ascending, close together (a bitmap) or spread (sorted)")
+        func ascending() {
+            var random = SeededGenerator(seed: 5)
+            for spread in [1, 2, 63, 64, 65, 1_000, 1_000_000] {
+                for count in [0, 1, 33, 500] {
+                    let indexes = Array(Set((0..<count).map { _ in Int.random(in: 0...(count * spread), using: &random) })).shuffled(using: &random)
+                    #expect(PointIndex.ascending(indexes) == indexes.sorted(), "spread \(spread), \(count) indexes")
+                }
+            }
+            #expect(PointIndex.ascending(Array(1_000..<1_040).reversed()) == Array(1_000..<1_040))
+        }
+
         @Test("STRtree answers envelope queries")
         func strtree() throws {
             let context = GEOSContext()
