@@ -122,7 +122,7 @@ public enum AccessModel {
         let locations = sites.map { layers.facilities[$0].location }
         guard let box = Envelope(of: locations) else { return ([], ReachTable()) }
         let near = CoverageModel.margin(around: box, metres: radius)
-        let demand = layers.demand.indices.filter { near.contains(layers.demand[$0].location) }
+        let demand = metres.indices(inside: near)
         let projector = try projection.makeProjector()
         let measure = try settings.distanceModel.measure(
             demand: try metres.metres(of: demand, in: projection), projection: projection,

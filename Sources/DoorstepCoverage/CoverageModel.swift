@@ -201,11 +201,12 @@ public enum CoverageModel {
         var results = [UnitResult?](repeating: nil, count: units.count)
         for (projection, members) in try zones(of: units) {
             let zoneUnits = members.map { units[$0] }
-            let near = nearby(layers, units: zoneUnits, reach: kindRadii.map(\.radius).max() ?? 0)
+            let near = nearby(layers, units: zoneUnits, reach: kindRadii.map(\.radius).max() ?? 0, demand: metres)
             let demandXY = try timed(settings.timings, "project") { try metres.metres(of: near.demand, in: projection) }
             let zone = try assessZone(
                 zoneUnits, layers: near.layers, demandXY: demandXY, kindRadii: kindRadii, projection: projection, settings: settings,
-                scores: scores?.map { kindScores in near.demand.map { kindScores[$0] } }, withParts: withParts,
+                scores: scores?.map { kindScores in near.demand.count == kindScores.count ? kindScores : near.demand.map { kindScores[$0] } },
+                withParts: withParts,
                 withGeometries: withGeometries)
             for (u, result) in zip(members, zone.results) { results[u] = result }
             warnings += zone.warnings
@@ -256,12 +257,12 @@ public enum CoverageModel {
         return groups.sorted { $0.key.centralMeridian < $1.key.centralMeridian }.map { ($0.key, $0.value) }
     }
 
-    /// The demand inside the units' longitude/latitude envelope (with its indexes in `layers`) and the
-    /// facilities that can reach it.
-    static func nearby(_ layers: Layers, units: [PlanningUnit], reach metres: Double) -> (layers: Layers, demand: [Int]) {
+    /// The demand inside the units' longitude/latitude envelope (with its indexes in `layers`, whose
+    /// demand `projected` holds) and the facilities that can reach it.
+    static func nearby(_ layers: Layers, units: [PlanningUnit], reach metres: Double, demand projected: ProjectedDemand) -> (layers: Layers, demand: [Int]) {
         guard let box = Envelope.around(units.lazy.map(\.geometry.envelope)) else { return (layers, Array(layers.demand.indices)) }
         let inside = box.expanded(by: 1e-7), reaching = margin(around: box, metres: metres)
-        let demand = layers.demand.indices.filter { inside.contains(layers.demand[$0].location) }
+        let demand = projected.indices(inside: inside)
         // Mostly all of it (one zone): shared, not copied point by point.
         let nearDemand = demand.count == layers.demand.count ? layers.demand : demand.map { layers.demand[$0] }
         return (

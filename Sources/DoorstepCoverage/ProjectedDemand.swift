@@ -11,20 +11,36 @@ import DoorstepGeometry
 /// ```
 final class ProjectedDemand {
     private let locations: [Coordinate]
+    /// The box around every demand point (longitude/latitude); nil without demand.
+    private let box: Envelope?
     /// Per zone, every demand point's metres; NaN for those no step has asked for yet.
     private var zones: [MetricProjection: [Coordinate]] = [:]
+    /// The zones in which every point is projected.
+    private var complete: Set<MetricProjection> = []
 
     init(_ demand: [DemandPoint]) {
         locations = demand.map(\.location)
+        box = Envelope(of: locations)
+    }
+
+    /// The demand points inside `envelope` (longitude/latitude, edges included), ascending: all of
+    /// them, without testing each, when it holds the whole demand's box (one zone, mostly).
+    func indices(inside envelope: Envelope) -> [Int] {
+        if let box, envelope.contains(box) { return Array(locations.indices) }
+        return locations.indices.filter { envelope.contains(locations[$0]) }
     }
 
     /// The metres of the points at `indices` (ascending, into the demand given at the start), in their order.
     func metres(of indices: [Int], in projection: MetricProjection) throws(CRSError) -> [Coordinate] {
-        // Mostly every point, ascending (one zone): projected straight, without gathering.
-        if indices.count == locations.count, zones[projection] == nil {
-            let all = try projection.project(locations)
-            zones[projection] = all
-            return all
+        // Mostly every point (one zone): projected straight, without gathering, and shared after.
+        if indices.count == locations.count {
+            if complete.contains(projection), let all = zones[projection] { return all }
+            if zones[projection] == nil {
+                let all = try projection.project(locations)
+                zones[projection] = all
+                complete.insert(projection)
+                return all
+            }
         }
         var zone = zones.removeValue(forKey: projection) ?? [Coordinate](repeating: Coordinate(.nan, .nan), count: locations.count)
         let missing = indices.filter { zone[$0].x.isNaN }
