@@ -205,9 +205,7 @@ public enum CoverageModel {
             let demandXY = try timed(settings.timings, "project") { try metres.metres(of: near.demand, in: projection) }
             let zone = try assessZone(
                 zoneUnits, layers: near.layers, demandXY: demandXY, kindRadii: kindRadii, projection: projection, settings: settings,
-                scores: scores?.map { kindScores in near.demand.count == kindScores.count ? kindScores : near.demand.map { kindScores[$0] } },
-                withParts: withParts,
-                withGeometries: withGeometries)
+                scores: scores?.map { $0.gathered(at: near.demand) }, withParts: withParts, withGeometries: withGeometries)
             for (u, result) in zip(members, zone.results) { results[u] = result }
             warnings += zone.warnings
         }
@@ -263,10 +261,8 @@ public enum CoverageModel {
         guard let box = Envelope.around(units.lazy.map(\.geometry.envelope)) else { return (layers, Array(layers.demand.indices)) }
         let inside = box.expanded(by: 1e-7), reaching = margin(around: box, metres: metres)
         let demand = projected.indices(inside: inside)
-        // Mostly all of it (one zone): shared, not copied point by point.
-        let nearDemand = demand.count == layers.demand.count ? layers.demand : demand.map { layers.demand[$0] }
         return (
-            Layers(units: units, facilities: layers.facilities.filter { reaching.contains($0.location) }, demand: nearDemand),
+            Layers(units: units, facilities: layers.facilities.filter { reaching.contains($0.location) }, demand: layers.demand.gathered(at: demand)),
             demand
         )
     }

@@ -525,25 +525,19 @@ public struct LayerLoader: Sendable {
     /// point, as one pass would find it.
     func demandPoints(_ columns: PointColumns, file: String) throws(InputError) -> [DemandPoint] {
         guard let weights = columns.values.last else { throw InputError(file: file, message: "the demand layer was read without its weight field") }
-        guard keepsDemandIDs else {
-            return try parallelArray(count: columns.locations.count) { index throws(InputError) in
-                DemandPoint(
-                    id: "", elderly: try Self.number(weights[index], demandFields.weight, fallback: 1, index: index, file: file),
-                    location: columns.locations[index])
-            }
-        }
+        let ids = keepsDemandIDs ? columns.values.first : nil
         return try parallelArray(count: columns.locations.count) { index throws(InputError) in
-            try demandPoint(at: columns.locations[index], id: columns.values[0][index], weight: weights[index], featureID: nil, index: index, file: file)
+            try demandPoint(at: columns.locations[index], id: ids?[index], weight: weights[index], featureID: nil, index: index, file: file)
         }
     }
 
-    /// One demand point: its id from the id field, else the feature's own id, else its index; its
-    /// weight 1 when the weight field is absent.
+    /// One demand point: its id from the id field, else the feature's own id, else its index (empty
+    /// without ``keepsDemandIDs``); its weight 1 when the weight field is absent.
     func demandPoint(
         at location: Coordinate, id: JSONValue?, weight: JSONValue?, featureID: JSONValue?, index: Int, file: String
     ) throws(InputError) -> DemandPoint {
         DemandPoint(
-            id: Self.text(id) ?? featureID?.textValue ?? String(index),
+            id: keepsDemandIDs ? Self.text(id) ?? featureID?.textValue ?? String(index) : "",
             elderly: try Self.number(weight, demandFields.weight, fallback: 1, index: index, file: file),
             location: location)
     }

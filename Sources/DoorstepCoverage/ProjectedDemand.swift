@@ -48,8 +48,20 @@ final class ProjectedDemand {
             let projected = try projection.project(missing.map { locations[$0] })
             for (index, metres) in zip(missing, projected) { zone[index] = metres }
         }
-        let result = indices.map { zone[$0] }
+        let result = zone.gathered(at: indices)
         zones[projection] = zone
         return result
+    }
+}
+
+extension Array {
+    /// The elements at `indices` (ascending, distinct), in their order: the array itself, not a copy,
+    /// when they are all of it (the demand of one zone, mostly).
+    ///
+    /// ```swift
+    /// [10, 20, 30].gathered(at: [0, 2])   // [10, 30]
+    /// ```
+    func gathered(at indices: [Int]) -> [Element] {
+        indices.count == count ? self : indices.map { self[$0] }
     }
 }
